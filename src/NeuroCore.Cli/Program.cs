@@ -1,1 +1,3 @@
-System.Console.WriteLine(NeuroCore.Kernels.IsaInfo.Describe());
+using NeuroCore.Cli;
+
+return new CliApp(CliConsole.FromProcess()).Run(args);

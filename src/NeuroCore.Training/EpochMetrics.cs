@@ -1,0 +1,20 @@
+namespace NeuroCore.Training;
+
+/// <summary>The metrics of one finished epoch.</summary>
+/// <param name="Epoch">The 1-based epoch.</param>
+/// <param name="TrainLoss">Mean cross-entropy over the epoch's training batches (with the weights as they were per step).</param>
+/// <param name="TrainAccuracy">Fraction of training samples classified correctly during the epoch.</param>
+/// <param name="TestLoss">Mean cross-entropy on the test set after the epoch (model in evaluation mode).</param>
+/// <param name="TestAccuracy">Fraction of test samples classified correctly after the epoch.</param>
+/// <param name="LearningRate">The learning rate used during the epoch.</param>
+/// <param name="Seconds">Wall-clock seconds for the epoch's training steps (evaluation and checkpoint excluded).</param>
+/// <param name="EvalSeconds">Wall-clock seconds for the test-set evaluation.</param>
+public sealed record EpochMetrics(
+    int Epoch,
+    double TrainLoss,
+    double TrainAccuracy,
+    double TestLoss,
+    double TestAccuracy,
+    double LearningRate,
+    double Seconds,
+    double EvalSeconds);

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using NeuroCore.Autodiff;
+using NeuroCore.Data;
+using NeuroCore.Nn;
+
+namespace NeuroCore.Training;
+
+/// <summary>
+/// The one training loop every method uses (here: ordinary networks by backpropagation). Per epoch it shuffles
+/// the training set with a Philox permutation keyed by (seed, epoch), runs forward, cross-entropy, backward and
+/// one optimizer step per batch on a reused tape, evaluates the test set, and writes a checkpoint (weights,
+/// buffers, optimizer state, epoch and RNG position). A NaN or infinite loss stops training at once, before the
+/// optimizer step, so the checkpoints on disk stay the last good ones.
+/// </summary>
+/// <remarks>
+/// Effectively computes, for each epoch e and batch (x, y):
+/// <c>θ ← optimizer(θ, ∇θ mean_i CE(model(xᵢ), yᵢ), lr(e))</c>.
+/// Determinism: the shuffle, dropout masks and kernels depend on the seed and the step only, never on
+/// <see cref="TrainerOptions.Threads"/>, so weights are bitwise identical for any thread count and a resumed run
+/// equals an uninterrupted one.
+/// </remarks>
+public sealed class Trainer
+{
+    readonly IModule _model;
+    readonly ParameterStore _store;
+    readonly IOptimizer _optimizer;
+    readonly TrainerOptions _options;
+    readonly Func<int, double>? _learningRateAt;
+
+    /// <summary>Creates a trainer.</summary>
+    /// <param name="model">The model; its parameters must live in <paramref name="store"/>.</param>
+    /// <param name="store">The parameters (and buffers) the optimizer updates and checkpoints save.</param>
+    /// <param name="optimizer">The optimizer over <paramref name="store"/>.</param>
+    /// <param name="options">Epochs, batching, seed, threads, checkpoint directory.</param>
+    /// <param name="learningRateAt">
+    /// The learning rate for a 0-based epoch (a schedule), or null to keep the optimizer's rate.
+    /// </param>
+    public Trainer(IModule model, ParameterStore store, IOptimizer optimizer, TrainerOptions options,
+        Func<int, double>? learningRateAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _model = model;
+        _store = store;
+        _optimizer = optimizer;
+        _options = options;
+        _learningRateAt = learningRateAt;
+    }
+
+    /// <summary>
+    /// Trains until <see cref="TrainerOptions.Epochs"/> epochs are done (continuing after the latest checkpoint
+    /// when <see cref="TrainerOptions.Resume"/> is set), evaluating on <paramref name="test"/> after every epoch.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">A loss or a parameter became NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The sets do not match each other or the model.</exception>
+    public TrainingResult Fit(LabeledImageSet train, LabeledImageSet test, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        CheckCompatible(train, test);
+        var total = Stopwatch.StartNew();
+
+        int startEpoch = 0;
+        if (_options.Resume && TrainingCheckpoint.FindLatest(_options.CheckpointDirectory!) is { } latest)
+            startEpoch = TrainingCheckpoint.Load(latest, _store, _optimizer).Epoch;
+
+        var history = new List<EpochMetrics>();
+        using var tape = new Tape(recording: true, threads: _options.Threads);
+        using var batches = new BatchIterator(train, _options.BatchSize, _options.Seed, dropLast: false);
+        int steps = batches.BatchesPerEpoch;
+
+        for (int epoch = startEpoch + 1; epoch <= _options.Epochs; epoch++)
+        {
+            if (_learningRateAt is not null) _optimizer.LearningRate = (float)_learningRateAt(epoch - 1);
+            double lr = _optimizer.LearningRate;
+            _model.Training = true;
+            batches.StartEpoch(epoch);
+
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            var clock = Stopwatch.StartNew();
+            for (int step = 1; batches.MoveNext(); step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = batches.Current;
+                _store.ZeroGrad();
+                var logits = _model.Forward(tape, batch.Images);
+                var loss = Ops.CrossEntropy(tape, logits, batch.Labels);
+                float value = loss.Item();
+                if (!float.IsFinite(value))
+                    throw new TrainingDivergedException(
+                        $"Training diverged: the loss is {value} at epoch {epoch}, step {step} of {steps} " +
+                        $"(learning rate {lr:G4}). Nothing was saved for this epoch; " +
+                        (epoch > 1 && _options.CheckpointDirectory is not null
+                            ? $"the checkpoint of epoch {epoch - 1} is intact (--resume continues from it). "
+                            : "") +
+                        "Try a lower --lr.")
+                    { Epoch = epoch, Step = step, Value = value };
+                tape.Backward(loss);
+                _optimizer.Step();
+
+                int n = batch.Count;
+                lossSum += (double)value * n;
+                correct += CountCorrect(logits.Span, batch.Labels, n);
+                seen += n;
+                tape.Reset();
+                progress?.Report(new TrainingProgress(TrainingPhase.Train, epoch, _options.Epochs, step, steps,
+                    lossSum / seen, (double)correct / seen, lr));
+            }
+            double seconds = clock.Elapsed.TotalSeconds;
+
+            CheckParametersFinite(epoch);
+            clock.Restart();
+            var eval = Evaluate(test, progress, epoch);
+            double evalSeconds = clock.Elapsed.TotalSeconds;
+            if (!double.IsFinite(eval.Loss))
+                throw new TrainingDivergedException(
+                    $"Training diverged: the test loss after epoch {epoch} is {eval.Loss}. The checkpoint of this epoch " +
+                    "was not written; earlier ones are intact. Try a lower --lr.")
+                { Epoch = epoch, Step = 0, Value = (float)eval.Loss };
+
+            var metrics = new EpochMetrics(epoch, lossSum / seen, (double)correct / seen, eval.Loss, eval.Accuracy, lr,
+                seconds, evalSeconds);
+            history.Add(metrics);
+            if (_options.CheckpointDirectory is { } dir)
+                TrainingCheckpoint.Save(dir, new TrainingState(epoch, _optimizer.StepCount, _options.Seed), _store, _optimizer);
+            progress?.Report(new TrainingProgress(TrainingPhase.EpochEnd, epoch, _options.Epochs, steps, steps,
+                metrics.TrainLoss, metrics.TrainAccuracy, lr, metrics));
+        }
+        return new TrainingResult(history, startEpoch, total.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Classifies <paramref name="set"/> in evaluation mode (no tape recording, dropout off, batch norm on running
+    /// statistics) and returns the mean loss and accuracy.
+    /// </summary>
+    public Evaluation Evaluate(LabeledImageSet set, IProgress<TrainingProgress>? progress = null, int epoch = 0)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        return Evaluate(_model, set, _options.EvalBatchSize, _options.Threads, progress, epoch, _options.Epochs);
+    }
+
+    /// <summary>
+    /// Classifies <paramref name="set"/> with <paramref name="model"/> in evaluation mode and returns the mean
+    /// cross-entropy and the accuracy. Used by the trainer after every epoch and by tools that load a checkpoint.
+    /// </summary>
+    public static Evaluation Evaluate(IModule model, LabeledImageSet set, int batchSize = 256, int threads = 1,
+        IProgress<TrainingProgress>? progress = null, int epoch = 0, int epochs = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(set);
+        bool wasTraining = model.Training;
+        model.Training = false;
+        try
+        {
+            using var tape = new Tape(recording: false, threads: threads);
+            using var batches = new BatchIterator(set, batchSize, seed: 0, dropLast: false, shuffle: false);
+            batches.StartEpoch(0);
+            int steps = batches.BatchesPerEpoch;
+            double lossSum = 0;
+            long correct = 0, seen = 0;
+            for (int step = 1; batches.MoveNext(); step++)
+            {
+                var batch = batches.Current;
+                var logits = model.Forward(tape, batch.Images);
+                var loss = Ops.CrossEntropy(tape, logits, batch.Labels);
+                int n = batch.Count;
+                lossSum += (double)loss.Item() * n;
+                correct += CountCorrect(logits.Span, batch.Labels, n);
+                seen += n;
+                tape.Reset();
+                progress?.Report(new TrainingProgress(TrainingPhase.Evaluate, epoch, epochs, step, steps,
+                    lossSum / seen, (double)correct / seen, 0));
+            }
+            return seen == 0 ? new Evaluation(0, 0, 0, 0) : new Evaluation(lossSum / seen, (double)correct / seen, (int)correct, (int)seen);
+        }
+        finally
+        {
+            model.Training = wasTraining;
+        }
+    }
+
+    /// <summary>Counts rows of <paramref name="logits"/> [n, classes] whose arg-max equals the label.</summary>
+    internal static int CountCorrect(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int n)
+    {
+        int classes = logits.Length / n;
+        int correct = 0;
+        for (int i = 0; i < n; i++)
+            if (TensorPrimitives.IndexOfMax(logits.Slice(i * classes, classes)) == labels[i]) correct++;
+        return correct;
+    }
+
+    void CheckParametersFinite(int epoch)
+    {
+        var values = _store.Values;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (float.IsFinite(values[i])) continue;
+            throw new TrainingDivergedException(
+                $"Training diverged: parameter value #{i} is {values[i]} after epoch {epoch}. The checkpoint of this " +
+                "epoch was not written; earlier ones are intact. Try a lower --lr.")
+            { Epoch = epoch, Step = 0, Value = values[i] };
+        }
+    }
+
+    static void CheckCompatible(LabeledImageSet train, LabeledImageSet test)
+    {
+        if (train.Count == 0) throw new ArgumentException($"The training set '{train.Name}' is empty.", nameof(train));
+        if (train.Height != test.Height || train.Width != test.Width || train.Classes != test.Classes)
+            throw new ArgumentException(
+                $"The training set '{train.Name}' ({train.Height}x{train.Width}, {train.Classes} classes) and the test set " +
+                $"'{test.Name}' ({test.Height}x{test.Width}, {test.Classes} classes) do not match.", nameof(test));
+    }
+}

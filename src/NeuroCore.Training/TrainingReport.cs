@@ -1,0 +1,103 @@
+using System.Text.Json;
+
+namespace NeuroCore.Training;
+
+/// <summary>
+/// The summary of a training run, written by <c>neurocore train --report FILE.json</c> as one JSON object with
+/// snake_case names (method, dataset, epochs, train_accuracy, test_accuracy, seconds, seconds_per_epoch, seed,
+/// threads, model, parameters, ...). Serialized through a source-generated context: no reflection.
+/// </summary>
+public sealed class TrainingReport
+{
+    /// <summary>The training method, e.g. <c>ann</c> (backpropagation on an ordinary network).</summary>
+    public required string Method { get; init; }
+
+    /// <summary>The data set, e.g. <c>fashion-mnist</c> or <c>builtin-shapes</c>.</summary>
+    public required string Dataset { get; init; }
+
+    /// <summary>The model architecture name, e.g. <c>mlp</c> or <c>cnn</c>.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The number of trainable scalar parameters.</summary>
+    public required long Parameters { get; init; }
+
+    /// <summary>The number of epochs completed (counting those before a resume).</summary>
+    public required int Epochs { get; init; }
+
+    /// <summary>Training samples used per epoch.</summary>
+    public required int TrainSamples { get; init; }
+
+    /// <summary>Test samples evaluated after each epoch.</summary>
+    public required int TestSamples { get; init; }
+
+    /// <summary>Samples per training batch.</summary>
+    public required int BatchSize { get; init; }
+
+    /// <summary>The optimizer, e.g. <c>adam</c>.</summary>
+    public required string Optimizer { get; init; }
+
+    /// <summary>The initial (peak) learning rate.</summary>
+    public required double LearningRate { get; init; }
+
+    /// <summary>The learning-rate schedule, e.g. <c>constant</c> or <c>cosine</c>.</summary>
+    public required string Schedule { get; init; }
+
+    /// <summary>The seed of initialisation, shuffling and dropout.</summary>
+    public required ulong Seed { get; init; }
+
+    /// <summary>Kernel worker threads.</summary>
+    public required int Threads { get; init; }
+
+    /// <summary>Training-set accuracy of the last epoch (fraction in [0, 1]).</summary>
+    public required double TrainAccuracy { get; init; }
+
+    /// <summary>Test-set accuracy after the last epoch (fraction in [0, 1]).</summary>
+    public required double TestAccuracy { get; init; }
+
+    /// <summary>Mean training loss of the last epoch.</summary>
+    public required double TrainLoss { get; init; }
+
+    /// <summary>Test loss after the last epoch.</summary>
+    public required double TestLoss { get; init; }
+
+    /// <summary>Wall-clock seconds of the whole run (data loading excluded, evaluation and checkpoints included).</summary>
+    public required double Seconds { get; init; }
+
+    /// <summary>Mean wall-clock seconds of the training steps of one epoch run in this invocation.</summary>
+    public required double SecondsPerEpoch { get; init; }
+
+    /// <summary>The epoch this run resumed after, or 0 when it started afresh.</summary>
+    public int ResumedFromEpoch { get; init; }
+
+    /// <summary>The active SIMD widths, as <c>IsaInfo.Describe()</c> prints them.</summary>
+    public string? Isa { get; init; }
+
+    /// <summary>The NeuroCore version that produced the report.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>Where the checkpoints were written, if anywhere.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Per-epoch metrics of the epochs run in this invocation.</summary>
+    public IReadOnlyList<EpochMetrics> History { get; init; } = [];
+
+    /// <summary>The report as indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, TrainingJsonContext.Default.TrainingReport);
+
+    /// <summary>Parses a report written by <see cref="ToJson"/>; throws <see cref="JsonException"/> when malformed.</summary>
+    public static TrainingReport FromJson(string json) =>
+        JsonSerializer.Deserialize(json, TrainingJsonContext.Default.TrainingReport)
+        ?? throw new JsonException("The report JSON is 'null', expected an object.");
+
+    /// <summary>Writes the report to <paramref name="path"/> (temp file then rename, so readers never see half a file).</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        string? dir = Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        string tmp = full + ".tmp";
+        File.WriteAllText(tmp, ToJson() + "\n");
+        File.Move(tmp, full, overwrite: true);
+    }
+}
