@@ -35,8 +35,8 @@ internal sealed record DataSelection(LabeledImageSet Train, LabeledImageSet Test
         catch (DatasetNotFoundException e)
         {
             return BuiltinSelection(
-                $"Fashion-MNIST not found ({e.Message.Split('\n')[0]}); using the built-in procedural shapes instead. " +
-                "Install it with `apt-get install dataset-fashion-mnist` or point --data-dir at the IDX files.");
+                $"Fashion-MNIST was not found in '{e.Directory}'; using the built-in procedural shapes instead " +
+                $"(install it with `apt-get install {FashionMnist.DebianPackage}` or pass --data-dir).");
         }
     }
 

@@ -65,9 +65,7 @@ public sealed class Trainer
         CheckCompatible(train, test);
         var total = Stopwatch.StartNew();
 
-        int startEpoch = 0;
-        if (_options.Resume && TrainingCheckpoint.FindLatest(_options.CheckpointDirectory!) is { } latest)
-            startEpoch = TrainingCheckpoint.Load(latest, _store, _optimizer).Epoch;
+        int startEpoch = _options.Resume ? ResumeFromLatest() : 0;
 
         var history = new List<EpochMetrics>();
         using var tape = new Tape(recording: true, threads: _options.Threads);
@@ -193,6 +191,17 @@ public sealed class Trainer
         for (int i = 0; i < n; i++)
             if (TensorPrimitives.IndexOfMax(logits.Slice(i * classes, classes)) == labels[i]) correct++;
         return correct;
+    }
+
+    int ResumeFromLatest()
+    {
+        if (TrainingCheckpoint.FindLatest(_options.CheckpointDirectory!) is not { } latest) return 0;
+        var state = TrainingCheckpoint.Load(latest, _store, _optimizer);
+        if (state.Seed != _options.Seed)
+            throw new ArgumentException(
+                $"Checkpoint '{Path.GetFileName(latest)}' was trained with seed {state.Seed}, this run has seed {_options.Seed}; " +
+                $"resume with the same seed (--seed {state.Seed}) so the shuffle and dropout continue where they stopped.");
+        return state.Epoch;
     }
 
     void CheckParametersFinite(int epoch)

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using NeuroCore.Kernels;
+using NeuroCore.Training;
+
+namespace NeuroCore.Cli;
+
+/// <summary><c>neurocore eval</c>: rebuilds a trained model from its directory and reports its test accuracy.</summary>
+internal static class EvalCommand
+{
+    public static int Run(string modelDir, string data, string? dataDir, int threads, int? limitTest, CliConsole console)
+    {
+        try
+        {
+            var loaded = TrainedModel.Load(modelDir);
+            var selection = DataSelection.Load(data, dataDir, limitTrain: 1, limitTest);
+            if (selection.Note is not null) console.Line(selection.Note);
+            var clock = Stopwatch.StartNew();
+            var result = Trainer.Evaluate(loaded.Model, selection.Test, batchSize: 256, threads: threads);
+            console.Line($"model {loaded.Description.Architecture} ({loaded.Store.Count:N0} parameters) from " +
+                         $"{Path.GetFileName(loaded.CheckpointPath)} (epoch {loaded.State.Epoch}, seed {loaded.State.Seed})");
+            console.Line($"{selection.Dataset} test: accuracy {result.Accuracy:P2} ({result.Correct}/{result.Count}), " +
+                         $"loss {result.Loss:F4}, {clock.Elapsed.TotalSeconds:F1} s with {threads} threads; {IsaInfo.Describe()}");
+            return 0;
+        }
+        catch (Exception e) when (CliErrors.IsUserFacing(e))
+        {
+            console.Fail(e.Message);
+            return 1;
+        }
+    }
+}

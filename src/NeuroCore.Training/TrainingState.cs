@@ -1,0 +1,11 @@
+namespace NeuroCore.Training;
+
+/// <summary>
+/// Where a run stands when a checkpoint is written: the epochs completed, the optimizer steps taken and the seed.
+/// With the seed, this is the whole RNG position: the shuffle is keyed by (seed, epoch) and stochastic layers by
+/// (seed, step), so nothing else needs storing for a resumed run to equal an uninterrupted one.
+/// </summary>
+/// <param name="Epoch">Epochs completed (1-based epoch of the checkpoint).</param>
+/// <param name="Step">Optimizer steps taken since the start of training.</param>
+/// <param name="Seed">The run's seed.</param>
+public readonly record struct TrainingState(int Epoch, long Step, ulong Seed);
