@@ -21,12 +21,16 @@ internal static class TrainAnnCommand
             var store = new ParameterStore();
             var (model, description) = AnnFactory.Build(s.Model, store, data.Train, s.Seed);
             var optimizer = AnnFactory.Optimizer(s.Optimizer, store, (float)s.EffectiveLearningRate);
-            Func<int, double>? schedule = AnnFactory.Schedule(s.EffectiveSchedule, s.EffectiveLearningRate, s.EffectiveEpochs);
+            var schedule = AnnFactory.Schedule(s.EffectiveSchedule, optimizer, s.EffectiveEpochs,
+                Trainer.StepsPerEpoch(data.Train.Count, s.EffectiveBatchSize));
 
             if (s.OutputDirectory is { } dir)
             {
                 Directory.CreateDirectory(dir);
-                ModelDescriptionFile.Write(dir, description);
+                // On --resume the description is already there; a mismatching model fails at the checkpoint load,
+                // naming the tensor, and must not clobber the directory's description first.
+                string descriptionPath = Path.Combine(dir, TrainingCheckpoint.DescriptionFileName);
+                if (!s.Resume || !File.Exists(descriptionPath)) Checkpoint.SaveDescription(descriptionPath, description);
             }
 
             var options = new TrainerOptions

@@ -6,7 +6,7 @@ namespace NeuroCore.Training;
 /// <param name="TrainAccuracy">Fraction of training samples classified correctly during the epoch.</param>
 /// <param name="TestLoss">Mean cross-entropy on the test set after the epoch (model in evaluation mode).</param>
 /// <param name="TestAccuracy">Fraction of test samples classified correctly after the epoch.</param>
-/// <param name="LearningRate">The learning rate used during the epoch.</param>
+/// <param name="LearningRate">The learning rate at the start of the epoch (a schedule may lower it per step).</param>
 /// <param name="Seconds">Wall-clock seconds for the epoch's training steps (evaluation and checkpoint excluded).</param>
 /// <param name="EvalSeconds">Wall-clock seconds for the test-set evaluation.</param>
 public sealed record EpochMetrics(

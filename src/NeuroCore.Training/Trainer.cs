@@ -26,18 +26,19 @@ public sealed class Trainer
     readonly ParameterStore _store;
     readonly IOptimizer _optimizer;
     readonly TrainerOptions _options;
-    readonly Func<int, double>? _learningRateAt;
+    readonly ILrSchedule? _schedule;
 
     /// <summary>Creates a trainer.</summary>
     /// <param name="model">The model; its parameters must live in <paramref name="store"/>.</param>
     /// <param name="store">The parameters (and buffers) the optimizer updates and checkpoints save.</param>
     /// <param name="optimizer">The optimizer over <paramref name="store"/>.</param>
     /// <param name="options">Epochs, batching, seed, threads, checkpoint directory.</param>
-    /// <param name="learningRateAt">
-    /// The learning rate for a 0-based epoch (a schedule), or null to keep the optimizer's rate.
+    /// <param name="schedule">
+    /// A learning-rate schedule over <paramref name="optimizer"/>, stepped after every batch (build it with
+    /// <c>totalSteps = epochs × </c><see cref="StepsPerEpoch"/>), or null to keep the optimizer's rate.
     /// </param>
     public Trainer(IModule model, ParameterStore store, IOptimizer optimizer, TrainerOptions options,
-        Func<int, double>? learningRateAt = null)
+        ILrSchedule? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(store);
@@ -48,7 +49,7 @@ public sealed class Trainer
         _store = store;
         _optimizer = optimizer;
         _options = options;
-        _learningRateAt = learningRateAt;
+        _schedule = schedule;
     }
 
     /// <summary>
@@ -74,7 +75,6 @@ public sealed class Trainer
 
         for (int epoch = startEpoch + 1; epoch <= _options.Epochs; epoch++)
         {
-            if (_learningRateAt is not null) _optimizer.LearningRate = (float)_learningRateAt(epoch - 1);
             double lr = _optimizer.LearningRate;
             _model.Training = true;
             batches.StartEpoch(epoch);
@@ -97,10 +97,11 @@ public sealed class Trainer
                         (epoch > 1 && _options.CheckpointDirectory is not null
                             ? $"the checkpoint of epoch {epoch - 1} is intact (--resume continues from it). "
                             : "") +
-                        "Try a lower --lr.")
+                        "Try a lower learning rate (--lr).")
                     { Epoch = epoch, Step = step, Value = value };
                 tape.Backward(loss);
                 _optimizer.Step();
+                _schedule?.Step();
 
                 int n = batch.Count;
                 lossSum += (double)value * n;
@@ -108,7 +109,7 @@ public sealed class Trainer
                 seen += n;
                 tape.Reset();
                 progress?.Report(new TrainingProgress(TrainingPhase.Train, epoch, _options.Epochs, step, steps,
-                    lossSum / seen, (double)correct / seen, lr));
+                    lossSum / seen, (double)correct / seen, _optimizer.LearningRate));
             }
             double seconds = clock.Elapsed.TotalSeconds;
 
@@ -119,7 +120,7 @@ public sealed class Trainer
             if (!double.IsFinite(eval.Loss))
                 throw new TrainingDivergedException(
                     $"Training diverged: the test loss after epoch {epoch} is {eval.Loss}. The checkpoint of this epoch " +
-                    "was not written; earlier ones are intact. Try a lower --lr.")
+                    "was not written; earlier ones are intact. Try a lower learning rate (--lr).")
                 { Epoch = epoch, Step = 0, Value = (float)eval.Loss };
 
             var metrics = new EpochMetrics(epoch, lossSum / seen, (double)correct / seen, eval.Loss, eval.Accuracy, lr,
@@ -201,8 +202,13 @@ public sealed class Trainer
             throw new ArgumentException(
                 $"Checkpoint '{Path.GetFileName(latest)}' was trained with seed {state.Seed}, this run has seed {_options.Seed}; " +
                 $"resume with the same seed (--seed {state.Seed}) so the shuffle and dropout continue where they stopped.");
+        // The schedule is a pure function of the step, so setting its count restores it exactly.
+        if (_schedule is not null) _schedule.StepCount = _optimizer.StepCount;
         return state.Epoch;
     }
+
+    /// <summary>Batches per epoch for <paramref name="samples"/> training samples (the last partial batch is kept).</summary>
+    public static int StepsPerEpoch(int samples, int batchSize) => (samples + batchSize - 1) / batchSize;
 
     void CheckParametersFinite(int epoch)
     {
@@ -212,7 +218,7 @@ public sealed class Trainer
             if (float.IsFinite(values[i])) continue;
             throw new TrainingDivergedException(
                 $"Training diverged: parameter value #{i} is {values[i]} after epoch {epoch}. The checkpoint of this " +
-                "epoch was not written; earlier ones are intact. Try a lower --lr.")
+                "epoch was not written; earlier ones are intact. Try a lower learning rate (--lr).")
             { Epoch = epoch, Step = 0, Value = values[i] };
         }
     }
