@@ -17,6 +17,12 @@ public sealed partial class Tape
             case OpCode.Div: Ops.DivBackward(this, in e); break;
             case OpCode.MatMul: Ops.MatMulBackward(this, in e); break;
             case OpCode.Linear: Ops.LinearBackward(this, in e); break;
+            case OpCode.Sum:
+            case OpCode.Mean: Ops.ReductionBackward(this, in e); break;
+            case OpCode.Reshape: Ops.ReshapeBackward(this, in e); break;
+            case OpCode.Transpose: Ops.TransposeBackward(this, in e); break;
+            case OpCode.Slice: Ops.SliceBackward(this, in e); break;
+            case OpCode.Concat: Ops.ConcatBackward(this, in e); break;
             case OpCode.Relu:
             case OpCode.Sigmoid:
             case OpCode.Tanh:
