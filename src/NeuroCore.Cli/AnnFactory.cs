@@ -10,13 +10,15 @@ internal static class AnnFactory
     /// <summary>Builds <paramref name="model"/> ("mlp" or "cnn") for images like <paramref name="train"/>'s.</summary>
     public static (IModule Model, ModelDescription Description) Build(string model, ParameterStore store, LabeledImageSet train, ulong seed)
     {
-        int inputs = train.Height * train.Width;
-        return model switch
+        var description = model switch
         {
-            "mlp" => AnnModels.Mlp(store, inputs, 512, train.Classes, seed),
-            "cnn" => AnnModels.SmallCnn(store, seed),
+            "mlp" => AnnModels.MlpDescription(train.Height * train.Width, 512, train.Classes),
+            "cnn" => AnnModels.SmallCnnDescription(train.Classes, size: train.Height),
             _ => throw new ArgumentException($"Unknown model '{model}': expected mlp or cnn.", nameof(model)),
         };
+        description.InputShape = [1, train.Height, train.Width];
+        description.ClassNames = [.. train.ClassNames];
+        return (AnnModels.Build(store, description, seed), description);
     }
 
     /// <summary>Adam and AdamW with PyTorch defaults (AdamW weight decay 0.01), SGD with momentum 0.9.</summary>

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
 using System.CommandLine.Parsing;
-using Spectre.Console;
 
 namespace NeuroCore.Cli;
 
@@ -68,13 +68,13 @@ internal sealed class CliApp
         Schedule.AcceptOnlyFromAmong("constant", "cosine");
         LearningRate.Validators.Add(r =>
         {
-            double? v = r.GetValueOrDefault<double?>();
-            if (v is { } lr && !(lr > 0 && double.IsFinite(lr))) r.AddError($"--lr must be a positive finite number (got {lr}).");
+            if (LastToken(r) is { } text && double.TryParse(text, CultureInfo.InvariantCulture, out double lr) && !(lr > 0 && double.IsFinite(lr)))
+                r.AddError($"--lr must be a positive finite number (got {text}).");
         });
         Threads.Validators.Add(r =>
         {
-            int v = r.GetValueOrDefault<int>();
-            if (v is < 1 or > 1024) r.AddError($"--threads must be between 1 and 1024 (got {v}).");
+            if (LastToken(r) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out int v) && v is < 1 or > 1024)
+                r.AddError($"--threads must be between 1 and 1024 (got {v}).");
         });
         Resume.Validators.Add(r =>
         {
@@ -147,9 +147,15 @@ internal sealed class CliApp
         var option = new Option<int?>(name) { Description = description };
         option.Validators.Add(r =>
         {
-            int? v = r.GetValueOrDefault<int?>();
-            if (v is < 1) r.AddError($"{name} must be at least 1 (got {v}).");
+            if (LastToken(r) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out int v) && v < 1)
+                r.AddError($"{name} must be at least 1 (got {v}).");
         });
         return option;
     }
+
+    /// <summary>
+    /// The option's raw value, or null when absent. Validators read the token rather than the typed value because
+    /// System.CommandLine runs them even when conversion failed (it reports that error itself).
+    /// </summary>
+    static string? LastToken(OptionResult r) => r.Tokens.Count == 0 ? null : r.Tokens[^1].Value;
 }

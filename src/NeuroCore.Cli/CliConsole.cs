@@ -20,6 +20,7 @@ internal sealed class CliConsole
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
         });
+        if (!interactive) Ansi.Profile.Width = 120;   // logs are not 80 columns wide; keep table rows on one line
     }
 
     /// <summary>The process console: live progress only when stdout is a terminal.</summary>

@@ -51,7 +51,7 @@ public sealed class TrainedModel
                 directory);
         var description = Checkpoint.LoadDescription(descriptionPath);
         var store = new ParameterStore();
-        var model = ModelBuilder.Build(description, store);
+        var model = AnnModels.Build(store, description, seed: 0);   // weights come from the checkpoint
         var state = TrainingCheckpoint.Load(checkpoint, store);
         model.Training = false;
         return new TrainedModel(model, store, description, state, checkpoint);

@@ -70,7 +70,7 @@ public sealed class Trainer
 
         var history = new List<EpochMetrics>();
         using var tape = new Tape(recording: true, threads: _options.Threads);
-        using var batches = new BatchIterator(train, _options.BatchSize, _options.Seed, dropLast: false);
+        var batches = new BatchIterator(train, _options.BatchSize, _options.Seed, BatchLayout.Image, shuffle: true, dropLast: false);
         int steps = batches.BatchesPerEpoch;
 
         for (int epoch = startEpoch + 1; epoch <= _options.Epochs; epoch++)
@@ -85,10 +85,9 @@ public sealed class Trainer
             for (int step = 1; batches.MoveNext(); step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var batch = batches.Current;
                 _store.ZeroGrad();
-                var logits = _model.Forward(tape, batch.Images);
-                var loss = Ops.CrossEntropy(tape, logits, batch.Labels);
+                var logits = _model.Forward(tape, batches.Images);
+                var loss = Ops.CrossEntropy(tape, logits, batches.Labels);
                 float value = loss.Item();
                 if (!float.IsFinite(value))
                     throw new TrainingDivergedException(
@@ -103,9 +102,9 @@ public sealed class Trainer
                 _optimizer.Step();
                 _schedule?.Step();
 
-                int n = batch.Count;
+                int n = batches.Count;
                 lossSum += (double)value * n;
-                correct += CountCorrect(logits.Span, batch.Labels, n);
+                correct += CountCorrect(logits.Span, batches.Labels, n);
                 seen += n;
                 tape.Reset();
                 progress?.Report(new TrainingProgress(TrainingPhase.Train, epoch, _options.Epochs, step, steps,
@@ -127,7 +126,7 @@ public sealed class Trainer
                 seconds, evalSeconds);
             history.Add(metrics);
             if (_options.CheckpointDirectory is { } dir)
-                TrainingCheckpoint.Save(dir, new TrainingState(epoch, _optimizer.StepCount, _options.Seed), _store, _optimizer);
+                TrainingCheckpoint.Save(dir, new TrainingState(epoch, _optimizer.StepCount, _options.Seed), _store, _optimizer, _model);
             progress?.Report(new TrainingProgress(TrainingPhase.EpochEnd, epoch, _options.Epochs, steps, steps,
                 metrics.TrainLoss, metrics.TrainAccuracy, lr, metrics));
         }
@@ -158,19 +157,18 @@ public sealed class Trainer
         try
         {
             using var tape = new Tape(recording: false, threads: threads);
-            using var batches = new BatchIterator(set, batchSize, seed: 0, dropLast: false, shuffle: false);
+            var batches = new BatchIterator(set, batchSize, seed: 0, BatchLayout.Image, shuffle: false, dropLast: false);
             batches.StartEpoch(0);
             int steps = batches.BatchesPerEpoch;
             double lossSum = 0;
             long correct = 0, seen = 0;
             for (int step = 1; batches.MoveNext(); step++)
             {
-                var batch = batches.Current;
-                var logits = model.Forward(tape, batch.Images);
-                var loss = Ops.CrossEntropy(tape, logits, batch.Labels);
-                int n = batch.Count;
+                var logits = model.Forward(tape, batches.Images);
+                var loss = Ops.CrossEntropy(tape, logits, batches.Labels);
+                int n = batches.Count;
                 lossSum += (double)loss.Item() * n;
-                correct += CountCorrect(logits.Span, batch.Labels, n);
+                correct += CountCorrect(logits.Span, batches.Labels, n);
                 seen += n;
                 tape.Reset();
                 progress?.Report(new TrainingProgress(TrainingPhase.Evaluate, epoch, epochs, step, steps,
@@ -197,7 +195,7 @@ public sealed class Trainer
     int ResumeFromLatest()
     {
         if (TrainingCheckpoint.FindLatest(_options.CheckpointDirectory!) is not { } latest) return 0;
-        var state = TrainingCheckpoint.Load(latest, _store, _optimizer);
+        var state = TrainingCheckpoint.Load(latest, _store, _optimizer, _model);
         if (state.Seed != _options.Seed)
             throw new ArgumentException(
                 $"Checkpoint '{Path.GetFileName(latest)}' was trained with seed {state.Seed}, this run has seed {_options.Seed}; " +

@@ -20,13 +20,17 @@ public static class TrainingCheckpoint
     const string EpochKey = "trainer.epoch";
     const string StepKey = "trainer.step";
     const string SeedKey = "trainer.seed";
+    const string DropoutKeyPrefix = "trainer.dropout_calls.";
 
     /// <summary>The path of the checkpoint for <paramref name="epoch"/> in <paramref name="directory"/>.</summary>
     public static string PathFor(string directory, int epoch) =>
         Path.Combine(directory, $"{Prefix}{epoch.ToString("D4", CultureInfo.InvariantCulture)}{Extension}");
 
-    /// <summary>Writes the checkpoint of <paramref name="state"/>.Epoch; returns its path.</summary>
-    public static string Save(string directory, TrainingState state, ParameterStore store, IOptimizer optimizer)
+    /// <summary>
+    /// Writes the checkpoint of <paramref name="state"/>.Epoch: the store, the optimizer state, the training state and
+    /// the mask counter of every <see cref="Dropout"/> layer in <paramref name="model"/>. Returns its path.
+    /// </summary>
+    public static string Save(string directory, TrainingState state, ParameterStore store, IOptimizer optimizer, IModule? model = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);
@@ -37,6 +41,9 @@ public static class TrainingCheckpoint
             [StepKey] = state.Step.ToString(CultureInfo.InvariantCulture),
             [SeedKey] = state.Seed.ToString(CultureInfo.InvariantCulture),
         };
+        if (model is not null)
+            foreach (var dropout in Dropouts(model))
+                metadata[DropoutKeyPrefix + dropout.Name] = dropout.Calls.ToString(CultureInfo.InvariantCulture);
         Checkpoint.Save(path, store, optimizer, metadata);
         return path;
     }
@@ -61,19 +68,32 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>
-    /// Loads <paramref name="path"/> into <paramref name="store"/> and, when given, <paramref name="optimizer"/>,
-    /// and returns the training state recorded with it.
+    /// Loads <paramref name="path"/> into <paramref name="store"/> and, when given, <paramref name="optimizer"/> and
+    /// the dropout mask counters of <paramref name="model"/>; returns the training state recorded with it.
     /// </summary>
     /// <exception cref="CheckpointFormatException">The file is malformed or lacks the trainer's metadata.</exception>
     /// <exception cref="InvalidOperationException">The file does not fit this model or optimizer.</exception>
-    public static TrainingState Load(string path, ParameterStore store, IOptimizer? optimizer = null)
+    public static TrainingState Load(string path, ParameterStore store, IOptimizer? optimizer = null, IModule? model = null)
     {
         var metadata = Checkpoint.Load(path, store, optimizer);
         string name = Path.GetFileName(path);
+        if (model is not null)
+            foreach (var dropout in Dropouts(model))
+                dropout.Calls = (ulong)ReadNumber(metadata, DropoutKeyPrefix + dropout.Name, name, long.MaxValue);
         return new TrainingState(
             (int)ReadNumber(metadata, EpochKey, name, int.MaxValue),
             ReadNumber(metadata, StepKey, name, long.MaxValue),
             ulong.Parse(Require(metadata, SeedKey, name), NumberStyles.None, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The dropout layers of <paramref name="model"/> in forward order (nested sequentials included).</summary>
+    static IEnumerable<Dropout> Dropouts(IModule model)
+    {
+        if (model is Dropout d) yield return d;
+        else if (model is Sequential s)
+            foreach (var layer in s.Layers)
+                foreach (var inner in Dropouts(layer))
+                    yield return inner;
     }
 
     static long ReadNumber(IReadOnlyDictionary<string, string> metadata, string key, string name, long max)

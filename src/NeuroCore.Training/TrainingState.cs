@@ -2,8 +2,8 @@ namespace NeuroCore.Training;
 
 /// <summary>
 /// Where a run stands when a checkpoint is written: the epochs completed, the optimizer steps taken and the seed.
-/// With the seed, this is the whole RNG position: the shuffle is keyed by (seed, epoch) and stochastic layers by
-/// (seed, step), so nothing else needs storing for a resumed run to equal an uninterrupted one.
+/// The shuffle is keyed by (seed, epoch), so with the dropout layers' mask counters (saved beside this by
+/// <see cref="TrainingCheckpoint"/>) it is the whole RNG position: a resumed run equals an uninterrupted one.
 /// </summary>
 /// <param name="Epoch">Epochs completed (1-based epoch of the checkpoint).</param>
 /// <param name="Step">Optimizer steps taken since the start of training.</param>

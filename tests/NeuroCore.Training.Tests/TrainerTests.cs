@@ -70,7 +70,9 @@ public sealed class TrainerTests
 
         var first = Cnn(seed: 5);
         new Trainer(first.Model, first.Store, first.Optimizer, Options(resumedDir, 1, false)).Fit(train, test);
-        var second = Cnn(seed: 99);   // a different initialisation: resume must overwrite all of it
+        var second = Cnn(seed: 5);
+        second.Store.Values.Fill(0.5f);   // resume must overwrite every weight and buffer
+        second.Store.BufferValues.Fill(0.5f);
         var result = new Trainer(second.Model, second.Store, second.Optimizer, Options(resumedDir, 3, true)).Fit(train, test);
 
         Assert.Equal(1, result.ResumedFromEpoch);
@@ -82,35 +84,64 @@ public sealed class TrainerTests
     }
 
     [Fact]
-    public void Fit_NaNLoss_StopsNamingEpochAndStep_AndKeepsLastCheckpoint()
+    public void Fit_LossTurnsNaN_StopsNamingEpochAndStep_AndKeepsLastCheckpoint()
     {
+        // A learning rate that explodes after epoch 1 (8 steps): SGD at 1e30 sends the weights to ±inf, so a loss
+        // early in epoch 2 is NaN or infinite. Training must stop there and leave epoch 1's checkpoint untouched.
         var train = TestData.Train.Subset(256);
         var test = TestData.Test.Subset(64);
         string dir = TestData.NewDirectory();
-        var (model, store, optimizer) = Mlp(seed: 2);
-        var options = new TrainerOptions { Epochs = 1, BatchSize = 32, Seed = 2, CheckpointDirectory = dir };
-        new Trainer(model, store, optimizer, options).Fit(train, test);
+        var store = new ParameterStore();
+        var model = AnnModels.Mlp(store, 784, 64, 10, seed: 2);
+        var optimizer = new Sgd(store, 0.01f);
+        var schedule = new ExplodingSchedule(optimizer, afterStep: 8);
+        var options = new TrainerOptions { Epochs = 3, BatchSize = 32, Seed = 2, CheckpointDirectory = dir };
         string good = TrainingCheckpoint.PathFor(dir, 1);
-        byte[] before = File.ReadAllBytes(good);
-
-        // Poison one sample: the batch holding it (a seeded-shuffle position in epoch 2) has a NaN loss.
-        float[] pixels = (float[])train.Pixels.Clone();
-        pixels.AsSpan(17 * train.ImageSize, train.ImageSize).Fill(float.NaN);
-        var poisoned = new LabeledImageSet(train.Name, train.Height, train.Width, train.Classes, pixels, train.Labels);
-        var resumed = new Trainer(model, store, optimizer, new TrainerOptions
+        byte[]? afterEpochOne = null;
+        var progress = new SyncProgress([], p =>
         {
-            Epochs = 2, BatchSize = 32, Seed = 2, CheckpointDirectory = dir, Resume = true,
+            if (p.Phase == TrainingPhase.EpochEnd) afterEpochOne = File.ReadAllBytes(good);
         });
-        var e = Assert.Throws<TrainingDivergedException>(() => resumed.Fit(poisoned, test));
+
+        var e = Assert.Throws<TrainingDivergedException>(() =>
+            new Trainer(model, store, optimizer, options, schedule).Fit(train, test, progress));
 
         Assert.Equal(2, e.Epoch);
-        Assert.InRange(e.Step, 1, 8);
-        Assert.True(float.IsNaN(e.Value));
+        Assert.InRange(e.Step, 2, 8);
+        Assert.False(float.IsFinite(e.Value));
         Assert.Contains($"epoch 2, step {e.Step} of 8", e.Message, StringComparison.Ordinal);
         Assert.Contains("checkpoint of epoch 1 is intact", e.Message, StringComparison.Ordinal);
-        Assert.Equal(before, File.ReadAllBytes(good));
+        Assert.NotNull(afterEpochOne);
+        Assert.Equal(afterEpochOne, File.ReadAllBytes(good));
         Assert.False(File.Exists(TrainingCheckpoint.PathFor(dir, 2)));
         Assert.Equal(good, TrainingCheckpoint.FindLatest(dir));
+
+        // The intact checkpoint still loads into a fresh model, with finite weights.
+        var fresh = new ParameterStore();
+        AnnModels.Mlp(fresh, 784, 64, 10, seed: 7);
+        Assert.Equal(1, TrainingCheckpoint.Load(good, fresh).Epoch);
+        Assert.All(fresh.Values.ToArray(), v => Assert.True(float.IsFinite(v)));
+    }
+
+    /// <summary>A schedule at the optimizer's base rate until <c>afterStep</c>, then 1e30.</summary>
+    sealed class ExplodingSchedule(IOptimizer optimizer, int afterStep) : ILrSchedule
+    {
+        readonly float _base = optimizer.LearningRate;
+        int _step;
+
+        public int StepCount
+        {
+            get => _step;
+            set
+            {
+                _step = value;
+                optimizer.LearningRate = LearningRateAt(value);
+            }
+        }
+
+        public float LearningRateAt(int step) => step < afterStep ? _base : 1e30f;
+
+        public void Step() => StepCount = _step + 1;
     }
 
     [Fact]
@@ -153,8 +184,12 @@ public sealed class TrainerTests
     }
 
     /// <summary>IProgress that records synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
-    sealed class SyncProgress(List<TrainingProgress> into) : IProgress<TrainingProgress>
+    sealed class SyncProgress(List<TrainingProgress> into, Action<TrainingProgress>? also = null) : IProgress<TrainingProgress>
     {
-        public void Report(TrainingProgress value) => into.Add(value);
+        public void Report(TrainingProgress value)
+        {
+            into.Add(value);
+            also?.Invoke(value);
+        }
     }
 }
