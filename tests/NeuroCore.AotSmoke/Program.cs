@@ -19,7 +19,7 @@ if (args.Length == 0 || args[0].StartsWith('-'))
 
 string modelDir = args[0];
 string? dataDir = null;
-double minAccuracy = 0.75;   // one MLP epoch on 10000 samples reaches about 0.80-0.83
+double minAccuracy = 0.70;   // one MLP epoch on 10000 samples reaches about 0.78-0.80; chance is 0.10
 for (int i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -47,7 +47,7 @@ try
     double seconds = clock.Elapsed.TotalSeconds;
     Console.WriteLine($"model: {loaded.Description.Architecture} ({loaded.Store.Count} parameters), " +
                       $"{Path.GetFileName(loaded.CheckpointPath)} (epoch {loaded.State.Epoch})");
-    Console.WriteLine($"accuracy: {result.Accuracy:F4} ({result.Correct}/{result.Count}) on {test.Name} test, " +
+    Console.WriteLine($"accuracy: {result.Accuracy:F4} ({result.Correct}/{result.Count}) on {test.Name}, " +
                       $"loss {result.Loss:F4}, {seconds:F2} s");
     if (result.Accuracy < minAccuracy)
     {

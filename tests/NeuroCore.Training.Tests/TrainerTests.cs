@@ -22,13 +22,14 @@ public sealed class TrainerTests
     [Fact]
     public void Fit_MlpOnFashionMnistSubset_ReachesStatedAccuracy()
     {
-        // 5000 training samples, 2 epochs, Adam 1e-3, batch 64: measured 0.815 test accuracy on the first 2000 test
-        // images; a linear model gets ~0.78 and chance is 0.10. The floor leaves room for seed-to-seed spread.
+        // 5000 training samples, 2 epochs, Adam 1e-3, batch 64, first 2000 test images: measured 0.817 with seed 3
+        // (seeds 4 and 5: 0.785, 0.794; chance is 0.10). The result is bitwise reproducible for a seed, so the floor's
+        // margin is for kernel changes that move rounding, not for noise between runs.
         var (model, store, optimizer) = Mlp(seed: 3);
         var trainer = new Trainer(model, store, optimizer, new TrainerOptions { Epochs = 2, BatchSize = 64, Seed = 3, Threads = 2 });
         var result = trainer.Fit(TestData.Train.Subset(5000), TestData.Test.Subset(2000));
         Assert.Equal(2, result.History.Count);
-        Assert.True(result.Last!.TestAccuracy >= 0.78, $"test accuracy {result.Last.TestAccuracy:P2} is below the 78 % floor");
+        Assert.True(result.Last!.TestAccuracy >= 0.77, $"test accuracy {result.Last.TestAccuracy:P2} is below the 77 % floor");
         Assert.True(result.History[1].TrainLoss < result.History[0].TrainLoss, "training loss did not fall from epoch 1 to 2");
     }
 
