@@ -91,7 +91,7 @@ public static class Philox
         {
             Span<uint> body = dst.Slice(i, whole);
             int done = BlocksVector(seed, stream, block, body);
-            for (; done < whole; done += 4, block++)
+            for (block += (ulong)done / 4; done < whole; done += 4, block++)
             {
                 BlockAt(seed, stream, block, out body[done], out body[done + 1], out body[done + 2], out body[done + 3]);
             }
@@ -219,71 +219,86 @@ public static class Philox
     /// Whole blocks at the widest vector width, starting at block number <paramref name="block"/>; returns how many
     /// words it wrote (a multiple of 4; the caller finishes the rest with scalar blocks).
     /// </summary>
-    static int BlocksVector(ulong seed, ulong stream, ulong block, Span<uint> dst)
+    static int BlocksVector(ulong seed, ulong stream, ulong block, Span<uint> dst) =>
+        Vector512.IsHardwareAccelerated ? Blocks512(seed, stream, block, dst) :
+        Vector256.IsHardwareAccelerated ? Blocks256(seed, stream, block, dst) :
+        Vector128.IsHardwareAccelerated ? Blocks128(seed, stream, block, dst) : 0;
+
+    /// <summary>Whole blocks with 512-bit vectors (internal so tests can compare every width in one process).</summary>
+    internal static int Blocks512(ulong seed, ulong stream, ulong block, Span<uint> dst)
     {
+        // Key lanes (k0, 0, k1, 0) per block, so one xor adds k0 to word 0 and k1 to word 2.
         ref uint d = ref MemoryMarshal.GetReference(dst);
         int n = dst.Length, i = 0;
+        Vector512<uint> key = Pairs512((uint)seed, (uint)(seed >> 32));
+        Vector512<ulong> ctr = Vector512.Create(block, stream, block + 1, stream, block + 2, stream, block + 3, stream);
+        Vector512<ulong> step = Vector512.Create(4UL, 0UL, 4UL, 0UL, 4UL, 0UL, 4UL, 0UL);
+        for (; i + 32 <= n; i += 32)
+        {
+            // Two independent blocks groups per iteration hide the multiply latency of the round chain.
+            Vector512<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
+            Vector512<uint> k = key;
+            for (int r = 0; r < 10; r++)
+            {
+                if (r > 0) k += Pairs512(W0, W1);
+                a = Round(a, k);
+                b = Round(b, k);
+            }
+            a.StoreUnsafe(ref d, (nuint)i);
+            b.StoreUnsafe(ref d, (nuint)(i + 16));
+            ctr += step + step;
+        }
+        return i;
+    }
+
+    /// <summary>Whole blocks with 256-bit vectors (internal so tests can compare every width in one process).</summary>
+    internal static int Blocks256(ulong seed, ulong stream, ulong block, Span<uint> dst)
+    {
         // Key lanes (k0, 0, k1, 0) per block, so one xor adds k0 to word 0 and k1 to word 2.
-        if (Vector512.IsHardwareAccelerated)
+        ref uint d = ref MemoryMarshal.GetReference(dst);
+        int n = dst.Length, i = 0;
+        Vector256<uint> key = Pairs256((uint)seed, (uint)(seed >> 32));
+        Vector256<ulong> ctr = Vector256.Create(Vector128.Create(block, stream), Vector128.Create(block + 1, stream));
+        Vector256<ulong> step = Vector256.Create(Vector128.Create(2UL, 0UL), Vector128.Create(2UL, 0UL));
+        for (; i + 16 <= n; i += 16)
         {
-            Vector512<uint> key = Pairs512((uint)seed, (uint)(seed >> 32));
-            Vector512<ulong> ctr = Vector512.Create(block, stream, block + 1, stream, block + 2, stream, block + 3, stream);
-            Vector512<ulong> step = Vector512.Create(4UL, 0UL, 4UL, 0UL, 4UL, 0UL, 4UL, 0UL);
-            for (; i + 32 <= n; i += 32)
+            Vector256<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
+            Vector256<uint> k = key;
+            for (int r = 0; r < 10; r++)
             {
-                // Two independent blocks groups per iteration hide the multiply latency of the round chain.
-                Vector512<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
-                Vector512<uint> k = key;
-                for (int r = 0; r < 10; r++)
-                {
-                    if (r > 0) k += Pairs512(W0, W1);
-                    a = Round(a, k);
-                    b = Round(b, k);
-                }
-                a.StoreUnsafe(ref d, (nuint)i);
-                b.StoreUnsafe(ref d, (nuint)(i + 16));
-                ctr += step + step;
+                if (r > 0) k += Pairs256(W0, W1);
+                a = Round(a, k);
+                b = Round(b, k);
             }
+            a.StoreUnsafe(ref d, (nuint)i);
+            b.StoreUnsafe(ref d, (nuint)(i + 8));
+            ctr += step + step;
         }
-        else if (Vector256.IsHardwareAccelerated)
+        return i;
+    }
+
+    /// <summary>Whole blocks with 128-bit vectors (internal so tests can compare every width in one process).</summary>
+    internal static int Blocks128(ulong seed, ulong stream, ulong block, Span<uint> dst)
+    {
+        // Key lanes (k0, 0, k1, 0) per block, so one xor adds k0 to word 0 and k1 to word 2.
+        ref uint d = ref MemoryMarshal.GetReference(dst);
+        int n = dst.Length, i = 0;
+        Vector128<uint> key = Pairs128((uint)seed, (uint)(seed >> 32));
+        Vector128<ulong> ctr = Vector128.Create(block, stream);
+        Vector128<ulong> step = Vector128.Create(1UL, 0UL);
+        for (; i + 8 <= n; i += 8)
         {
-            Vector256<uint> key = Pairs256((uint)seed, (uint)(seed >> 32));
-            Vector256<ulong> ctr = Vector256.Create(Vector128.Create(block, stream), Vector128.Create(block + 1, stream));
-            Vector256<ulong> step = Vector256.Create(Vector128.Create(2UL, 0UL), Vector128.Create(2UL, 0UL));
-            for (; i + 16 <= n; i += 16)
+            Vector128<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
+            Vector128<uint> k = key;
+            for (int r = 0; r < 10; r++)
             {
-                Vector256<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
-                Vector256<uint> k = key;
-                for (int r = 0; r < 10; r++)
-                {
-                    if (r > 0) k += Pairs256(W0, W1);
-                    a = Round(a, k);
-                    b = Round(b, k);
-                }
-                a.StoreUnsafe(ref d, (nuint)i);
-                b.StoreUnsafe(ref d, (nuint)(i + 8));
-                ctr += step + step;
+                if (r > 0) k += Pairs128(W0, W1);
+                a = Round(a, k);
+                b = Round(b, k);
             }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<uint> key = Pairs128((uint)seed, (uint)(seed >> 32));
-            Vector128<ulong> ctr = Vector128.Create(block, stream);
-            Vector128<ulong> step = Vector128.Create(1UL, 0UL);
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector128<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
-                Vector128<uint> k = key;
-                for (int r = 0; r < 10; r++)
-                {
-                    if (r > 0) k += Pairs128(W0, W1);
-                    a = Round(a, k);
-                    b = Round(b, k);
-                }
-                a.StoreUnsafe(ref d, (nuint)i);
-                b.StoreUnsafe(ref d, (nuint)(i + 4));
-                ctr += step + step;
-            }
+            a.StoreUnsafe(ref d, (nuint)i);
+            b.StoreUnsafe(ref d, (nuint)(i + 4));
+            ctr += step + step;
         }
         return i;
     }
