@@ -1,10 +1,11 @@
+using System.Buffers;
 using NeuroCore.Kernels;
 
 namespace NeuroCore.Data;
 
 /// <summary>
 /// Walks a <see cref="LabeledImageSet"/> in mini-batches, in a fresh seeded order each epoch, copying each batch
-/// into reused buffers: no allocation per batch.
+/// into reused buffers (rented from the shared pool, returned on <see cref="Dispose"/>): no allocation per batch.
 /// </summary>
 /// <remarks>
 /// The order of epoch <c>e</c> is a Fisher–Yates shuffle of 0..N−1 driven by <c>PhiloxGenerator(seed, e)</c>,
@@ -12,22 +13,23 @@ namespace NeuroCore.Data;
 /// The last batch of an epoch may be smaller than <see cref="BatchSize"/>; with <c>dropLast</c> it is skipped.
 /// Typical use:
 /// <code>
-/// var batches = new BatchIterator(train, 64, seed, BatchLayout.Flat);
+/// using var batches = new BatchIterator(train, 64, seed, BatchLayout.Flat);
 /// for (int epoch = 0; epoch &lt; epochs; epoch++)
 /// {
 ///     batches.StartEpoch(epoch);
-///     while (batches.MoveNext()) Step(batches.Images, batches.Labels);
+///     while (batches.MoveNext()) Step(batches.Current.Images, batches.Current.Labels);
 /// }
 /// </code>
 /// </remarks>
-public sealed class BatchIterator
+public sealed class BatchIterator : IDisposable
 {
     readonly int[] _order;
-    readonly float[] _images;
-    readonly int[] _labels;
+    float[] _images;
+    int[] _labels;
     readonly Tensor _fullBatch;
     readonly Tensor? _lastBatch;
     int _next;
+    bool _disposed;
     int _current = -1;
 
     /// <summary>Creates an iterator positioned before the first batch of epoch 0.</summary>
@@ -49,8 +51,10 @@ public sealed class BatchIterator
         IsShuffled = shuffle;
         DropLast = dropLast;
         _order = new int[set.Count];
-        _images = new float[(long)batchSize * set.ImageSize];
-        _labels = new int[batchSize];
+        if ((long)batchSize * set.ImageSize > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"BatchIterator: {batchSize} images of {set.ImageSize} pixels do not fit in one buffer.");
+        _images = ArrayPool<float>.Shared.Rent(batchSize * set.ImageSize);
+        _labels = ArrayPool<int>.Shared.Rent(batchSize);
         _fullBatch = Tensor.Wrap(_images, BatchShape(batchSize));
         int remainder = set.Count % batchSize;
         if (remainder != 0 && !dropLast) _lastBatch = Tensor.Wrap(_images, BatchShape(remainder));
@@ -106,10 +110,14 @@ public sealed class BatchIterator
     /// <summary>The current batch's labels (Count values), overwritten by the next <see cref="MoveNext"/>.</summary>
     public ReadOnlySpan<int> Labels => _labels.AsSpan(0, Count);
 
+    /// <summary>The current batch (images, labels, count); valid until the next <see cref="MoveNext"/>.</summary>
+    public Batch Current => new(_current, Images, _labels, Count);
+
     /// <summary>Starts epoch <paramref name="epoch"/>: computes its order and rewinds before its first batch.</summary>
     public void StartEpoch(int epoch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         Epoch = epoch;
         for (int i = 0; i < _order.Length; i++) _order[i] = i;
         if (IsShuffled) Shuffle(_order, Seed, (ulong)epoch);
@@ -120,14 +128,28 @@ public sealed class BatchIterator
     /// <summary>Copies the next batch into <see cref="Images"/> and <see cref="Labels"/>; false at the end of the epoch.</summary>
     public bool MoveNext()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_next >= BatchesPerEpoch)
         {
             _current = -1;
             return false;
         }
         _current = _next++;
-        CopyBatch(_current, _images, _labels);
+        int rows = RowsIn(_current);
+        CopyBatch(_current, _images.AsSpan(0, rows * Set.ImageSize), _labels.AsSpan(0, rows));
         return true;
+    }
+
+    /// <summary>Returns the batch buffers to the pool; tensors from <see cref="Images"/> must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        ArrayPool<float>.Shared.Return(_images);
+        ArrayPool<int>.Shared.Return(_labels);
+        _images = [];
+        _labels = [];
+        _current = -1;
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ public sealed class BatchIteratorTests
     {
         int n = size.Get % 300 + 1, b = batch.Get % 40 + 1;
         var set = Indexed(n);
-        var it = new BatchIterator(set, b, seed, flat ? BatchLayout.Flat : BatchLayout.Image, dropLast: dropLast);
+        using var it = new BatchIterator(set, b, seed, flat ? BatchLayout.Flat : BatchLayout.Image, dropLast: dropLast);
         var seen = new List<int>();
         for (int epoch = 0; epoch < 2; epoch++)
         {
@@ -98,15 +98,15 @@ public sealed class BatchIteratorTests
     public void Epochs_AreReproducibleAndDiffer()
     {
         var set = Indexed(50);
-        var a = new BatchIterator(set, 8, seed: 5);
-        var b = new BatchIterator(set, 8, seed: 5);
+        using var a = new BatchIterator(set, 8, seed: 5);
+        using var b = new BatchIterator(set, 8, seed: 5);
         a.StartEpoch(3);
         b.StartEpoch(3);
         Assert.True(a.Order.SequenceEqual(b.Order));
         var epoch3 = a.Order.ToArray();
         a.StartEpoch(4);
         Assert.False(a.Order.SequenceEqual(epoch3));
-        var c = new BatchIterator(set, 8, seed: 6);
+        using var c = new BatchIterator(set, 8, seed: 6);
         c.StartEpoch(3);
         Assert.False(c.Order.SequenceEqual(epoch3));
     }
@@ -114,7 +114,7 @@ public sealed class BatchIteratorTests
     [Fact]
     public void NoShuffle_KeepsTheSetOrder()
     {
-        var it = new BatchIterator(Indexed(10), 4, seed: 1, shuffle: false);
+        using var it = new BatchIterator(Indexed(10), 4, seed: 1, shuffle: false);
         it.StartEpoch(7);
         Assert.Equal(Enumerable.Range(0, 10), it.Order.ToArray());
     }
@@ -123,14 +123,14 @@ public sealed class BatchIteratorTests
     public void LastBatch_KeptOrDropped()
     {
         var set = Indexed(10);
-        var keep = new BatchIterator(set, 4, 0);
+        using var keep = new BatchIterator(set, 4, 0);
         Assert.Equal(3, keep.BatchesPerEpoch);
         var sizes = new List<int>();
         while (keep.MoveNext()) sizes.Add(keep.Images.Shape[0]);
         Assert.Equal(new[] { 4, 4, 2 }, sizes);
         Assert.False(keep.MoveNext());
 
-        var drop = new BatchIterator(set, 4, 0, dropLast: true);
+        using var drop = new BatchIterator(set, 4, 0, dropLast: true);
         Assert.Equal(2, drop.BatchesPerEpoch);
         sizes.Clear();
         while (drop.MoveNext()) sizes.Add(drop.Count);
@@ -141,12 +141,16 @@ public sealed class BatchIteratorTests
     public void MoveNext_AllocatesNothing()
     {
         var set = Indexed(1000, 28, 28);
-        var it = new BatchIterator(set, 64, 1, BatchLayout.Flat);
+        using var it = new BatchIterator(set, 64, 1, BatchLayout.Flat);
         while (it.MoveNext()) { }
         it.StartEpoch(1);
         long before = GC.GetAllocatedBytesForCurrentThread();
         int rows = 0;
-        while (it.MoveNext()) rows += it.Images.Shape[0] + it.Labels.Length - it.Count;
+        while (it.MoveNext())
+        {
+            var batch = it.Current;
+            rows += batch.Images.Shape[0] + batch.Labels.Length - batch.Count + it.Labels.Length - it.Count;
+        }
         it.StartEpoch(2);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(1000, rows);
@@ -157,7 +161,7 @@ public sealed class BatchIteratorTests
     public void CopyBatch_CallerTensor_PadsShortBatch()
     {
         var set = Indexed(10);
-        var it = new BatchIterator(set, 4, 0, shuffle: false);
+        using var it = new BatchIterator(set, 4, 0, shuffle: false);
         using var images = Tensor.Full(new Shape(4, 1, 2, 3), 9f);
         var labels = new int[4];
         Assert.Equal(2, it.CopyBatch(2, images, labels));
@@ -174,7 +178,7 @@ public sealed class BatchIteratorTests
     [Fact]
     public void CopyBatch_WrongShape_NamesBothShapes()
     {
-        var it = new BatchIterator(Indexed(10), 4, 0);
+        using var it = new BatchIterator(Indexed(10), 4, 0);
         using var wrong = Tensor.Zeros(new Shape(4, 1, 3, 3));
         var e = Assert.Throws<ArgumentException>(() => it.CopyBatch(0, wrong, new int[4]));
         Assert.Contains("[4, 1, 3, 3]", e.Message);
@@ -186,9 +190,32 @@ public sealed class BatchIteratorTests
     }
 
     [Fact]
+    public void Current_MatchesImagesAndLabels()
+    {
+        using var it = new BatchIterator(Indexed(10), 4, 3, BatchLayout.Flat);
+        Assert.True(it.MoveNext());
+        Assert.True(it.MoveNext());
+        var batch = it.Current;
+        Assert.Equal(1, batch.Index);
+        Assert.Same(it.Images, batch.Images);
+        Assert.True(batch.Labels.SequenceEqual(it.Labels));
+        Assert.Equal(new Shape(4, 6), batch.Images.Shape);
+    }
+
+    [Fact]
+    public void Dispose_ThenMoveNext_Throws()
+    {
+        var it = new BatchIterator(Indexed(10), 4, 3);
+        it.Dispose();
+        it.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => it.MoveNext());
+        Assert.Throws<ObjectDisposedException>(() => it.StartEpoch(1));
+    }
+
+    [Fact]
     public void Images_BeforeMoveNext_Throws()
     {
-        var it = new BatchIterator(Indexed(3), 2, 0);
+        using var it = new BatchIterator(Indexed(3), 2, 0);
         Assert.Throws<InvalidOperationException>(() => it.Images);
         Assert.Equal(0, it.Count);
     }
