@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuroCore.Kernels;
 
@@ -35,11 +37,15 @@ public static unsafe partial class Gemm
             else
             {
                 // Stored m×k: each of the MR rows is a contiguous run along p, written with stride MR.
+                float* src0 = a + (nint)(i0 + r) * lda + p0;
+                int done = 0;
+                if (Avx.IsSupported && mr == 8 && rows == 8)
+                    for (; done + 8 <= kc; done += 8) Transpose8x8(src0 + done, lda, dst + (nint)done * 8, 8);
                 for (int ii = 0; ii < rows; ii++)
                 {
-                    float* src = a + (nint)(i0 + r + ii) * lda + p0;
+                    float* src = src0 + (nint)ii * lda;
                     float* d = dst + ii;
-                    for (int p = 0; p < kc; p++) d[(nint)p * mr] = src[p];
+                    for (int p = done; p < kc; p++) d[(nint)p * mr] = src[p];
                 }
                 for (int ii = rows; ii < mr; ii++)
                     for (int p = 0; p < kc; p++) dst[(nint)p * mr + ii] = 0f;
@@ -75,16 +81,51 @@ public static unsafe partial class Gemm
             else
             {
                 // Stored n×k: each of the NR columns of op(B) is a contiguous run along p, written with stride NR.
+                float* src0 = b + (nint)(j0 + q) * ldb + p0;
+                int done = 0;
+                if (Avx.IsSupported && nr % 8 == 0 && cols == nr)
+                    for (; done + 8 <= kc; done += 8)
+                        for (int jj = 0; jj < nr; jj += 8) Transpose8x8(src0 + (nint)jj * ldb + done, ldb, dst + (nint)done * nr + jj, nr);
                 for (int jj = 0; jj < cols; jj++)
                 {
-                    float* src = b + (nint)(j0 + q + jj) * ldb + p0;
+                    float* src = src0 + (nint)jj * ldb;
                     float* d = dst + jj;
-                    for (int p = 0; p < kc; p++) d[(nint)p * nr] = src[p];
+                    for (int p = done; p < kc; p++) d[(nint)p * nr] = src[p];
                 }
                 for (int jj = cols; jj < nr; jj++)
                     for (int p = 0; p < kc; p++) dst[(nint)p * nr + jj] = 0f;
             }
         }
+    }
+
+    /// <summary>
+    /// Writes the transpose of the 8×8 block src[r·ldSrc + c] to dst[c·ldDst + r] with AVX shuffles
+    /// (callers check <see cref="Avx.IsSupported"/>; the scalar packing loops handle everything else).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose8x8(float* src, nint ldSrc, float* dst, nint ldDst)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + ldSrc);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * ldSrc), r3 = Avx.LoadVector256(src + 3 * ldSrc);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * ldSrc), r5 = Avx.LoadVector256(src + 5 * ldSrc);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * ldSrc), r7 = Avx.LoadVector256(src + 7 * ldSrc);
+        // Interleave pairs of rows, then pairs of pairs, then swap 128-bit halves.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldDst, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ldDst, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ldDst, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ldDst, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ldDst, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ldDst, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ldDst, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary>
