@@ -166,6 +166,22 @@ public class GemmTests(ITestOutputHelper output)
         Assert.Equal(one, two);
     }
 
+    [Fact]
+    public void Sgemm_SteadyState_AllocatesNothing()
+    {
+        var p = Problem.Create(300, 200, 300, true, true, seed: 11);
+        float[] c = (float[])p.C.Clone();
+        for (int threads = 1; threads <= 2; threads++)
+        {
+            // The first call on a thread creates its packing buffers (and the pool its workers); later calls reuse them.
+            Gemm.Sgemm(true, true, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, threads);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int rep = 0; rep < 3; rep++)
+                Gemm.Sgemm(true, true, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0.5f, c, p.Ldc, threads);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
     [Theory]
     [InlineData(0f, 0f)]
     [InlineData(0f, 2f)]
