@@ -18,38 +18,9 @@ public static unsafe partial class Gemm
         int mr = Mr;
         for (int r = 0; r < mc; r += mr, dst += (nint)mr * kc)
         {
-            int rows = Math.Min(mr, mc - r);
-            if (transA)
-            {
-                // Stored k×m: the MR values for one p are contiguous.
-                float* src = a + (nint)p0 * lda + i0 + r;
-                for (int p = 0; p < kc; p++, src += lda)
-                {
-                    float* d = dst + (nint)p * mr;
-                    if (rows == mr) Unsafe.CopyBlockUnaligned(d, src, (uint)(mr * sizeof(float)));
-                    else
-                    {
-                        for (int ii = 0; ii < rows; ii++) d[ii] = src[ii];
-                        for (int ii = rows; ii < mr; ii++) d[ii] = 0f;
-                    }
-                }
-            }
-            else
-            {
-                // Stored m×k: each of the MR rows is a contiguous run along p, written with stride MR.
-                float* src0 = a + (nint)(i0 + r) * lda + p0;
-                int done = 0;
-                if (Avx.IsSupported && mr == 8 && rows == 8)
-                    for (; done + 8 <= kc; done += 8) Transpose8x8(src0 + done, lda, dst + (nint)done * 8, 8);
-                for (int ii = 0; ii < rows; ii++)
-                {
-                    float* src = src0 + (nint)ii * lda;
-                    float* d = dst + ii;
-                    for (int p = done; p < kc; p++) d[(nint)p * mr] = src[p];
-                }
-                for (int ii = rows; ii < mr; ii++)
-                    for (int p = 0; p < kc; p++) dst[(nint)p * mr + ii] = 0f;
-            }
+            // Stored k×m (transposed): the MR values of one p are contiguous; stored m×k: each row runs along p.
+            float* src = transA ? a + p0 * lda + i0 + r : a + (i0 + r) * lda + p0;
+            PackPanel(src, lda, lanesContiguous: transA, Math.Min(mr, mc - r), mr, kc, dst);
         }
     }
 
@@ -62,40 +33,44 @@ public static unsafe partial class Gemm
         int nr = Nr;
         for (int q = 0; q < nc; q += nr, dst += (nint)nr * kc)
         {
-            int cols = Math.Min(nr, nc - q);
-            if (!transB)
-            {
-                // Stored k×n: the NR values for one p are contiguous.
-                float* src = b + (nint)p0 * ldb + j0 + q;
-                for (int p = 0; p < kc; p++, src += ldb)
-                {
-                    float* d = dst + (nint)p * nr;
-                    if (cols == nr) Unsafe.CopyBlockUnaligned(d, src, (uint)(nr * sizeof(float)));
-                    else
-                    {
-                        for (int jj = 0; jj < cols; jj++) d[jj] = src[jj];
-                        for (int jj = cols; jj < nr; jj++) d[jj] = 0f;
-                    }
-                }
-            }
-            else
-            {
-                // Stored n×k: each of the NR columns of op(B) is a contiguous run along p, written with stride NR.
-                float* src0 = b + (nint)(j0 + q) * ldb + p0;
-                int done = 0;
-                if (Avx.IsSupported && nr % 8 == 0 && cols == nr)
-                    for (; done + 8 <= kc; done += 8)
-                        for (int jj = 0; jj < nr; jj += 8) Transpose8x8(src0 + (nint)jj * ldb + done, ldb, dst + (nint)done * nr + jj, nr);
-                for (int jj = 0; jj < cols; jj++)
-                {
-                    float* src = src0 + (nint)jj * ldb;
-                    float* d = dst + jj;
-                    for (int p = done; p < kc; p++) d[(nint)p * nr] = src[p];
-                }
-                for (int jj = cols; jj < nr; jj++)
-                    for (int p = 0; p < kc; p++) dst[(nint)p * nr + jj] = 0f;
-            }
+            // Stored k×n: the NR values of one p are contiguous; stored n×k (transposed): each column runs along p.
+            float* src = transB ? b + (j0 + q) * ldb + p0 : b + p0 * ldb + j0 + q;
+            PackPanel(src, ldb, lanesContiguous: !transB, Math.Min(nr, nc - q), nr, kc, dst);
         }
+    }
+
+    /// <summary>
+    /// Packs one micro-panel: dst[p·width + l] = lane l at step p for p &lt; kc, zero for lanes l ≥ <paramref name="lanes"/>.
+    /// Lane l at step p is src[p·ld + l] when <paramref name="lanesContiguous"/>, else src[l·ld + p].
+    /// </summary>
+    static void PackPanel(float* src, nint ld, bool lanesContiguous, int lanes, int width, int kc, float* dst)
+    {
+        if (lanesContiguous)
+        {
+            for (int p = 0; p < kc; p++, src += ld)
+            {
+                float* d = dst + (nint)p * width;
+                if (lanes == width) Unsafe.CopyBlockUnaligned(d, src, (uint)(width * sizeof(float)));
+                else
+                {
+                    for (int l = 0; l < lanes; l++) d[l] = src[l];
+                    for (int l = lanes; l < width; l++) d[l] = 0f;
+                }
+            }
+            return;
+        }
+        // Lanes run along p in memory: transpose 8×8 blocks while whole blocks remain, then scalar.
+        int done = 0;
+        if (Avx.IsSupported && width % 8 == 0 && lanes == width)
+            for (; done + 8 <= kc; done += 8)
+                for (int l = 0; l < width; l += 8) Transpose8x8(src + l * ld + done, ld, dst + (nint)done * width + l, width);
+        for (int l = 0; l < lanes; l++)
+        {
+            float* s = src + l * ld;
+            for (int p = done; p < kc; p++) dst[(nint)p * width + l] = s[p];
+        }
+        for (int l = lanes; l < width; l++)
+            for (int p = 0; p < kc; p++) dst[(nint)p * width + l] = 0f;
     }
 
     /// <summary>
