@@ -117,6 +117,16 @@ public class GemmTests(ITestOutputHelper output)
         p.AssertMatchesReference(p.Run(threads: 1));
     }
 
+    [Property(MaxTest = 100)]
+    public void Sgemm_OneOrTwoRows_MatchesReferenceAndIsThreadInvariant(bool twoRows, ushort n, ushort k, bool transA, bool transB, int seed)
+    {
+        // One or two rows of row-major A take the direct (matrix-vector) path; n past a few direct blocks.
+        var p = Problem.Create(twoRows ? 2 : 1, n % 300, k % 300, transA, transB, seed);
+        float[] one = p.Run(threads: 1);
+        p.AssertMatchesReference(one);
+        Assert.Equal(one, p.Run(threads: 2));
+    }
+
     [Property(MaxTest = 40)]
     public void Sgemm_DeepK_MatchesReference(byte m, byte n, ushort k, bool transA, bool transB, int seed)
     {
