@@ -37,11 +37,11 @@ internal static class TestData
             float e = expected[i], a = actual[i];
             if (float.IsNaN(e) || float.IsNaN(a) || float.IsInfinity(e) || float.IsInfinity(a))
             {
-                Assert.True(e.Equals(a), $"{context}: [{i}] = {a}, expected {e}");
+                if (!e.Equals(a)) Assert.Fail($"{context}: [{i}] = {a}, expected {e}");
                 continue;
             }
             double err = Math.Abs((double)a - e);
-            Assert.True(err <= abs + rel * Math.Abs(e), $"{context}: [{i}] = {a:R}, expected {e:R} (error {err:E2})");
+            if (!(err <= abs + rel * Math.Abs(e))) Assert.Fail($"{context}: [{i}] = {a:R}, expected {e:R} (error {err:E2})");
         }
     }
 
@@ -50,7 +50,7 @@ internal static class TestData
     {
         Assert.True(expected.Length == actual.Length, $"{context}: length {actual.Length}, expected {expected.Length}");
         for (int i = 0; i < expected.Length; i++)
-            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
-                $"{context}: [{i}] = {actual[i]:R}, expected {expected[i]:R}");
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                Assert.Fail($"{context}: [{i}] = {actual[i]:R}, expected {expected[i]:R}");
     }
 }

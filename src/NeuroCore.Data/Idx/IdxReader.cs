@@ -11,9 +11,10 @@ namespace NeuroCore.Data;
 /// Layout: bytes 00 00, a type code (<see cref="IdxDataType"/>), the number of dimensions, one big-endian
 /// uint32 per dimension, then the elements big-endian and row-major. Everything is validated before the data
 /// buffer is allocated: the rank, each dimension, the declared size against <c>maxBytes</c>, and for a raw
-/// seekable stream the declared size against the bytes actually present. A gzip stream's size is unknown
-/// up front, so its buffer grows with the data that really arrives (never more than twice that, capped by
-/// the declared size); a file that lies about its dimensions costs at most that. Any malformation
+/// seekable stream the declared size against the bytes actually present. A gzip stream's inflated size is
+/// unknown up front, so its first buffer is the declared size capped by what the compressed bytes could
+/// possibly inflate to (deflate's 1032:1 limit, when the stream can tell its length; else 1 MiB), and it then
+/// grows only with data that really arrives; a file that lies about its dimensions costs at most that. Any malformation
 /// (including corrupt gzip) surfaces as <see cref="IdxFormatException"/> naming the file and byte offset.
 /// </remarks>
 public static class IdxReader
@@ -25,6 +26,7 @@ public static class IdxReader
     public const long DefaultMaxBytes = 1L << 30;
 
     const int InitialGrowableCapacity = 1 << 20;
+    const long MaxDeflateRatio = 1032;
 
     /// <summary>Reads the IDX file at <paramref name="path"/> (raw or .gz, decided by content, not by name).</summary>
     /// <param name="path">The file to read.</param>
@@ -53,13 +55,15 @@ public static class IdxReader
         long? rawLength = !gzip && stream.CanSeek ? stream.Length - stream.Position + got : null;
         var prefixed = new PrefixedStream(signature.AsMemory(0, got), stream);
         if (!gzip)
-            return Parse(prefixed, name, rawLength, maxBytes, gzip: false);
+            return Parse(prefixed, name, rawLength, maxBytes, gzip: false, null);
 
+        // Deflate expands at most 1032:1, so a known compressed length bounds the first buffer honestly.
+        long? inflateBound = stream.CanSeek ? (stream.Length - stream.Position + got) * MaxDeflateRatio : null;
         using var inflater = new GZipStream(prefixed, CompressionMode.Decompress, leaveOpen: true);
-        return Parse(inflater, name, null, maxBytes, gzip: true);
+        return Parse(inflater, name, null, maxBytes, gzip: true, inflateBound);
     }
 
-    static IdxFile Parse(Stream source, string name, long? rawLength, long maxBytes, bool gzip)
+    static IdxFile Parse(Stream source, string name, long? rawLength, long maxBytes, bool gzip, long? inflateBound)
     {
         var reader = new Reader(source, name, gzip);
         Span<byte> magic = stackalloc byte[4];
@@ -109,7 +113,8 @@ public static class IdxReader
             throw reader.Error(dataOffset, $"dimensions {shape} of {type} declare {declared} data bytes but {present} follow the header; {what}.");
         }
 
-        byte[] data = rawLength is null ? reader.ReadGrowable(declared, dataOffset, shape) : reader.ReadExact((int)declared, dataOffset, shape);
+        byte[] data = rawLength is not null ? reader.ReadExact((int)declared, dataOffset, shape)
+            : reader.ReadGrowable(declared, Math.Max(InitialGrowableCapacity, inflateBound ?? 0), dataOffset, shape);
 
         Span<byte> extra = stackalloc byte[1];
         if (reader.Fill(extra) != 0)
@@ -172,9 +177,9 @@ public static class IdxReader
         }
 
         /// <summary>Reads <paramref name="length"/> bytes into a buffer that grows only as data actually arrives.</summary>
-        public byte[] ReadGrowable(long length, long dataOffset, string shape)
+        public byte[] ReadGrowable(long length, long initialCapacity, long dataOffset, string shape)
         {
-            var data = new byte[(int)Math.Min(length, InitialGrowableCapacity)];
+            var data = new byte[(int)Math.Min(length, initialCapacity)];
             int filled = 0;
             while (true)
             {
