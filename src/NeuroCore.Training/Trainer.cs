@@ -70,7 +70,7 @@ public sealed class Trainer
 
         var history = new List<EpochMetrics>();
         using var tape = new Tape(recording: true, threads: _options.Threads);
-        var batches = new BatchIterator(train, _options.BatchSize, _options.Seed, BatchLayout.Image, shuffle: true, dropLast: false);
+        using var batches = new BatchIterator(train, _options.BatchSize, _options.Seed, BatchLayout.Image, shuffle: true, dropLast: false);
         int steps = batches.BatchesPerEpoch;
 
         for (int epoch = startEpoch + 1; epoch <= _options.Epochs; epoch++)
@@ -157,7 +157,7 @@ public sealed class Trainer
         try
         {
             using var tape = new Tape(recording: false, threads: threads);
-            var batches = new BatchIterator(set, batchSize, seed: 0, BatchLayout.Image, shuffle: false, dropLast: false);
+            using var batches = new BatchIterator(set, batchSize, seed: 0, BatchLayout.Image, shuffle: false, dropLast: false);
             batches.StartEpoch(0);
             int steps = batches.BatchesPerEpoch;
             double lossSum = 0;
