@@ -162,6 +162,29 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Fit_SteadyStateSteps_AllocateNothing()
+    {
+        // Two runs that differ only in the number of training steps (10 vs 30): every per-call cost (tape, iterator,
+        // evaluation, history) is the same, so the difference is what the extra 20 steps allocated, less the
+        // iterator's sample-order array, which grows with the set (one int per sample, allocated once per Fit).
+        var (model, store, optimizer) = Mlp(seed: 8);
+        var test = TestData.Test.Subset(8);
+        long Allocated(int steps)
+        {
+            var options = new TrainerOptions { Epochs = 1, BatchSize = 16, Seed = 8, Threads = 1 };
+            var trainer = new Trainer(model, store, optimizer, options);
+            var train = TestData.Train.Subset(steps * 16);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            trainer.Fit(train, test);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Allocated(30);   // warm up: JIT, pools
+        long ten = Allocated(10), thirty = Allocated(30);
+        long orderArrayGrowth = 20 * 16 * sizeof(int);
+        Assert.True(thirty - ten <= orderArrayGrowth, $"20 extra training steps allocated {thirty - ten - orderArrayGrowth} bytes");
+    }
+
+    [Fact]
     public void Fit_ResumeWithOtherSeed_ThrowsNamingBothSeeds()
     {
         string dir = TestData.NewDirectory();
