@@ -210,14 +210,23 @@ public sealed class Trainer
 
     void CheckParametersFinite(int epoch)
     {
-        var values = _store.Values;
-        for (int i = 0; i < values.Length; i++)
+        CheckFinite(_store.Parameters, "parameter", epoch);
+        CheckFinite(_store.Buffers, "buffer", epoch);   // batch-norm running statistics
+    }
+
+    static void CheckFinite(IReadOnlyList<Tensor> tensors, string kind, int epoch)
+    {
+        foreach (var t in tensors)
         {
-            if (float.IsFinite(values[i])) continue;
-            throw new TrainingDivergedException(
-                $"Training diverged: parameter value #{i} is {values[i]} after epoch {epoch}. The checkpoint of this " +
-                "epoch was not written; earlier ones are intact. Try a lower learning rate (--lr).")
-            { Epoch = epoch, Step = 0, Value = values[i] };
+            var values = t.Span;
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (float.IsFinite(values[i])) continue;
+                throw new TrainingDivergedException(
+                    $"Training diverged: {kind} '{t.Name}' {t.Shape} holds {values[i]} at element {i} after epoch {epoch}. " +
+                    "The checkpoint of this epoch was not written; earlier ones are intact. Try a lower learning rate (--lr).")
+                { Epoch = epoch, Step = 0, Value = values[i] };
+            }
         }
     }
 

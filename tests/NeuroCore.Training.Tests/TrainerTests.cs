@@ -124,6 +124,26 @@ public sealed class TrainerTests
         Assert.All(fresh.Values.ToArray(), v => Assert.True(float.IsFinite(v)));
     }
 
+    [Fact]
+    public void Fit_WeightsBlowUpInLastStep_WritesNoCheckpointForThatEpoch()
+    {
+        // The 8th (last) step of epoch 1 runs at 1e30: its loss is still finite, but the weights it leaves give an
+        // infinite test loss (or are infinite themselves); either check must stop before the epoch's checkpoint.
+        var store = new ParameterStore();
+        var model = AnnModels.Mlp(store, 784, 64, 10, seed: 2);
+        var optimizer = new Sgd(store, 0.01f);
+        string dir = TestData.NewDirectory();
+        var options = new TrainerOptions { Epochs = 2, BatchSize = 32, Seed = 2, CheckpointDirectory = dir };
+        var trainer = new Trainer(model, store, optimizer, options, new ExplodingSchedule(optimizer, afterStep: 7));
+
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(TestData.Train.Subset(256), TestData.Test.Subset(64)));
+
+        Assert.Equal(1, e.Epoch);
+        Assert.Equal(0, e.Step);
+        Assert.Contains("after epoch 1", e.Message, StringComparison.Ordinal);
+        Assert.Null(TrainingCheckpoint.FindLatest(dir));
+    }
+
     /// <summary>A schedule at the optimizer's base rate until <c>afterStep</c>, then 1e30.</summary>
     sealed class ExplodingSchedule(IOptimizer optimizer, int afterStep) : ILrSchedule
     {
