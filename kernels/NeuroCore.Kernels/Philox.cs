@@ -16,7 +16,7 @@ namespace NeuroCore.Kernels;
 /// The vector path keeps whole blocks in registers (4 words per 128-bit lane): both multiplications of a round are
 /// one widening even-lane multiply, and the word permutation is one in-lane shuffle.
 /// </summary>
-public static class Philox
+public static partial class Philox
 {
     internal const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
     const float TwoPow24Inv = 1f / 16777216f;
@@ -127,9 +127,11 @@ public static class Philox
     }
 
     /// <summary>
-    /// Standard normal floats by the Box–Muller transform of value pairs: for even j,
-    /// <c>z(j) = r·cos θ</c>, <c>z(j+1) = r·sin θ</c>, with <c>r = √(−2 ln u₁)</c>, <c>u₁ = ((b(j) &gt;&gt; 8) + 1)·2⁻²⁴ ∈ (0, 1]</c>,
-    /// <c>θ = 2π·(b(j+1) &gt;&gt; 8)·2⁻²⁴</c>; dst[i] = z(index + i). Finite everywhere (|z| ≤ 5.8).
+    /// Standard normal floats by the Box–Muller transform of value pairs: for even j, <c>z(j) = r·cos θ</c> and
+    /// <c>z(j+1) = r·sin θ</c>, with <c>r = √(−2 ln u)</c>, <c>u = ((b(j) &gt;&gt; 8) + 1)·2⁻²⁴ ∈ (0, 1]</c>, and
+    /// <c>θ = q·π/2 + (f·2⁻²² − ½)·π/2</c> where q = b(j+1) &gt;&gt; 30 and f = (b(j+1) &gt;&gt; 8) mod 2²² (θ uniform on the
+    /// circle); dst[i] = z(index + i). Finite everywhere (|z| ≤ 5.8). Logarithm, sine and cosine are evaluated with
+    /// arithmetic-only polynomials, so every vector width and the scalar path give the same bits.
     /// </summary>
     /// <param name="seed">The key.</param>
     /// <param name="stream">The stream.</param>
@@ -138,19 +140,15 @@ public static class Philox
     public static void Normal(ulong seed, ulong stream, ulong index, Span<float> dst)
     {
         Span<uint> bits = stackalloc uint[ChunkWords];
-        ulong first = index & ~1UL; // pairs start at even flat indices
+        Span<float> z = MemoryMarshal.Cast<uint, float>(bits);
         ulong end = index + (ulong)dst.Length;
-        for (ulong a = first; a < end; a += ChunkWords)
+        for (ulong a = index & ~1UL; a < end; a += ChunkWords) // pairs start at even flat indices
         {
             int len = (int)Math.Min(ChunkWords, (end - a + 1) & ~1UL);
             Bits(seed, stream, a, bits[..len]);
-            for (int k = 0; k < len; k += 2)
-            {
-                (float z0, float z1) = BoxMuller(bits[k], bits[k + 1]);
-                ulong j = a + (ulong)k;
-                if (j >= index && j < end) dst[(int)(j - index)] = z0;
-                if (j + 1 >= index && j + 1 < end) dst[(int)(j + 1 - index)] = z1;
-            }
+            NormalPairs(bits[..len]);
+            ulong from = Math.Max(a, index), to = Math.Min(a + (ulong)len, end);
+            z.Slice((int)(from - a), (int)(to - from)).CopyTo(dst[(int)(from - index)..]);
         }
     }
 
@@ -177,17 +175,6 @@ public static class Philox
             BitsToUniform(bits[..len], u[..len]);
             Elementwise.Zip<BernoulliOp>(u[..len], p.Slice(start, len), dst.Slice(start, len));
         }
-    }
-
-    /// <summary>The Box–Muller pair of two raw values (see <see cref="Normal"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (float Cos, float Sin) BoxMuller(uint b0, uint b1)
-    {
-        float u1 = ((b0 >> 8) + 1) * TwoPow24Inv;
-        float theta = (b1 >> 8) * TwoPow24Inv * (2f * MathF.PI);
-        float r = MathF.Sqrt(-2f * MathF.Log(u1));
-        (float sin, float cos) = MathF.SinCos(theta);
-        return (r * cos, r * sin);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

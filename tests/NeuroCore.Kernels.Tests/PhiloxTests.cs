@@ -86,8 +86,29 @@ public class PhiloxTests
         Assert.Equal(reference, vector);
     }
 
+    [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(128)]
+    public void NormalPairs_EveryVectorWidth_BitwiseEqualToScalar(int width)
+    {
+        var bits = new uint[4096];
+        Philox.Bits(99, 4, 0, bits);
+        for (int i = 0; i < 64; i++) bits[i] = (uint)i * 0x0400_0000u | (uint)(i & 3) * 0xFFu; // edge values: u = 2⁻²⁴, all quadrants
+        bits[64] = uint.MaxValue; bits[65] = uint.MaxValue; bits[66] = 0; bits[67] = 0;
+        var vector = (uint[])bits.Clone();
+        Philox.NormalPairsAtWidth(width, vector);
+        for (int i = 0; i < bits.Length; i += 2)
+        {
+            (float z0, float z1) = Philox.BoxMuller(bits[i], bits[i + 1]);
+            Assert.Equal(BitConverter.SingleToUInt32Bits(z0), vector[i]);
+            Assert.Equal(BitConverter.SingleToUInt32Bits(z1), vector[i + 1]);
+            Assert.True(float.IsFinite(z0) && float.IsFinite(z1));
+        }
+    }
+
     [Property(MaxTest = 8)]
-    public void UniformNormalBernoulli_EveryLength_BitwiseEqualReference(int seed)
+    public void UniformNormalBernoulli_EveryLength_MatchReference(int seed)
     {
         var rng = new Random(seed);
         ulong key = (ulong)rng.NextInt64(), stream = (ulong)rng.Next(100);
@@ -102,7 +123,8 @@ public class PhiloxTests
             TestData.AssertBitwise(reference, fast, $"Uniform n={n} index={index}");
             Philox.Normal(key, stream, index, fast);
             Reference.PhiloxNormal(key, stream, index, reference);
-            TestData.AssertBitwise(reference, fast, $"Normal n={n} index={index}");
+            // The reference evaluates log/cos/sin in double; the kernel's float polynomials agree to rounding.
+            TestData.AssertClose(reference, fast, 1e-6, 1e-6, $"Normal n={n} index={index}");
             float[] p = TestData.Random(rng, n, 1f);
             for (int i = 0; i < n; i++) p[i] = Math.Abs(p[i]);
             Philox.Bernoulli(key, stream, index, p, fast);
