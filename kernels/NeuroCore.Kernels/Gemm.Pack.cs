@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuroCore.Kernels;
 
@@ -16,34 +18,9 @@ public static unsafe partial class Gemm
         int mr = Mr;
         for (int r = 0; r < mc; r += mr, dst += (nint)mr * kc)
         {
-            int rows = Math.Min(mr, mc - r);
-            if (transA)
-            {
-                // Stored k×m: the MR values for one p are contiguous.
-                float* src = a + (nint)p0 * lda + i0 + r;
-                for (int p = 0; p < kc; p++, src += lda)
-                {
-                    float* d = dst + (nint)p * mr;
-                    if (rows == mr) Unsafe.CopyBlockUnaligned(d, src, (uint)(mr * sizeof(float)));
-                    else
-                    {
-                        for (int ii = 0; ii < rows; ii++) d[ii] = src[ii];
-                        for (int ii = rows; ii < mr; ii++) d[ii] = 0f;
-                    }
-                }
-            }
-            else
-            {
-                // Stored m×k: each of the MR rows is a contiguous run along p, written with stride MR.
-                for (int ii = 0; ii < rows; ii++)
-                {
-                    float* src = a + (nint)(i0 + r + ii) * lda + p0;
-                    float* d = dst + ii;
-                    for (int p = 0; p < kc; p++) d[(nint)p * mr] = src[p];
-                }
-                for (int ii = rows; ii < mr; ii++)
-                    for (int p = 0; p < kc; p++) dst[(nint)p * mr + ii] = 0f;
-            }
+            // Stored k×m (transposed): the MR values of one p are contiguous; stored m×k: each row runs along p.
+            float* src = transA ? a + p0 * lda + i0 + r : a + (i0 + r) * lda + p0;
+            PackPanel(src, lda, lanesContiguous: transA, Math.Min(mr, mc - r), mr, kc, dst);
         }
     }
 
@@ -56,35 +33,74 @@ public static unsafe partial class Gemm
         int nr = Nr;
         for (int q = 0; q < nc; q += nr, dst += (nint)nr * kc)
         {
-            int cols = Math.Min(nr, nc - q);
-            if (!transB)
-            {
-                // Stored k×n: the NR values for one p are contiguous.
-                float* src = b + (nint)p0 * ldb + j0 + q;
-                for (int p = 0; p < kc; p++, src += ldb)
-                {
-                    float* d = dst + (nint)p * nr;
-                    if (cols == nr) Unsafe.CopyBlockUnaligned(d, src, (uint)(nr * sizeof(float)));
-                    else
-                    {
-                        for (int jj = 0; jj < cols; jj++) d[jj] = src[jj];
-                        for (int jj = cols; jj < nr; jj++) d[jj] = 0f;
-                    }
-                }
-            }
-            else
-            {
-                // Stored n×k: each of the NR columns of op(B) is a contiguous run along p, written with stride NR.
-                for (int jj = 0; jj < cols; jj++)
-                {
-                    float* src = b + (nint)(j0 + q + jj) * ldb + p0;
-                    float* d = dst + jj;
-                    for (int p = 0; p < kc; p++) d[(nint)p * nr] = src[p];
-                }
-                for (int jj = cols; jj < nr; jj++)
-                    for (int p = 0; p < kc; p++) dst[(nint)p * nr + jj] = 0f;
-            }
+            // Stored k×n: the NR values of one p are contiguous; stored n×k (transposed): each column runs along p.
+            float* src = transB ? b + (j0 + q) * ldb + p0 : b + p0 * ldb + j0 + q;
+            PackPanel(src, ldb, lanesContiguous: !transB, Math.Min(nr, nc - q), nr, kc, dst);
         }
+    }
+
+    /// <summary>
+    /// Packs one micro-panel: dst[p·width + l] = lane l at step p for p &lt; kc, zero for lanes l ≥ <paramref name="lanes"/>.
+    /// Lane l at step p is src[p·ld + l] when <paramref name="lanesContiguous"/>, else src[l·ld + p].
+    /// </summary>
+    static void PackPanel(float* src, nint ld, bool lanesContiguous, int lanes, int width, int kc, float* dst)
+    {
+        if (lanesContiguous)
+        {
+            for (int p = 0; p < kc; p++, src += ld)
+            {
+                float* d = dst + (nint)p * width;
+                if (lanes == width) Unsafe.CopyBlockUnaligned(d, src, (uint)(width * sizeof(float)));
+                else
+                {
+                    for (int l = 0; l < lanes; l++) d[l] = src[l];
+                    for (int l = lanes; l < width; l++) d[l] = 0f;
+                }
+            }
+            return;
+        }
+        // Lanes run along p in memory: transpose 8×8 blocks while whole blocks remain, then scalar.
+        int done = 0;
+        if (Avx.IsSupported && width % 8 == 0 && lanes == width)
+            for (; done + 8 <= kc; done += 8)
+                for (int l = 0; l < width; l += 8) Transpose8x8(src + l * ld + done, ld, dst + (nint)done * width + l, width);
+        for (int l = 0; l < lanes; l++)
+        {
+            float* s = src + l * ld;
+            for (int p = done; p < kc; p++) dst[(nint)p * width + l] = s[p];
+        }
+        for (int l = lanes; l < width; l++)
+            for (int p = 0; p < kc; p++) dst[(nint)p * width + l] = 0f;
+    }
+
+    /// <summary>
+    /// Writes the transpose of the 8×8 block src[r·ldSrc + c] to dst[c·ldDst + r] with AVX shuffles
+    /// (callers check <see cref="Avx.IsSupported"/>; the scalar packing loops handle everything else).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose8x8(float* src, nint ldSrc, float* dst, nint ldDst)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + ldSrc);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * ldSrc), r3 = Avx.LoadVector256(src + 3 * ldSrc);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * ldSrc), r5 = Avx.LoadVector256(src + 5 * ldSrc);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * ldSrc), r7 = Avx.LoadVector256(src + 7 * ldSrc);
+        // Interleave pairs of rows, then pairs of pairs, then swap 128-bit halves.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldDst, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ldDst, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ldDst, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ldDst, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ldDst, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ldDst, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ldDst, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary>

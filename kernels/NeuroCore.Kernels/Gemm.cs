@@ -67,6 +67,13 @@ public static unsafe partial class Gemm
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k,
                 TransA = transA, TransB = transB, Alpha = alpha, Beta = beta,
             };
+            if (m <= DirectMaxRows && !transA)
+            {
+                // A matrix-vector product: split the columns of C in direct-path blocks.
+                job.Direct = true;
+                FixedPartition.Run((n + DirectBlock - 1) / DirectBlock, (long)m * n * k < parallelThreshold ? 1 : threads, in job);
+                return;
+            }
             int mTiles = (m + Mr - 1) / Mr, nTiles = (n + Nr - 1) / Nr;
             // Split the larger side of C (less duplicated packing), on micro-tile boundaries. Tiny products stay on
             // one thread: the hand-off would cost more than it saves. Neither choice changes any result.
@@ -116,12 +123,13 @@ public static unsafe partial class Gemm
     {
         public float* A, B, C;
         public int Lda, Ldb, Ldc, M, N, K;
-        public bool TransA, TransB, SplitM;
+        public bool TransA, TransB, SplitM, Direct;
         public float Alpha, Beta;
 
         public readonly void Invoke(int start, int limit)
         {
-            if (SplitM) Compute(in this, start * Mr, Math.Min(limit * Mr, M), 0, N);
+            if (Direct) Gemm.Direct(in this, start * DirectBlock, Math.Min(limit * DirectBlock, N));
+            else if (SplitM) Compute(in this, start * Mr, Math.Min(limit * Mr, M), 0, N);
             else Compute(in this, 0, M, start * Nr, Math.Min(limit * Nr, N));
         }
     }

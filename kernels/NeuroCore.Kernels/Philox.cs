@@ -16,7 +16,7 @@ namespace NeuroCore.Kernels;
 /// The vector path keeps whole blocks in registers (4 words per 128-bit lane): both multiplications of a round are
 /// one widening even-lane multiply, and the word permutation is one in-lane shuffle.
 /// </summary>
-public static class Philox
+public static partial class Philox
 {
     internal const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
     const float TwoPow24Inv = 1f / 16777216f;
@@ -91,7 +91,7 @@ public static class Philox
         {
             Span<uint> body = dst.Slice(i, whole);
             int done = BlocksVector(seed, stream, block, body);
-            for (; done < whole; done += 4, block++)
+            for (block += (ulong)done / 4; done < whole; done += 4, block++)
             {
                 BlockAt(seed, stream, block, out body[done], out body[done + 1], out body[done + 2], out body[done + 3]);
             }
@@ -127,9 +127,11 @@ public static class Philox
     }
 
     /// <summary>
-    /// Standard normal floats by the Box–Muller transform of value pairs: for even j,
-    /// <c>z(j) = r·cos θ</c>, <c>z(j+1) = r·sin θ</c>, with <c>r = √(−2 ln u₁)</c>, <c>u₁ = ((b(j) &gt;&gt; 8) + 1)·2⁻²⁴ ∈ (0, 1]</c>,
-    /// <c>θ = 2π·(b(j+1) &gt;&gt; 8)·2⁻²⁴</c>; dst[i] = z(index + i). Finite everywhere (|z| ≤ 5.8).
+    /// Standard normal floats by the Box–Muller transform of value pairs: for even j, <c>z(j) = r·cos θ</c> and
+    /// <c>z(j+1) = r·sin θ</c>, with <c>r = √(−2 ln u)</c>, <c>u = ((b(j) &gt;&gt; 8) + 1)·2⁻²⁴ ∈ (0, 1]</c>, and
+    /// <c>θ = q·π/2 + (f·2⁻²² − ½)·π/2</c> where q = b(j+1) &gt;&gt; 30 and f = (b(j+1) &gt;&gt; 8) mod 2²² (θ uniform on the
+    /// circle); dst[i] = z(index + i). Finite everywhere (|z| ≤ 5.8). Logarithm, sine and cosine are evaluated with
+    /// arithmetic-only polynomials, so every vector width and the scalar path give the same bits.
     /// </summary>
     /// <param name="seed">The key.</param>
     /// <param name="stream">The stream.</param>
@@ -138,19 +140,15 @@ public static class Philox
     public static void Normal(ulong seed, ulong stream, ulong index, Span<float> dst)
     {
         Span<uint> bits = stackalloc uint[ChunkWords];
-        ulong first = index & ~1UL; // pairs start at even flat indices
+        Span<float> z = MemoryMarshal.Cast<uint, float>(bits);
         ulong end = index + (ulong)dst.Length;
-        for (ulong a = first; a < end; a += ChunkWords)
+        for (ulong a = index & ~1UL; a < end; a += ChunkWords) // pairs start at even flat indices
         {
             int len = (int)Math.Min(ChunkWords, (end - a + 1) & ~1UL);
             Bits(seed, stream, a, bits[..len]);
-            for (int k = 0; k < len; k += 2)
-            {
-                (float z0, float z1) = BoxMuller(bits[k], bits[k + 1]);
-                ulong j = a + (ulong)k;
-                if (j >= index && j < end) dst[(int)(j - index)] = z0;
-                if (j + 1 >= index && j + 1 < end) dst[(int)(j + 1 - index)] = z1;
-            }
+            NormalPairs(bits[..len]);
+            ulong from = Math.Max(a, index), to = Math.Min(a + (ulong)len, end);
+            z.Slice((int)(from - a), (int)(to - from)).CopyTo(dst[(int)(from - index)..]);
         }
     }
 
@@ -177,17 +175,6 @@ public static class Philox
             BitsToUniform(bits[..len], u[..len]);
             Elementwise.Zip<BernoulliOp>(u[..len], p.Slice(start, len), dst.Slice(start, len));
         }
-    }
-
-    /// <summary>The Box–Muller pair of two raw values (see <see cref="Normal"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (float Cos, float Sin) BoxMuller(uint b0, uint b1)
-    {
-        float u1 = ((b0 >> 8) + 1) * TwoPow24Inv;
-        float theta = (b1 >> 8) * TwoPow24Inv * (2f * MathF.PI);
-        float r = MathF.Sqrt(-2f * MathF.Log(u1));
-        (float sin, float cos) = MathF.SinCos(theta);
-        return (r * cos, r * sin);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -219,71 +206,86 @@ public static class Philox
     /// Whole blocks at the widest vector width, starting at block number <paramref name="block"/>; returns how many
     /// words it wrote (a multiple of 4; the caller finishes the rest with scalar blocks).
     /// </summary>
-    static int BlocksVector(ulong seed, ulong stream, ulong block, Span<uint> dst)
+    static int BlocksVector(ulong seed, ulong stream, ulong block, Span<uint> dst) =>
+        Vector512.IsHardwareAccelerated ? Blocks512(seed, stream, block, dst) :
+        Vector256.IsHardwareAccelerated ? Blocks256(seed, stream, block, dst) :
+        Vector128.IsHardwareAccelerated ? Blocks128(seed, stream, block, dst) : 0;
+
+    /// <summary>Whole blocks with 512-bit vectors (internal so tests can compare every width in one process).</summary>
+    internal static int Blocks512(ulong seed, ulong stream, ulong block, Span<uint> dst)
     {
+        // Key lanes (k0, 0, k1, 0) per block, so one xor adds k0 to word 0 and k1 to word 2.
         ref uint d = ref MemoryMarshal.GetReference(dst);
         int n = dst.Length, i = 0;
+        Vector512<uint> key = Pairs512((uint)seed, (uint)(seed >> 32));
+        Vector512<ulong> ctr = Vector512.Create(block, stream, block + 1, stream, block + 2, stream, block + 3, stream);
+        Vector512<ulong> step = Vector512.Create(4UL, 0UL, 4UL, 0UL, 4UL, 0UL, 4UL, 0UL);
+        for (; i + 32 <= n; i += 32)
+        {
+            // Two independent blocks groups per iteration hide the multiply latency of the round chain.
+            Vector512<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
+            Vector512<uint> k = key;
+            for (int r = 0; r < 10; r++)
+            {
+                if (r > 0) k += Pairs512(W0, W1);
+                a = Round(a, k);
+                b = Round(b, k);
+            }
+            a.StoreUnsafe(ref d, (nuint)i);
+            b.StoreUnsafe(ref d, (nuint)(i + 16));
+            ctr += step + step;
+        }
+        return i;
+    }
+
+    /// <summary>Whole blocks with 256-bit vectors (internal so tests can compare every width in one process).</summary>
+    internal static int Blocks256(ulong seed, ulong stream, ulong block, Span<uint> dst)
+    {
         // Key lanes (k0, 0, k1, 0) per block, so one xor adds k0 to word 0 and k1 to word 2.
-        if (Vector512.IsHardwareAccelerated)
+        ref uint d = ref MemoryMarshal.GetReference(dst);
+        int n = dst.Length, i = 0;
+        Vector256<uint> key = Pairs256((uint)seed, (uint)(seed >> 32));
+        Vector256<ulong> ctr = Vector256.Create(Vector128.Create(block, stream), Vector128.Create(block + 1, stream));
+        Vector256<ulong> step = Vector256.Create(Vector128.Create(2UL, 0UL), Vector128.Create(2UL, 0UL));
+        for (; i + 16 <= n; i += 16)
         {
-            Vector512<uint> key = Pairs512((uint)seed, (uint)(seed >> 32));
-            Vector512<ulong> ctr = Vector512.Create(block, stream, block + 1, stream, block + 2, stream, block + 3, stream);
-            Vector512<ulong> step = Vector512.Create(4UL, 0UL, 4UL, 0UL, 4UL, 0UL, 4UL, 0UL);
-            for (; i + 32 <= n; i += 32)
+            Vector256<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
+            Vector256<uint> k = key;
+            for (int r = 0; r < 10; r++)
             {
-                // Two independent blocks groups per iteration hide the multiply latency of the round chain.
-                Vector512<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
-                Vector512<uint> k = key;
-                for (int r = 0; r < 10; r++)
-                {
-                    if (r > 0) k += Pairs512(W0, W1);
-                    a = Round(a, k);
-                    b = Round(b, k);
-                }
-                a.StoreUnsafe(ref d, (nuint)i);
-                b.StoreUnsafe(ref d, (nuint)(i + 16));
-                ctr += step + step;
+                if (r > 0) k += Pairs256(W0, W1);
+                a = Round(a, k);
+                b = Round(b, k);
             }
+            a.StoreUnsafe(ref d, (nuint)i);
+            b.StoreUnsafe(ref d, (nuint)(i + 8));
+            ctr += step + step;
         }
-        else if (Vector256.IsHardwareAccelerated)
+        return i;
+    }
+
+    /// <summary>Whole blocks with 128-bit vectors (internal so tests can compare every width in one process).</summary>
+    internal static int Blocks128(ulong seed, ulong stream, ulong block, Span<uint> dst)
+    {
+        // Key lanes (k0, 0, k1, 0) per block, so one xor adds k0 to word 0 and k1 to word 2.
+        ref uint d = ref MemoryMarshal.GetReference(dst);
+        int n = dst.Length, i = 0;
+        Vector128<uint> key = Pairs128((uint)seed, (uint)(seed >> 32));
+        Vector128<ulong> ctr = Vector128.Create(block, stream);
+        Vector128<ulong> step = Vector128.Create(1UL, 0UL);
+        for (; i + 8 <= n; i += 8)
         {
-            Vector256<uint> key = Pairs256((uint)seed, (uint)(seed >> 32));
-            Vector256<ulong> ctr = Vector256.Create(Vector128.Create(block, stream), Vector128.Create(block + 1, stream));
-            Vector256<ulong> step = Vector256.Create(Vector128.Create(2UL, 0UL), Vector128.Create(2UL, 0UL));
-            for (; i + 16 <= n; i += 16)
+            Vector128<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
+            Vector128<uint> k = key;
+            for (int r = 0; r < 10; r++)
             {
-                Vector256<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
-                Vector256<uint> k = key;
-                for (int r = 0; r < 10; r++)
-                {
-                    if (r > 0) k += Pairs256(W0, W1);
-                    a = Round(a, k);
-                    b = Round(b, k);
-                }
-                a.StoreUnsafe(ref d, (nuint)i);
-                b.StoreUnsafe(ref d, (nuint)(i + 8));
-                ctr += step + step;
+                if (r > 0) k += Pairs128(W0, W1);
+                a = Round(a, k);
+                b = Round(b, k);
             }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<uint> key = Pairs128((uint)seed, (uint)(seed >> 32));
-            Vector128<ulong> ctr = Vector128.Create(block, stream);
-            Vector128<ulong> step = Vector128.Create(1UL, 0UL);
-            for (; i + 8 <= n; i += 8)
-            {
-                Vector128<uint> a = ctr.AsUInt32(), b = (ctr + step).AsUInt32();
-                Vector128<uint> k = key;
-                for (int r = 0; r < 10; r++)
-                {
-                    if (r > 0) k += Pairs128(W0, W1);
-                    a = Round(a, k);
-                    b = Round(b, k);
-                }
-                a.StoreUnsafe(ref d, (nuint)i);
-                b.StoreUnsafe(ref d, (nuint)(i + 4));
-                ctr += step + step;
-            }
+            a.StoreUnsafe(ref d, (nuint)i);
+            b.StoreUnsafe(ref d, (nuint)(i + 4));
+            ctr += step + step;
         }
         return i;
     }

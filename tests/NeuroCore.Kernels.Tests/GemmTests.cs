@@ -117,6 +117,16 @@ public class GemmTests(ITestOutputHelper output)
         p.AssertMatchesReference(p.Run(threads: 1));
     }
 
+    [Property(MaxTest = 100)]
+    public void Sgemm_OneOrTwoRows_MatchesReferenceAndIsThreadInvariant(bool twoRows, ushort n, ushort k, bool transA, bool transB, int seed)
+    {
+        // One or two rows of row-major A take the direct (matrix-vector) path; n past a few direct blocks.
+        var p = Problem.Create(twoRows ? 2 : 1, n % 300, k % 300, transA, transB, seed);
+        float[] one = p.Run(threads: 1);
+        p.AssertMatchesReference(one);
+        Assert.Equal(one, p.Run(threads: 2));
+    }
+
     [Property(MaxTest = 40)]
     public void Sgemm_DeepK_MatchesReference(byte m, byte n, ushort k, bool transA, bool transB, int seed)
     {
@@ -164,6 +174,22 @@ public class GemmTests(ITestOutputHelper output)
         Gemm.Sgemm(false, true, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, one, p.Ldc);
         Gemm.Sgemm(false, true, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, two, p.Ldc, threads: 2);
         Assert.Equal(one, two);
+    }
+
+    [Fact]
+    public void Sgemm_SteadyState_AllocatesNothing()
+    {
+        var p = Problem.Create(300, 200, 300, true, true, seed: 11);
+        float[] c = (float[])p.C.Clone();
+        for (int threads = 1; threads <= 2; threads++)
+        {
+            // The first call on a thread creates its packing buffers (and the pool its workers); later calls reuse them.
+            Gemm.Sgemm(true, true, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, threads);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int rep = 0; rep < 3; rep++)
+                Gemm.Sgemm(true, true, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0.5f, c, p.Ldc, threads);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
     }
 
     [Theory]

@@ -58,9 +58,10 @@ public static partial class Reference
     }
 
     /// <summary>
-    /// Scalar twin of <see cref="Philox.Normal"/>: for the pair (2q, 2q+1) holding index + i,
-    /// <c>r = √(−2 ln(((b(2q) &gt;&gt; 8) + 1)/2²⁴))</c>, <c>θ = 2π·(b(2q+1) &gt;&gt; 8)/2²⁴</c>, and
-    /// dst[i] = r·cos θ for the even member, r·sin θ for the odd one.
+    /// Scalar twin of <see cref="Philox.Normal"/>, in double with the library's Log, Cos and Sin (so it checks the
+    /// kernel's polynomials, to float rounding): for the pair (2q, 2q+1) holding index + i,
+    /// <c>r = √(−2 ln(((b(2q) &gt;&gt; 8) + 1)/2²⁴))</c>, <c>θ = (b(2q+1) &gt;&gt; 30)·π/2 + (((b(2q+1) &gt;&gt; 8) mod 2²²)/2²² − ½)·π/2</c>,
+    /// and dst[i] = r·cos θ for the even member, r·sin θ for the odd one.
     /// </summary>
     /// <param name="seed">Key.</param>
     /// <param name="stream">Stream.</param>
@@ -73,11 +74,10 @@ public static partial class Reference
         {
             ulong j = index + (ulong)i;
             PhiloxBits(seed, stream, j & ~1UL, pair);
-            float u1 = ((pair[0] >> 8) + 1) / 16777216f;
-            float theta = (pair[1] >> 8) / 16777216f * (2f * MathF.PI);
-            float r = MathF.Sqrt(-2f * MathF.Log(u1));
-            (float sin, float cos) = MathF.SinCos(theta);
-            dst[i] = (j & 1) == 0 ? r * cos : r * sin;
+            double u = ((pair[0] >> 8) + 1) / 16777216.0;
+            double theta = (pair[1] >> 30) * (Math.PI / 2) + (((pair[1] >> 8) & 0x3FFFFF) / 4194304.0 - 0.5) * (Math.PI / 2);
+            double r = Math.Sqrt(-2 * Math.Log(u));
+            dst[i] = (float)((j & 1) == 0 ? r * Math.Cos(theta) : r * Math.Sin(theta));
         }
     }
 

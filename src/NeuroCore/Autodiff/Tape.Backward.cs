@@ -13,8 +13,8 @@ public sealed partial class Tape
         {
             case OpCode.Add:
             case OpCode.Sub: Ops.AddSubBackward(this, in e); break;
-            case OpCode.Mul: Ops.MulBackward(this, in e); break;
-            case OpCode.Div: Ops.DivBackward(this, in e); break;
+            case OpCode.Mul:
+            case OpCode.Div: Ops.MulDivBackward(this, in e); break;
             case OpCode.MatMul: Ops.MatMulBackward(this, in e); break;
             case OpCode.Linear: Ops.LinearBackward(this, in e); break;
             case OpCode.Sum:

@@ -56,32 +56,27 @@ public static partial class Ops
         }
     }
 
-    /// <summary>Backward of <see cref="Mul"/>: da = Σ dy·b, db = Σ dy·a over broadcast axes.</summary>
-    internal static void MulBackward(Tape tape, in TapeEntry e)
+    /// <summary>
+    /// Backward of <see cref="Mul"/> (da = Σ dy·b, db = Σ dy·a) and <see cref="Div"/> (da = Σ dy / b,
+    /// db = Σ −dy·y / b, since d(a/b)/db = −a/b² = −y/b), each summed over the input's broadcast axes.
+    /// </summary>
+    internal static void MulDivBackward(Tape tape, in TapeEntry e)
     {
         var y = e.Output;
         var dy = tape.GradOf(y)!;
         var a = e.A!;
         var b = e.B!;
-        if (tape.NeedsGrad(a)) ProductGrad(tape, dy, b, a, y.Shape, BinaryKind.Mul, negate: false);
-        if (tape.NeedsGrad(b)) ProductGrad(tape, dy, a, b, y.Shape, BinaryKind.Mul, negate: false);
-    }
-
-    /// <summary>Backward of <see cref="Div"/>: da = Σ dy / b, db = Σ −dy·y / b over broadcast axes.</summary>
-    internal static void DivBackward(Tape tape, in TapeEntry e)
-    {
-        var y = e.Output;
-        var dy = tape.GradOf(y)!;
-        var a = e.A!;
-        var b = e.B!;
-        if (tape.NeedsGrad(a)) ProductGrad(tape, dy, b, a, y.Shape, BinaryKind.Div, negate: false);
-        if (tape.NeedsGrad(b))
+        bool div = e.Op == OpCode.Div;
+        if (tape.NeedsGrad(a)) ProductGrad(tape, dy, b, a, y.Shape, div ? BinaryKind.Div : BinaryKind.Mul, negate: false);
+        if (!tape.NeedsGrad(b)) return;
+        if (!div)
         {
-            // d(a/b)/db = −a/b² = −y/b, so db = Σ −(dy·y)/b.
-            var dyy = tape.Allocate(y.Shape);
-            TensorPrimitives.Multiply(dy.Span, y.Span, dyy.Span);
-            ProductGrad(tape, dyy, b, b, y.Shape, BinaryKind.Div, negate: true);
+            ProductGrad(tape, dy, a, b, y.Shape, BinaryKind.Mul, negate: false);
+            return;
         }
+        var dyy = tape.Allocate(y.Shape);
+        TensorPrimitives.Multiply(dy.Span, y.Span, dyy.Span);
+        ProductGrad(tape, dyy, b, b, y.Shape, BinaryKind.Div, negate: true);
     }
 
     // grad(target) += ± reduce(dy ∘ other) to target's shape.

@@ -63,6 +63,25 @@ public static partial class Ops
             return;
         }
         int outer = shape.SizeOf(0, p), dp = shape[p], mid = shape.SizeOf(p + 1, q), dq = shape[q], inner = shape.SizeOf(q + 1, shape.Rank);
+        if (inner == 1)
+        {
+            // Element moves: go tile by tile so both the reads and the writes stay within a few cache lines.
+            const int tile = 32;
+            for (int o = 0; o < outer; o++)
+                for (int m = 0; m < mid; m++)
+                {
+                    int s0 = ((o * dp * mid) + m) * dq, d0 = ((o * dq * mid) + m) * dp;
+                    for (int i0 = 0; i0 < dp; i0 += tile)
+                        for (int j0 = 0; j0 < dq; j0 += tile)
+                        {
+                            int iEnd = Math.Min(i0 + tile, dp), jEnd = Math.Min(j0 + tile, dq);
+                            for (int i = i0; i < iEnd; i++)
+                                for (int j = j0; j < jEnd; j++)
+                                    dst[d0 + (j * mid * dp) + i] = src[s0 + (i * mid * dq) + j];
+                        }
+                }
+            return;
+        }
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < dp; i++)
                 for (int m = 0; m < mid; m++)

@@ -28,13 +28,9 @@ public static partial class Ops
         bool record = tape.ShouldRecord(logits);
         // Log-probabilities; kept for backward, where softmax = e^logp.
         var logp = tape.Allocate(logits.Shape);
+        Kernels.Softmax.LogForward(logits.Span, rows, classes, logp.Span);
         double total = 0;
-        for (int i = 0; i < rows; i++)
-        {
-            var row = logp.Span.Slice(i * classes, classes);
-            RowForward(OpCode.LogSoftmax, logits.Span.Slice(i * classes, classes), row, 1f);
-            total -= row[labels[i]];
-        }
+        for (int i = 0; i < rows; i++) total -= logp.Span[(i * classes) + labels[i]];
         var loss = tape.Allocate(Shape.Scalar);
         loss.Span[0] = rows == 0 ? 0f : (float)(total / rows);
         if (record)
@@ -117,15 +113,14 @@ public static partial class Ops
         var logps = tape.Allocate(studentLogits.Shape);
         var logpt = tape.Allocate(studentLogits.Shape);
         float inv = 1f / temperature;
+        TensorPrimitives.Multiply(studentLogits.Span, inv, logps.Span);
+        TensorPrimitives.Multiply(teacherLogits.Span, inv, logpt.Span);
+        Kernels.Softmax.LogForward(logps.Span, rows, classes, logps.Span);
+        Kernels.Softmax.LogForward(logpt.Span, rows, classes, logpt.Span);
         double total = 0;
-        for (int i = 0; i < rows; i++)
-        {
-            var s = logps.Span.Slice(i * classes, classes);
-            var t = logpt.Span.Slice(i * classes, classes);
-            RowForward(OpCode.LogSoftmax, studentLogits.Span.Slice(i * classes, classes), s, inv);
-            RowForward(OpCode.LogSoftmax, teacherLogits.Span.Slice(i * classes, classes), t, inv);
-            for (int c = 0; c < classes; c++) total += MathF.Exp(t[c]) * (double)(t[c] - s[c]);
-        }
+        var s = logps.Span;
+        var t = logpt.Span;
+        for (int i = 0; i < s.Length; i++) total += MathF.Exp(t[i]) * (double)(t[i] - s[i]);
         var loss = tape.Allocate(Shape.Scalar);
         loss.Span[0] = rows == 0 ? 0f : (float)(total * temperature * temperature / rows);
         if (tape.ShouldRecord(studentLogits))

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using NeuroCore.Autodiff;
 using NeuroCore.Kernels;
 
@@ -131,8 +130,9 @@ public static partial class Ops
         }
         if (e.C is { } bias && tape.NeedsGrad(bias))
         {
-            var db = tape.GradSum(bias);
-            for (int r = 0; r < rows; r++) TensorPrimitives.Add(db, dy.Slice(r * outF, outF), db);
+            var db = tape.BeginGrad(bias);
+            Reduce.SumColumns(dy, rows, outF, db.Span);
+            db.Commit();
         }
     }
 

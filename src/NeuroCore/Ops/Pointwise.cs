@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using NeuroCore.Autodiff;
+using NeuroCore.Kernels;
 
 namespace NeuroCore;
 
@@ -29,11 +30,11 @@ public static partial class Ops
         var ys = y.Span;
         switch (code)
         {
-            case OpCode.Relu: TensorPrimitives.Max(xs, 0f, ys); break;
-            case OpCode.Sigmoid: TensorPrimitives.Sigmoid(xs, ys); break;
-            case OpCode.Tanh: TensorPrimitives.Tanh(xs, ys); break;
-            case OpCode.Exp: TensorPrimitives.Exp(xs, ys); break;
-            default: TensorPrimitives.Log(xs, ys); break;
+            case OpCode.Relu: Elementwise.Map<ReluOp>(xs, ys); break;
+            case OpCode.Sigmoid: Elementwise.Map<SigmoidOp>(xs, ys); break;
+            case OpCode.Tanh: Elementwise.Map<TanhOp>(xs, ys); break;
+            case OpCode.Exp: Elementwise.Map<ExpOp>(xs, ys); break;
+            default: Elementwise.Map<LogOp>(xs, ys); break;
         }
         if (tape.ShouldRecord(x)) tape.Record(new TapeEntry { Op = code, Output = y, A = x });
         return y;
@@ -54,15 +55,9 @@ public static partial class Ops
         var dx = w.Span;
         switch (e.Op)
         {
-            case OpCode.Relu:
-                for (int i = 0; i < dx.Length; i++) dx[i] = xs[i] > 0f ? dy[i] : 0f;
-                break;
-            case OpCode.Sigmoid:
-                for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * ys[i] * (1f - ys[i]);
-                break;
-            case OpCode.Tanh:
-                for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * (1f - ys[i] * ys[i]);
-                break;
+            case OpCode.Relu: Elementwise.Zip<ReluBackwardOp>(xs, dy, dx); break;
+            case OpCode.Sigmoid: Elementwise.Zip<SigmoidBackwardOp>(ys, dy, dx); break;
+            case OpCode.Tanh: Elementwise.Zip<TanhBackwardOp>(ys, dy, dx); break;
             case OpCode.Exp:
                 TensorPrimitives.Multiply(dy, ys, dx);
                 break;

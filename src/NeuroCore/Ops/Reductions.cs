@@ -26,6 +26,10 @@ public static partial class Ops
         {
             ys[0] = TensorPrimitives.Sum(xs);
         }
+        else if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++) ys[o] = TensorPrimitives.Sum(xs.Slice(o * dim, dim));
+        }
         else
         {
             ys.Clear();
@@ -50,6 +54,12 @@ public static partial class Ops
         float scale = e.Op == OpCode.Mean ? 1f / dim : 1f;
         var dy = tape.GradOf(e.Output)!.Span;
         var w = tape.BeginGrad(x);
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++) w.Span.Slice(o * dim, dim).Fill(dy[o] * scale);
+            w.Commit();
+            return;
+        }
         for (int o = 0; o < outer; o++)
         {
             var dyo = dy.Slice(o * inner, inner);

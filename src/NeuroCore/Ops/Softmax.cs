@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using NeuroCore.Autodiff;
 
 namespace NeuroCore;
@@ -20,18 +19,21 @@ public static partial class Ops
         int ax = x.Shape.NormalizeAxis(axis);
         var y = tape.Allocate(x.Shape);
         var lanes = new AxisLanes(x.Shape, ax);
-        Span<float> row = lanes.Inner == 1 ? default : tape.Allocate(new Shape(lanes.Dim)).Span;
-        for (int lane = 0; lane < lanes.Count; lane++)
+        bool log = code == OpCode.LogSoftmax;
+        if (lanes.Inner == 1)
         {
-            if (lanes.Inner == 1)
-            {
-                int o = lane * lanes.Dim;
-                RowForward(code, x.Span.Slice(o, lanes.Dim), y.Span.Slice(o, lanes.Dim), 1f);
-            }
-            else
+            // The axis is contiguous: one row-wise kernel call over [lanes, dim].
+            if (log) Kernels.Softmax.LogForward(x.Span, lanes.Count, lanes.Dim, y.Span);
+            else Kernels.Softmax.Forward(x.Span, lanes.Count, lanes.Dim, y.Span);
+        }
+        else
+        {
+            var row = tape.Allocate(new Shape(lanes.Dim)).Span;
+            for (int lane = 0; lane < lanes.Count; lane++)
             {
                 lanes.Gather(x.Span, lane, row);
-                RowForward(code, row, row, 1f);
+                if (log) Kernels.Softmax.LogForward(row, 1, lanes.Dim, row);
+                else Kernels.Softmax.Forward(row, 1, lanes.Dim, row);
                 lanes.Scatter(row, lane, y.Span);
             }
         }
@@ -52,59 +54,29 @@ public static partial class Ops
         var lanes = new AxisLanes(y.Shape, e.I0);
         int d = lanes.Dim;
         var w = tape.BeginGrad(x);
-        Span<float> tmp = lanes.Inner == 1 ? default : tape.Allocate(new Shape(3 * d)).Span;
-        for (int lane = 0; lane < lanes.Count; lane++)
+        if (lanes.Inner == 1)
         {
-            if (lanes.Inner == 1)
+            RowsBackward(e.Op, y.Span, dy, lanes.Count, d, w.Span);
+        }
+        else
+        {
+            var tmp = tape.Allocate(new Shape(3 * d)).Span;
+            Span<float> yr = tmp[..d], dyr = tmp.Slice(d, d), dxr = tmp.Slice(2 * d, d);
+            for (int lane = 0; lane < lanes.Count; lane++)
             {
-                int o = lane * d;
-                RowBackward(e.Op, y.Span.Slice(o, d), dy.Slice(o, d), w.Span.Slice(o, d));
-            }
-            else
-            {
-                Span<float> yr = tmp[..d], dyr = tmp.Slice(d, d), dxr = tmp.Slice(2 * d, d);
                 lanes.Gather(y.Span, lane, yr);
                 lanes.Gather(dy, lane, dyr);
-                RowBackward(e.Op, yr, dyr, dxr);
+                RowsBackward(e.Op, yr, dyr, 1, d, dxr);
                 lanes.Scatter(dxr, lane, w.Span);
             }
         }
         w.Commit();
     }
 
-    /// <summary>Softmax or log-softmax of <c>scale·x</c> over one contiguous row (x and y may alias).</summary>
-    internal static void RowForward(OpCode code, ReadOnlySpan<float> x, Span<float> y, float scale)
+    static void RowsBackward(OpCode code, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, int rows, int cols, Span<float> dx)
     {
-        if (x.Length == 0) return;
-        float max = TensorPrimitives.Max(x);
-        TensorPrimitives.Subtract(x, max, y);
-        if (scale != 1f) TensorPrimitives.Multiply(y, scale, y);
-        if (code == OpCode.Softmax)
-        {
-            TensorPrimitives.Exp(y, y);
-            TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y);
-        }
-        else
-        {
-            double sum = 0;
-            foreach (float v in y) sum += MathF.Exp(v);
-            TensorPrimitives.Subtract(y, (float)Math.Log(sum), y);
-        }
-    }
-
-    static void RowBackward(OpCode code, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        if (code == OpCode.Softmax)
-        {
-            float dot = TensorPrimitives.Dot(dy, y);
-            TensorPrimitives.Subtract(dy, dot, dx);
-            TensorPrimitives.Multiply(dx, y, dx);
-        }
-        else
-        {
-            float sum = TensorPrimitives.Sum(dy);
-            for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] - MathF.Exp(y[i]) * sum;
-        }
+        if (code == OpCode.Softmax) Kernels.Softmax.Backward(y, dy, rows, cols, dx);
+        else Kernels.Softmax.LogBackward(y, dy, rows, cols, dx);
     }
 
     /// <summary>The 1-D lanes along one axis of a row-major shape: <see cref="Count"/> lanes of <see cref="Dim"/> elements, <see cref="Inner"/> apart.</summary>

@@ -18,12 +18,12 @@ internal static class Gens
     public static Gen<int[]> Dims(int minRank, int maxRank, int maxDim) =>
         Gen.Choose(minRank, maxRank).SelectMany(r => Gen.ArrayOf(Gen.Choose(1, maxDim), r));
 
-    /// <summary>Two shapes that broadcast: a common shape, each side with some axes set to 1 and some leading axes dropped.</summary>
+    /// <summary>Two shapes that broadcast: a common shape, each side with some axes set to 1 and some leading axes dropped (A may become a scalar).</summary>
     public static Arbitrary<ShapeCase> Broadcast =>
         (from dims in Dims(1, 4, 3)
          from maskA in Gen.ArrayOf(Gen.Choose(0, 3), dims.Length)
          from maskB in Gen.ArrayOf(Gen.Choose(0, 3), dims.Length)
-         from dropA in Gen.Choose(0, dims.Length - 1)
+         from dropA in Gen.Choose(0, dims.Length) // dropping every axis gives a rank-0 scalar
          from dropB in Gen.Choose(0, dims.Length - 1)
          from seed in Seed
          select new ShapeCase(Side(dims, maskA, dropA), Side(dims, maskB, dropB), seed)).ToArbitrary();
