@@ -67,19 +67,21 @@ public static unsafe partial class Gemm
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k,
                 TransA = transA, TransB = transB, Alpha = alpha, Beta = beta,
             };
+            // Tiny products stay on one thread: the hand-off would cost more than it saves. No choice made here
+            // changes any result, since every element is computed the same way wherever the split falls.
+            if ((long)m * n * k < parallelThreshold) threads = 1;
             if (m <= DirectMaxRows && !transA)
             {
                 // A matrix-vector product: split the columns of C in direct-path blocks.
                 job.Direct = true;
-                FixedPartition.Run((n + DirectBlock - 1) / DirectBlock, (long)m * n * k < parallelThreshold ? 1 : threads, in job);
+                FixedPartition.Run((n + DirectBlock - 1) / DirectBlock, threads, in job);
                 return;
             }
+            // Split the larger side of C (less duplicated packing) on micro-tile boundaries, unless only the other
+            // side has enough tiles for every thread.
             int mTiles = (m + Mr - 1) / Mr, nTiles = (n + Nr - 1) / Nr;
-            // Split the larger side of C (less duplicated packing), on micro-tile boundaries. Tiny products stay on
-            // one thread: the hand-off would cost more than it saves. Neither choice changes any result.
             job.SplitM = m >= n ? mTiles >= threads || mTiles >= nTiles : nTiles < threads && mTiles > nTiles;
             int tiles = job.SplitM ? mTiles : nTiles;
-            if ((long)m * n * k < parallelThreshold) threads = 1;
             FixedPartition.Run(tiles, threads, in job);
         }
     }
