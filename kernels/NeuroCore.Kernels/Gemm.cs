@@ -12,7 +12,12 @@ namespace NeuroCore.Kernels;
 /// transposes are absorbed by the packing, edges are zero-padded), and a register-blocked MR×NR micro-kernel keeps
 /// its C tile in vector registers for a whole KC block. K is cut into equal blocks that depend on k alone, and each C
 /// element is produced by the same micro-kernel arithmetic wherever its tile sits, so splitting C among threads on
-/// micro-tile boundaries gives bitwise identical results for any thread count.
+/// micro-tile boundaries gives bitwise identical results for any thread count. One or two rows of row-major A take a
+/// direct matrix-vector path instead (Gemm.Direct.cs).
+/// </para>
+/// <para>
+/// Each thread that runs a packed product keeps about 1.2 MiB of pinned packing buffers for its lifetime, so
+/// steady-state calls allocate nothing.
 /// </para>
 /// </summary>
 public static unsafe partial class Gemm
