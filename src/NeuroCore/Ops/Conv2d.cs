@@ -55,7 +55,8 @@ public static partial class Ops
     internal const int ConvScratchFloats = 1 << 22;
 
     /// <summary>
-    /// Conv2d backward, per chunk of n samples with <c>dY</c> gathered to [O, n·P] and the columns rebuilt from x:
+    /// Conv2d backward, per chunk of n samples with <c>dY</c> gathered to [O, n·P] and the columns reused (one chunk) or
+    /// rebuilt from x (several):
     /// <c>dW += dY · colsᵀ</c>, <c>db[o] += Σ dY[o, :]</c>, <c>dx_b += col2im((Wᵀ · dY)_b)</c>.
     /// </summary>
     internal static void Conv2dBackward(Tape tape, in TapeEntry e)
@@ -86,7 +87,8 @@ public static partial class Ops
                 for (int o = 0; o < g.Out; o++) db[o] += TensorPrimitives.Sum(dyChunk.Slice(o * width, width));
             if (needW)
             {
-                GatherColumns(x.Span, g, b0, n, stride, padding, image, cols);
+                // With one chunk the forward's columns are still in the saved buffer; otherwise rebuild this chunk's.
+                if (g.Batch > chunk) GatherColumns(x.Span, g, b0, n, stride, padding, image, cols);
                 Gemm.Sgemm(false, true, g.Out, g.Patch, width, 1f, dyChunk, width, cols, width, b0 == 0 ? betaW : 1f, dw, g.Patch, tape.Threads);
             }
             if (needX)
