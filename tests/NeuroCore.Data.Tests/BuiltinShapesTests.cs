@@ -112,8 +112,9 @@ public sealed class BuiltinShapesTests
         Assert.Equal("builtin-shapes/train", train.Name);
         Assert.False(train.Pixels.AsSpan(0, 784).SequenceEqual(test.Pixels.AsSpan(0, 784)));
 #if !DEBUG
-        // About 0.4 s on two idle cores in Release; the bound leaves room for a busy CI box and parallel tests.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"LoadDefault took {clock.Elapsed}");
+        // About 0.6 s of CPU in Release (0.3–0.4 s on two idle cores). The wall-clock bound only catches
+        // order-of-magnitude regressions: CI runs every test assembly at once on two cores.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"LoadDefault took {clock.Elapsed}");
 #endif
     }
 
