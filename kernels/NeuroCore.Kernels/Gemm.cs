@@ -91,8 +91,11 @@ public static unsafe partial class Gemm
         }
     }
 
-    /// <summary>Below this many multiply-adds one thread does the whole product.</summary>
-    const long ParallelThreshold = 1L << 18;
+    /// <summary>
+    /// Below this many multiply-adds (about 5 µs of work) one thread does the whole product: waking a parked worker
+    /// costs microseconds, and a matrix-vector product of this size is bound by memory, not by the FMA units.
+    /// </summary>
+    const long ParallelThreshold = 1L << 20;
 
     /// <summary>Largest K block: a KC×NR panel of B (32 KiB at NR = 32) and an MR×KC panel of A stay in the 48 KiB L1D.</summary>
     const int KcMax = 256;
