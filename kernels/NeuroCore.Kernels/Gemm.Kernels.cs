@@ -162,23 +162,40 @@ public static unsafe partial class Gemm
         }
     }
 
-
-    /// <summary>Scalar 4×4 micro-kernel, the fallback without SIMD: the same packed layout and update as the vector kernels.</summary>
+    /// <summary>Scalar 4×4 micro-kernel, the fallback without SIMD: the same packed layout and update as the vector
+    /// kernels, with the 16 sums in locals so the JIT keeps them in registers.</summary>
     static void KernelScalar(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
-        float* acc = stackalloc float[MrScalar * NrScalar];
-        new Span<float>(acc, MrScalar * NrScalar).Clear();
+        float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
         for (int p = 0; p < kc; p++, a += MrScalar, b += NrScalar)
-            for (int i = 0; i < MrScalar; i++)
-            {
-                float ai = a[i];
-                for (int j = 0; j < NrScalar; j++) acc[i * NrScalar + j] += ai * b[j];
-            }
-        for (int i = 0; i < MrScalar; i++)
-            for (int j = 0; j < NrScalar; j++)
-            {
-                ref float cij = ref c[i * ldc + j];
-                cij = beta == 0f ? alpha * acc[i * NrScalar + j] : alpha * acc[i * NrScalar + j] + beta * cij;
-            }
+        {
+            float b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+            float a0 = a[0];
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            float a1 = a[1];
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            float a2 = a[2];
+            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+            float a3 = a[3];
+            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+        }
+        UpdateRow(c + 0 * ldc, c00, c01, c02, c03, alpha, beta);
+        UpdateRow(c + 1 * ldc, c10, c11, c12, c13, alpha, beta);
+        UpdateRow(c + 2 * ldc, c20, c21, c22, c23, alpha, beta);
+        UpdateRow(c + 3 * ldc, c30, c31, c32, c33, alpha, beta);
+    }
+
+    /// <summary>c[0..4) = alpha·s + beta·c, not reading c when beta is 0.</summary>
+    static void UpdateRow(float* c, float s0, float s1, float s2, float s3, float alpha, float beta)
+    {
+        if (beta == 0f)
+        {
+            c[0] = alpha * s0; c[1] = alpha * s1; c[2] = alpha * s2; c[3] = alpha * s3;
+        }
+        else
+        {
+            c[0] = alpha * s0 + beta * c[0]; c[1] = alpha * s1 + beta * c[1];
+            c[2] = alpha * s2 + beta * c[2]; c[3] = alpha * s3 + beta * c[3];
+        }
     }
 }

@@ -37,7 +37,12 @@ public sealed class IdxFuzzTests
         IdxTestFiles.Serialize(IdxTestFiles.Make(IdxTestFiles.AllTypes[Math.Abs(seed % 6)], seed), gzip);
 
     [Property(MaxTest = Cases)]
-    public void RandomBytes_OnlyFormatErrors(byte[] bytes) => AssertOnlyFormatErrors(bytes);
+    public void RandomBytes_OnlyFormatErrors(byte[] bytes)
+    {
+        AssertOnlyFormatErrors(bytes);
+        AssertOnlyFormatErrors([0x1f, 0x8b, .. bytes]);
+        AssertOnlyFormatErrors([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff, .. bytes]);
+    }
 
     [Property(MaxTest = Cases)]
     public void RandomBytesAfterValidMagic_OnlyFormatErrors(byte type, byte rank, byte[] rest)

@@ -88,6 +88,7 @@ public static class BuiltinShapes
     }
 
     const int MaxPoints = 40;
+    const int DiscClass = 6;
 
     /// <summary>Draws one image of class <paramref name="label"/> into <paramref name="image"/> (28×28, overwritten).</summary>
     internal static void Render(Span<float> image, int label, ref PhiloxGenerator rng, Span<Vector2> scratch)
@@ -117,28 +118,11 @@ public static class BuiltinShapes
         float halfWidth = 0.6f + 0.8f * rng.NextFloat();
         float ink = 0.6f + 0.4f * rng.NextFloat();
 
-        switch (label)
-        {
-            case 0: Raster.Polyline(image, n, transform.Apply(Shapes.Circle, scratch), true, halfWidth, ink); break;
-            case 1: Raster.Polyline(image, n, transform.Apply(Shapes.Square, scratch), true, halfWidth, ink); break;
-            case 2: Raster.Polyline(image, n, transform.Apply(Shapes.Triangle, scratch), true, halfWidth, ink); break;
-            case 3:
-                Raster.Polyline(image, n, transform.Apply(Shapes.PlusHorizontal, scratch), false, halfWidth, ink);
-                Raster.Polyline(image, n, transform.Apply(Shapes.PlusVertical, scratch), false, halfWidth, ink);
-                break;
-            case 4:
-                Raster.Polyline(image, n, transform.Apply(Shapes.LineTop, scratch), false, halfWidth, ink);
-                Raster.Polyline(image, n, transform.Apply(Shapes.LineBottom, scratch), false, halfWidth, ink);
-                break;
-            case 5:
-                Raster.Polyline(image, n, transform.Apply(Shapes.Circle, scratch), true, halfWidth, ink);
-                Raster.Polyline(image, n, transform.Apply(Shapes.InnerCircle, scratch), true, halfWidth, ink);
-                break;
-            case 6: Raster.FillDisc(image, n, transform, 0.7f, ink); break;
-            case 7: Raster.Polyline(image, n, transform.Apply(Shapes.Star, scratch), true, halfWidth, ink); break;
-            case 8: Raster.Polyline(image, n, transform.Apply(Shapes.Chevron, scratch), false, halfWidth, ink); break;
-            default: Raster.Polyline(image, n, transform.Apply(Shapes.Spiral, scratch), false, halfWidth, ink); break;
-        }
+        if (label == DiscClass)
+            Raster.FillDisc(image, n, transform, 0.7f, ink);
+        else
+            foreach (var (points, closed) in Shapes.Strokes[label])
+                Raster.Polyline(image, n, transform.Apply(points, scratch), closed, halfWidth, ink);
 
         // Triangular noise (sum of two 16-bit uniforms from one draw) of a random amplitude, clamped into [0, 1].
         float amplitude = 0.05f + 0.15f * rng.NextFloat();
@@ -164,6 +148,21 @@ public static class BuiltinShapes
         public static readonly Vector2[] Chevron = [new(-0.9f, -0.55f), new(0f, 0.6f), new(0.9f, -0.55f)];
         public static readonly Vector2[] Star = MakeStar();
         public static readonly Vector2[] Spiral = Arc(36, 0.15f, 1f, 0f, 3f * MathF.PI, closed: false);
+
+        /// <summary>The polylines (points, closed) stroked for each class; the disc is filled instead.</summary>
+        public static readonly (Vector2[] Points, bool Closed)[][] Strokes =
+        [
+            [(Circle, true)],
+            [(Square, true)],
+            [(Triangle, true)],
+            [(PlusHorizontal, false), (PlusVertical, false)],
+            [(LineTop, false), (LineBottom, false)],
+            [(Circle, true), (InnerCircle, true)],
+            [],
+            [(Star, true)],
+            [(Chevron, false)],
+            [(Spiral, false)],
+        ];
 
         /// <summary>Points on an arc whose radius goes linearly from r0 to r1 (a circle when equal, a spiral otherwise).</summary>
         static Vector2[] Arc(int count, float r0, float r1, float start, float sweep, bool closed)

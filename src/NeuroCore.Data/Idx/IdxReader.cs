@@ -114,7 +114,7 @@ public static class IdxReader
         }
 
         byte[] data = rawLength is not null ? reader.ReadExact((int)declared, dataOffset, shape)
-            : reader.ReadGrowable(declared, Math.Max(InitialGrowableCapacity, inflateBound ?? 0), dataOffset, shape);
+            : reader.ReadGrowable(declared, inflateBound ?? InitialGrowableCapacity, dataOffset, shape);
 
         Span<byte> extra = stackalloc byte[1];
         if (reader.Fill(extra) != 0)

@@ -107,13 +107,8 @@ public static class Safetensors
         {
             Read(ref reader, fileName);
             Expect(ref reader, fileName, JsonTokenType.StartObject, "the header's opening '{'");
-            while (true)
+            while (NextProperty(ref reader, fileName, "a tensor name or \"__metadata__\"", out string key, out long keyOffset))
             {
-                Read(ref reader, fileName);
-                if (reader.TokenType == JsonTokenType.EndObject) break;
-                Expect(ref reader, fileName, JsonTokenType.PropertyName, "a tensor name or \"__metadata__\"");
-                long keyOffset = 8 + reader.TokenStartIndex;
-                string key = reader.GetString()!;
                 if (!names.Add(key))
                     throw new CheckpointFormatException(fileName, keyOffset, $"the key \"{key}\" appears twice; expected unique tensor names.");
                 if (key == MetadataKey) ParseMetadata(ref reader, fileName, metadata);
@@ -139,13 +134,8 @@ public static class Safetensors
     {
         Read(ref reader, fileName);
         Expect(ref reader, fileName, JsonTokenType.StartObject, "an object of string values for \"__metadata__\"");
-        while (true)
+        while (NextProperty(ref reader, fileName, "a metadata key", out string key, out long keyOffset))
         {
-            Read(ref reader, fileName);
-            if (reader.TokenType == JsonTokenType.EndObject) return;
-            Expect(ref reader, fileName, JsonTokenType.PropertyName, "a metadata key");
-            long keyOffset = 8 + reader.TokenStartIndex;
-            string key = reader.GetString()!;
             Read(ref reader, fileName);
             Expect(ref reader, fileName, JsonTokenType.String, $"a string value for metadata key \"{key}\"");
             if (!metadata.TryAdd(key, reader.GetString()!))
@@ -158,13 +148,9 @@ public static class Safetensors
         var entry = new Entry(name, keyOffset);
         Read(ref reader, fileName);
         Expect(ref reader, fileName, JsonTokenType.StartObject, $"an object {{dtype, shape, data_offsets}} for tensor \"{name}\"");
-        while (true)
+        while (NextProperty(ref reader, fileName, "\"dtype\", \"shape\" or \"data_offsets\"", out string field, out long fieldOffset))
         {
-            Read(ref reader, fileName);
-            if (reader.TokenType == JsonTokenType.EndObject) break;
-            Expect(ref reader, fileName, JsonTokenType.PropertyName, "\"dtype\", \"shape\" or \"data_offsets\"");
-            long fieldOffset = 8 + reader.TokenStartIndex;
-            if (reader.ValueTextEquals("dtype") && entry.Dtype is null)
+            if (field == "dtype" && entry.Dtype is null)
             {
                 Read(ref reader, fileName);
                 Expect(ref reader, fileName, JsonTokenType.String, $"a dtype string for tensor \"{name}\"");
@@ -172,11 +158,11 @@ public static class Safetensors
                 if (entry.Dtype != "F32")
                     throw new CheckpointFormatException(fileName, 8 + reader.TokenStartIndex, $"tensor \"{name}\" has dtype \"{entry.Dtype}\"; expected \"F32\" (NeuroCore stores float32 only).");
             }
-            else if (reader.ValueTextEquals("shape") && entry.Dims is null)
+            else if (field == "shape" && entry.Dims is null)
             {
                 entry.Dims = Array.ConvertAll(ReadIntArray(ref reader, fileName, name, "shape", Shape.MaxRank, int.MaxValue), static d => (int)d);
             }
-            else if (reader.ValueTextEquals("data_offsets") && entry.Begin < 0)
+            else if (field == "data_offsets" && entry.Begin < 0)
             {
                 long at = 8 + reader.TokenStartIndex;
                 long[] offsets = ReadIntArray(ref reader, fileName, name, "data_offsets", 2, long.MaxValue / 2);
@@ -188,7 +174,7 @@ public static class Safetensors
             else
             {
                 throw new CheckpointFormatException(fileName, fieldOffset,
-                    $"unexpected or repeated field \"{reader.GetString()}\" in tensor \"{name}\"; expected each of \"dtype\", \"shape\", \"data_offsets\" once.");
+                    $"unexpected or repeated field \"{field}\" in tensor \"{name}\"; expected each of \"dtype\", \"shape\", \"data_offsets\" once.");
             }
         }
         if (entry.Dtype is null || entry.Dims is null || entry.Begin < 0)
@@ -245,6 +231,18 @@ public static class Safetensors
         if (position != dataLength)
             throw new CheckpointFormatException(fileName, dataStart + position,
                 $"the tensors cover {position} bytes of data, but the data section has {dataLength}; expected them to match exactly.");
+    }
+
+    /// <summary>Reads the next property name of the current object; false at its end.</summary>
+    static bool NextProperty(ref Utf8JsonReader reader, string fileName, string what, out string key, out long keyOffset)
+    {
+        Read(ref reader, fileName);
+        key = "";
+        keyOffset = 8 + reader.TokenStartIndex;
+        if (reader.TokenType == JsonTokenType.EndObject) return false;
+        Expect(ref reader, fileName, JsonTokenType.PropertyName, what);
+        key = reader.GetString()!;
+        return true;
     }
 
     static void Read(ref Utf8JsonReader reader, string fileName)

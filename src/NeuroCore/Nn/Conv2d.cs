@@ -24,14 +24,7 @@ public sealed class Conv2d : IDescribedModule
         Kernel = kernel;
         Stride = stride;
         Padding = padding;
-        Weight = store.Add(name + ".weight", new Shape(outChannels, inChannels, kernel, kernel));
-        float bound = Init.DefaultBound(inChannels * kernel * kernel);
-        Init.Uniform(Weight.Span, bound, seed, Weight.Name!);
-        if (bias)
-        {
-            Bias = store.Add(name + ".bias", new Shape(outChannels));
-            Init.Uniform(Bias.Span, bound, seed, Bias.Name!);
-        }
+        (Weight, Bias) = Init.WeightAndBias(store, name, new Shape(outChannels, inChannels, kernel, kernel), inChannels * kernel * kernel, seed, bias);
     }
 
     /// <inheritdoc/>

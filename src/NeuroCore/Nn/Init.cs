@@ -15,6 +15,22 @@ public static class Init
         for (int i = 0; i < values.Length; i++) values[i] = (2f * values[i] - 1f) * bound;
     }
 
+    /// <summary>
+    /// Adds "{name}.weight" of <paramref name="weightShape"/> and, when <paramref name="bias"/>, "{name}.bias" [out] to the
+    /// store, both U(±1/√fanIn) (PyTorch's default for Linear and Conv2d), where out is the first weight dimension.
+    /// </summary>
+    public static (Tensor Weight, Tensor? Bias) WeightAndBias(ParameterStore store, string name, Shape weightShape, int fanIn, ulong seed, bool bias)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        float bound = DefaultBound(fanIn);
+        var weight = store.Add(name + ".weight", weightShape);
+        Uniform(weight.Span, bound, seed, weight.Name!);
+        if (!bias) return (weight, null);
+        var b = store.Add(name + ".bias", new Shape(weightShape[0]));
+        Uniform(b.Span, bound, seed, b.Name!);
+        return (weight, b);
+    }
+
     /// <summary>PyTorch's default bound for Linear and Conv2d weights and biases: <c>1/√fanIn</c>.</summary>
     public static float DefaultBound(int fanIn) => fanIn > 0 ? 1f / MathF.Sqrt(fanIn) : 0f;
 

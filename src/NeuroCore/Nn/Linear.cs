@@ -18,14 +18,7 @@ public sealed class Linear : IDescribedModule
         Name = name;
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        Weight = store.Add(name + ".weight", new Shape(outFeatures, inFeatures));
-        float bound = Init.DefaultBound(inFeatures);
-        Init.Uniform(Weight.Span, bound, seed, Weight.Name!);
-        if (bias)
-        {
-            Bias = store.Add(name + ".bias", new Shape(outFeatures));
-            Init.Uniform(Bias.Span, bound, seed, Bias.Name!);
-        }
+        (Weight, Bias) = Init.WeightAndBias(store, name, new Shape(outFeatures, inFeatures), inFeatures, seed, bias);
     }
 
     /// <inheritdoc/>

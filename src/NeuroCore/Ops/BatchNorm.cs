@@ -116,8 +116,9 @@ public static partial class Ops
                     TensorPrimitives.Multiply(dyc, scale, d);
                     continue;
                 }
-                var hc = hs.Slice(at, inner);
-                for (int i = 0; i < inner; i++) d[i] = scale * (dyc[i] - meanDy - hc[i] * meanDyH);
+                TensorPrimitives.MultiplyAdd(hs.Slice(at, inner), -meanDyH, dyc, d); // dy − x̂·mean(dy·x̂)
+                TensorPrimitives.Add(d, -meanDy, d);
+                TensorPrimitives.Multiply(d, scale, d);
             }
         }
         if (needX) w.Commit();

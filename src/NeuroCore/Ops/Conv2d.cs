@@ -11,8 +11,12 @@ public static partial class Ops
     /// <paramref name="weight"/> [O, C, kH, kW] and an optional <paramref name="bias"/> [O], giving [B, O, outH, outW]
     /// with <c>out = (in + 2·padding − k) / stride + 1</c>. Effectively computes
     /// <c>y[b, o, i, j] = bias[o] + Σ_{c,u,v} w[o, c, u, v] · x[b, c, i·s − p + u, j·s − p + v]</c> (zero outside).
-    /// Lowered per sample to im2col + one GEMM <c>W[O, C·kH·kW] · cols[C·kH·kW, outH·outW]</c>.
     /// </summary>
+    /// <remarks>
+    /// Lowered to im2col + GEMM over a chunk of samples at once: the chunk's columns sit side by side in one
+    /// [C·kH·kW, n·outH·outW] matrix, so one large GEMM <c>W · cols</c> replaces n thin ones (the GEMM packs once and its
+    /// micro-kernel sees a wide N). Chunks cap the scratch at about <see cref="ConvScratchFloats"/> floats.
+    /// </remarks>
     public static Tensor Conv2d(Tape tape, Tensor x, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0)
     {
         ArgumentNullException.ThrowIfNull(tape);
@@ -20,29 +24,40 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(weight);
         var g = ConvShape.Of(x.Shape, weight.Shape, bias?.Shape, stride, padding);
         var y = tape.Allocate(new Shape(g.Batch, g.Out, g.OutH, g.OutW));
-        var cols = tape.Allocate(new Shape(g.Patch, g.Pixels));
-        ReadOnlySpan<float> xs = x.Span, ws = weight.Span;
+        int chunk = g.Chunk;
+        var cols = tape.Allocate(new Shape(g.Patch, chunk * g.Pixels));
+        var product = tape.Allocate(new Shape(g.Out, chunk * g.Pixels));
+        var image = tape.Allocate(new Shape(g.Patch, g.Pixels));
+        ReadOnlySpan<float> bs = bias is null ? default : bias.Span;
         var ys = y.Span;
-        for (int b = 0; b < g.Batch; b++)
+        for (int b0 = 0; b0 < g.Batch; b0 += chunk)
         {
-            var yb = ys.Slice(b * g.Out * g.Pixels, g.Out * g.Pixels);
-            Conv.Im2Col(xs.Slice(b * g.ImageSize, g.ImageSize), g.Channels, g.Height, g.Width, g.KernelH, g.KernelW,
-                stride, stride, padding, padding, cols.Span);
-            if (bias is not null)
-            {
-                ReadOnlySpan<float> bs = bias.Span;
-                for (int o = 0; o < g.Out; o++) yb.Slice(o * g.Pixels, g.Pixels).Fill(bs[o]);
-            }
-            Gemm.Sgemm(false, false, g.Out, g.Pixels, g.Patch, 1f, ws, g.Patch, cols.Span, g.Pixels, bias is null ? 0f : 1f, yb, g.Pixels, tape.Threads);
+            int n = Math.Min(chunk, g.Batch - b0), width = n * g.Pixels;
+            GatherColumns(x.Span, g, b0, n, stride, padding, image.Span, cols.Span);
+            var prod = product.Span[..(g.Out * width)];
+            Gemm.Sgemm(false, false, g.Out, width, g.Patch, 1f, weight.Span, g.Patch, cols.Span, width, 0f, prod, width, tape.Threads);
+            // [O, n·P] → [n, O, P], adding the bias on the way.
+            for (int o = 0; o < g.Out; o++)
+                for (int b = 0; b < n; b++)
+                {
+                    var src = prod.Slice((o * width) + (b * g.Pixels), g.Pixels);
+                    var dst = ys.Slice((((b0 + b) * g.Out) + o) * g.Pixels, g.Pixels);
+                    if (bias is null) src.CopyTo(dst);
+                    else TensorPrimitives.Add(src, bs[o], dst);
+                }
         }
         if (tape.ShouldRecord(x, weight, bias))
-            tape.Record(new TapeEntry { Op = OpCode.Conv2d, Output = y, A = x, B = weight, C = bias, Saved0 = cols, I0 = stride, I1 = padding });
+            tape.Record(new TapeEntry { Op = OpCode.Conv2d, Output = y, A = x, B = weight, C = bias, Saved0 = cols, Saved1 = product, I0 = stride, I1 = padding, I2 = image.Size });
         return y;
     }
 
+    /// <summary>The scratch budget of one Conv2d chunk, in floats (16 MiB).</summary>
+    internal const int ConvScratchFloats = 1 << 22;
+
     /// <summary>
-    /// Conv2d backward, per sample: <c>dW += dY_b · cols_bᵀ</c>, <c>db[o] += Σ dY_b[o, :]</c>,
-    /// <c>dx_b += col2im(Wᵀ · dY_b)</c>. The columns are rebuilt from x rather than kept for every sample.
+    /// Conv2d backward, per chunk of n samples with <c>dY</c> gathered to [O, n·P] and the columns reused (one chunk) or
+    /// rebuilt from x (several):
+    /// <c>dW += dY · colsᵀ</c>, <c>db[o] += Σ dY[o, :]</c>, <c>dx_b += col2im((Wᵀ · dY)_b)</c>.
     /// </summary>
     internal static void Conv2dBackward(Tape tape, in TapeEntry e)
     {
@@ -51,34 +66,58 @@ public static partial class Ops
         int stride = e.I0, padding = e.I1;
         var g = ConvShape.Of(x.Shape, w.Shape, e.C?.Shape, stride, padding);
         ReadOnlySpan<float> dy = tape.GradOf(e.Output)!.Span;
-        ReadOnlySpan<float> xs = x.Span, ws = w.Span;
         var cols = e.Saved0!.Span;
+        var dyc = e.Saved1!.Span;
+        var image = tape.Allocate(new Shape(e.I2)).Span;
         bool needX = tape.NeedsGrad(x), needW = tape.NeedsGrad(w);
+        bool needB = e.C is not null && tape.NeedsGrad(e.C);
         Span<float> dx = needX ? tape.GradSum(x) : default;
         float betaW = 0f;
         Span<float> dw = needW ? tape.GradAccumulator(w, out betaW) : default;
-        for (int b = 0; b < g.Batch; b++)
+        Span<float> db = needB ? tape.GradSum(e.C!) : default;
+        int chunk = g.Chunk;
+        for (int b0 = 0; b0 < g.Batch; b0 += chunk)
         {
-            var dyb = dy.Slice(b * g.Out * g.Pixels, g.Out * g.Pixels);
+            int n = Math.Min(chunk, g.Batch - b0), width = n * g.Pixels;
+            var dyChunk = dyc[..(g.Out * width)];
+            for (int o = 0; o < g.Out; o++)
+                for (int b = 0; b < n; b++)
+                    dy.Slice((((b0 + b) * g.Out) + o) * g.Pixels, g.Pixels).CopyTo(dyChunk.Slice((o * width) + (b * g.Pixels), g.Pixels));
+            if (needB)
+                for (int o = 0; o < g.Out; o++) db[o] += TensorPrimitives.Sum(dyChunk.Slice(o * width, width));
             if (needW)
             {
-                Conv.Im2Col(xs.Slice(b * g.ImageSize, g.ImageSize), g.Channels, g.Height, g.Width, g.KernelH, g.KernelW,
-                    stride, stride, padding, padding, cols);
-                Gemm.Sgemm(false, true, g.Out, g.Patch, g.Pixels, 1f, dyb, g.Pixels, cols, g.Pixels, b == 0 ? betaW : 1f, dw, g.Patch, tape.Threads);
+                // With one chunk the forward's columns are still in the saved buffer; otherwise rebuild this chunk's.
+                if (g.Batch > chunk) GatherColumns(x.Span, g, b0, n, stride, padding, image, cols);
+                Gemm.Sgemm(false, true, g.Out, g.Patch, width, 1f, dyChunk, width, cols, width, b0 == 0 ? betaW : 1f, dw, g.Patch, tape.Threads);
             }
             if (needX)
             {
-                Gemm.Sgemm(true, false, g.Patch, g.Pixels, g.Out, 1f, ws, g.Patch, dyb, g.Pixels, 0f, cols, g.Pixels, tape.Threads);
-                Conv.Col2Im(cols, g.Channels, g.Height, g.Width, g.KernelH, g.KernelW, stride, stride, padding, padding,
-                    dx.Slice(b * g.ImageSize, g.ImageSize));
+                var dcols = cols[..(g.Patch * width)];
+                Gemm.Sgemm(true, false, g.Patch, width, g.Out, 1f, w.Span, g.Patch, dyChunk, width, 0f, dcols, width, tape.Threads);
+                for (int b = 0; b < n; b++)
+                {
+                    for (int r = 0; r < g.Patch; r++)
+                        dcols.Slice((r * width) + (b * g.Pixels), g.Pixels).CopyTo(image.Slice(r * g.Pixels, g.Pixels));
+                    Conv.Col2Im(image, g.Channels, g.Height, g.Width, g.KernelH, g.KernelW, stride, stride, padding, padding,
+                        dx.Slice((b0 + b) * g.ImageSize, g.ImageSize));
+                }
             }
         }
-        if (e.C is { } bias && tape.NeedsGrad(bias))
+    }
+
+    /// <summary>Builds the [Patch, n·P] column matrix of samples b0..b0+n−1 (each sample's im2col side by side).</summary>
+    static void GatherColumns(ReadOnlySpan<float> x, in ConvShape g, int b0, int n, int stride, int padding, Span<float> image, Span<float> cols)
+    {
+        int width = n * g.Pixels;
+        for (int b = 0; b < n; b++)
         {
-            var db = tape.GradSum(bias);
-            for (int b = 0; b < g.Batch; b++)
-                for (int o = 0; o < g.Out; o++)
-                    db[o] += TensorPrimitives.Sum(dy.Slice((b * g.Out + o) * g.Pixels, g.Pixels));
+            var target = n == 1 ? cols : image;
+            Conv.Im2Col(x.Slice((b0 + b) * g.ImageSize, g.ImageSize), g.Channels, g.Height, g.Width, g.KernelH, g.KernelW,
+                stride, stride, padding, padding, target);
+            if (n == 1) return;
+            for (int r = 0; r < g.Patch; r++)
+                image.Slice(r * g.Pixels, g.Pixels).CopyTo(cols.Slice((r * width) + (b * g.Pixels), g.Pixels));
         }
     }
 
@@ -87,6 +126,9 @@ public static partial class Ops
         public int ImageSize => Channels * Height * Width;
         public int Patch => Channels * KernelH * KernelW;
         public int Pixels => OutH * OutW;
+
+        /// <summary>Samples per chunk: as many as fit the scratch budget (at least one).</summary>
+        public int Chunk => (int)Math.Clamp(ConvScratchFloats / Math.Max(1L, (long)Pixels * Math.Max(Patch, Out)), 1, Math.Max(1, Batch));
 
         public static ConvShape Of(Shape x, Shape w, Shape? bias, int stride, int padding)
         {

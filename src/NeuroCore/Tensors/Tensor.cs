@@ -17,6 +17,7 @@ public sealed class Tensor : IDisposable
     int _offset;
     bool _pooled;
     bool _disposed;
+    bool _ownsGrad;
 
     Tensor(float[] array, int offset, Shape shape, bool pooled)
     {
@@ -156,7 +157,11 @@ public sealed class Tensor : IDisposable
     public Tensor RequireGrad()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (Grad is null) AttachGrad(Zeros(Shape));
+        if (Grad is null)
+        {
+            AttachGrad(Zeros(Shape));
+            _ownsGrad = true;
+        }
         RequiresGrad = true;
         return this;
     }
@@ -188,22 +193,28 @@ public sealed class Tensor : IDisposable
         Name = null;
         Grad = null;
         RequiresGrad = false;
+        _ownsGrad = false;
         Slot = -1;
     }
 
     /// <summary>Marks a tape tensor as released; using it afterwards throws <see cref="ObjectDisposedException"/> until revived.</summary>
     internal void Retire()
     {
+        if (_ownsGrad) Grad?.Dispose();
         _disposed = true;
         _array = [];
         Slot = -1;
     }
 
-    /// <summary>Returns pooled storage to the pool. Views and wrapped tensors release nothing.</summary>
+    /// <summary>
+    /// Returns pooled storage to the pool (and the gradient that <see cref="RequireGrad"/> attached). Views and
+    /// wrapped tensors release nothing.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
+        if (_ownsGrad) Grad?.Dispose();
         if (_pooled) ArrayPool<float>.Shared.Return(_array);
         _array = [];
     }

@@ -178,7 +178,7 @@ public class TapeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TrainingStep_SteadyState_AllocatesNothing()
+    public void TrainingAndInferenceSteps_SteadyState_AllocateNothing()
     {
         // A small MLP (32-64-10, batch 16): after warm-up, whole training steps (reset, forward, backward, SGD)
         // must not allocate managed memory: the arena, tensor objects and entry list are all reused.
@@ -210,6 +210,21 @@ public class TapeTests(ITestOutputHelper output)
         for (int i = 0; i < steps; i++) Run();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         output.WriteLine($"Allocated {allocated} bytes over {steps} steady-state steps ({(double)allocated / steps:F1} B/step).");
+        Assert.Equal(0, allocated);
+
+        // Inference on a non-recording tape: likewise nothing.
+        using var inference = new Tape(recording: false);
+        float Infer()
+        {
+            inference.Reset();
+            var h = NeuroCore.Ops.Relu(inference, NeuroCore.Ops.Linear(inference, x, w1, b1));
+            return NeuroCore.Ops.Softmax(inference, NeuroCore.Ops.Linear(inference, h, w2, b2)).Span[0];
+        }
+        for (int i = 0; i < 5; i++) Infer();
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < steps; i++) Infer();
+        allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"Inference: allocated {allocated} bytes over {steps} steps.");
         Assert.Equal(0, allocated);
     }
 }

@@ -88,6 +88,43 @@ public class LayerOpsTests
             else GradCheck.Check((t, v) => NeuroCore.Ops.Conv2d(t, v[0], v[1], null, c.Stride, c.Pad), [x, w], c.Seed);
         });
 
+    /// <summary>
+    /// A geometry large enough that the batch splits into chunks of 2 + 1 samples (40·9·64·64 floats per sample against a
+    /// 4 Mi-float budget): forward against direct loops, gradients against the sum of single-sample convolutions.
+    /// </summary>
+    [Fact]
+    public void Conv2d_ChunkedBatch_MatchesLoopsAndSingleSampleGradients()
+    {
+        var c = new LayerCase(3, 40, 64, 64, 2, 3, 1, 1, true, 17);
+        var rng = new Random(c.Seed);
+        var x = GradCheck.Random(rng, new Shape(c.B, c.C, c.H, c.W)).RequireGrad();
+        var w = GradCheck.Random(rng, new Shape(c.O, c.C, c.K, c.K), -0.1f, 0.1f).RequireGrad();
+        var b = GradCheck.Random(rng, new Shape(c.O)).RequireGrad();
+        using var tape = new Tape();
+        var y = NeuroCore.Ops.Conv2d(tape, x, w, b, c.Stride, c.Pad);
+        AssertClose(ConvReference(c, x.ToArray(), w.ToArray(), b.ToArray()), y.ToArray(), 1e-3f);
+        var seed = new float[y.Size];
+        for (int i = 0; i < seed.Length; i++) seed[i] = MathF.Sin(i);
+        tape.Backward(y, seed);
+
+        var dw = new float[w.Size];
+        var db = new float[b.Size];
+        int per = c.C * c.H * c.W, outPer = y.Size / c.B;
+        for (int n = 0; n < c.B; n++)
+        {
+            var xn = Tensor.From(x.Span.Slice(n * per, per), new Shape(1, c.C, c.H, c.W)).RequireGrad();
+            var wn = Tensor.From(w.Span, w.Shape).RequireGrad();
+            var bn = Tensor.From(b.Span, b.Shape).RequireGrad();
+            using var t = new Tape();
+            t.Backward(NeuroCore.Ops.Conv2d(t, xn, wn, bn, c.Stride, c.Pad), seed.AsSpan(n * outPer, outPer));
+            AssertClose(xn.Grad!.ToArray(), x.Grad!.Span.Slice(n * per, per).ToArray(), 1e-3f);
+            for (int i = 0; i < dw.Length; i++) dw[i] += wn.Grad!.Span[i];
+            for (int i = 0; i < db.Length; i++) db[i] += bn.Grad!.Span[i];
+        }
+        AssertClose(dw, w.Grad!.ToArray(), 1e-3f);
+        AssertClose(db, b.Grad!.ToArray(), 1e-3f);
+    }
+
     [Fact]
     public void Conv2d_ChannelMismatch_NamesOpAndBothShapes()
     {

@@ -147,6 +147,52 @@ public class ModuleTests
         Assert.Equal(Train(1), Train(2));
     }
 
+    /// <summary>
+    /// A steady-state training step of the small CNN (every layer op, cross-entropy, backward, Adam) allocates nothing
+    /// managed after warm-up: activations come from the tape's arena, optimizer state is preallocated.
+    /// </summary>
+    [Fact]
+    public void SmallCnn_SteadyStateTrainingStep_AllocatesNothing()
+    {
+        var store = new ParameterStore();
+        var net = AnnModels.Build(store, AnnModels.SmallCnnDescription(classes: 3, size: 8), seed: 5);
+        var opt = new Adam(store, 1e-3f);
+        using var x = Tensor.Uninitialized(new Shape(4, 1, 8, 8));
+        for (int i = 0; i < x.Size; i++) x.Span[i] = MathF.Cos(i * 0.11f);
+        int[] labels = [0, 1, 2, 1];
+        using var tape = new Tape();
+        void Step()
+        {
+            tape.Reset();
+            store.ZeroGrad();
+            tape.Backward(NeuroCore.Ops.CrossEntropy(tape, net.Forward(tape, x), labels));
+            opt.Step();
+        }
+        for (int i = 0; i < 5; i++) Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void ParameterStore_Buffers_AreSeparateFromParametersAndSurviveGrowth()
+    {
+        var store = new ParameterStore();
+        var w = store.Add("w", new Shape(2));
+        var rm = store.AddBuffer("bn.running_var", new Shape(3), 1f);
+        for (int i = 0; i < 300; i++) store.AddBuffer($"b{i}", new Shape(2)); // forces the buffer storage to grow
+        Assert.Equal(2, store.Count);
+        Assert.Equal(3 + 600, store.BufferCount);
+        Assert.Equal([1f, 1f, 1f], rm.ToArray());
+        rm.Span[0] = 5f;
+        Assert.Equal(5f, store.BufferValues[0]);
+        Assert.Null(rm.Grad);
+        Assert.Same(rm, store["bn.running_var"]);
+        Assert.Throws<ArgumentException>(() => store.AddBuffer("w", new Shape(1)));
+        Assert.Throws<ArgumentException>(() => store.Add("bn.running_var", new Shape(1)));
+        Assert.NotNull(w.Grad);
+    }
+
     /// <summary>A short training run must fit a small separable problem: the MLP and CNN both reach ≥ 95 % on it.</summary>
     [Theory]
     [InlineData("mlp")]

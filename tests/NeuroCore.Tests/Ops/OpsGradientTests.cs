@@ -9,7 +9,7 @@ namespace NeuroCore.Tests.Ops;
 /// <summary>One FsCheck property per op: the tape's gradient matches central finite differences on generated shapes.</summary>
 public class OpsGradientTests
 {
-    const int Runs = 20;
+    const int Runs = 40;
 
     static Shape S(int[] dims) => new(dims);
 

@@ -59,6 +59,8 @@ public class TapeStorageTests
         Assert.Equal([0f, 0f], g!.ToArray());
         x.RequireGrad();
         Assert.Same(g, x.Grad);
+        x.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => g.Span.ToArray()); // the attached grad is released with it
     }
 
     [Fact]
