@@ -199,7 +199,13 @@ public sealed class TrainerTests
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Allocated(30);   // warm up: JIT, pools
-        long ten = Allocated(10), thirty = Allocated(30);
+        // Minimum of three: a pool trimmed by a gen-2 GC (other tests run in parallel) can add a one-off rental.
+        long ten = long.MaxValue, thirty = long.MaxValue;
+        for (int i = 0; i < 3; i++)
+        {
+            ten = Math.Min(ten, Allocated(10));
+            thirty = Math.Min(thirty, Allocated(30));
+        }
         long orderArrayGrowth = 20 * 16 * sizeof(int);
         Assert.True(thirty - ten <= orderArrayGrowth, $"20 extra training steps allocated {thirty - ten - orderArrayGrowth} bytes");
     }
