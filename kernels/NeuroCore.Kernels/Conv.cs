@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NeuroCore.Kernels;
 
@@ -52,38 +55,69 @@ public static class Conv
     {
         var g = Geometry.Create("Conv.Im2Col", channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW,
             image.Length, columns.Length);
-        int outH = g.OutH, outW = g.OutW;
+        int outH = g.OutH, outW = g.OutW, hw = height * width, rowLength = outH * outW;
+        // Validated above; refs from here on, because the rows are short (a few dozen floats) and per-row span
+        // slicing and memmove calls would cost more than the copying itself.
+        ref float img = ref MemoryMarshal.GetReference(image);
+        ref float col = ref MemoryMarshal.GetReference(columns);
         for (int c = 0; c < channels; c++)
         {
-            ReadOnlySpan<float> plane = image.Slice(c * height * width, height * width);
+            ref float plane = ref Unsafe.Add(ref img, (nint)c * hw);
             for (int i = 0; i < kernelH; i++)
             {
                 for (int j = 0; j < kernelW; j++)
                 {
-                    Span<float> row = columns.Slice(((c * kernelH + i) * kernelW + j) * outH * outW, outH * outW);
+                    ref float row = ref Unsafe.Add(ref col, (nint)((c * kernelH + i) * kernelW + j) * rowLength);
                     // Output columns ox whose input column ix = ox·sW − pW + j lies inside [0, W).
                     Geometry.ValidRange(j, strideW, padW, width, outW, out int oxBegin, out int oxEnd);
                     for (int oy = 0; oy < outH; oy++)
                     {
-                        Span<float> dst = row.Slice(oy * outW, outW);
+                        ref float dst = ref Unsafe.Add(ref row, oy * outW);
                         int iy = oy * strideH - padH + i;
                         if ((uint)iy >= (uint)height || oxBegin >= oxEnd)
                         {
-                            dst.Clear();
+                            MemoryMarshal.CreateSpan(ref dst, outW).Clear();
                             continue;
                         }
-                        dst[..oxBegin].Clear();
-                        dst[oxEnd..].Clear();
-                        ReadOnlySpan<float> src = plane.Slice(iy * width, width);
+                        for (int ox = 0; ox < oxBegin; ox++) Unsafe.Add(ref dst, ox) = 0f;
+                        for (int ox = oxEnd; ox < outW; ox++) Unsafe.Add(ref dst, ox) = 0f;
                         int ix = oxBegin * strideW - padW + j;
+                        ref float src = ref Unsafe.Add(ref plane, iy * width + ix);
                         if (strideW == 1)
-                            src.Slice(ix, oxEnd - oxBegin).CopyTo(dst[oxBegin..oxEnd]);
+                            CopyShort(ref src, ref Unsafe.Add(ref dst, oxBegin), oxEnd - oxBegin);
                         else
-                            for (int ox = oxBegin; ox < oxEnd; ox++, ix += strideW)
-                                dst[ox] = src[ix];
+                            for (int ox = oxBegin, k = 0; ox < oxEnd; ox++, k += strideW)
+                                Unsafe.Add(ref dst, ox) = Unsafe.Add(ref src, k);
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Copies a short run between non-overlapping buffers: whole vectors, then one last vector overlapping the
+    /// previous one instead of a scalar tail.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void CopyShort(ref float src, ref float dst, int length)
+    {
+        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        {
+            int last = length - Vector256<float>.Count;
+            for (int k = 0; k < last; k += Vector256<float>.Count)
+                Vector256.LoadUnsafe(ref src, (nuint)k).StoreUnsafe(ref dst, (nuint)k);
+            Vector256.LoadUnsafe(ref src, (nuint)last).StoreUnsafe(ref dst, (nuint)last);
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
+        {
+            int last = length - Vector128<float>.Count;
+            for (int k = 0; k < last; k += Vector128<float>.Count)
+                Vector128.LoadUnsafe(ref src, (nuint)k).StoreUnsafe(ref dst, (nuint)k);
+            Vector128.LoadUnsafe(ref src, (nuint)last).StoreUnsafe(ref dst, (nuint)last);
+        }
+        else
+        {
+            for (int k = 0; k < length; k++) Unsafe.Add(ref dst, k) = Unsafe.Add(ref src, k);
         }
     }
 
