@@ -8,32 +8,14 @@ namespace NeuroCore.Training;
 /// the weights from its latest epoch checkpoint. Used by <c>neurocore eval</c> and by embedding apps that load a
 /// trained network without knowing its architecture in advance.
 /// </summary>
-public sealed class TrainedModel
+/// <param name="Model">The rebuilt model, in evaluation mode.</param>
+/// <param name="Store">Its parameters and buffers, loaded from the checkpoint.</param>
+/// <param name="Description">The architecture description it was rebuilt from.</param>
+/// <param name="State">The training state recorded with the checkpoint (epoch, step, seed).</param>
+/// <param name="CheckpointPath">The checkpoint file the weights came from.</param>
+public sealed record TrainedModel(IModule Model, ParameterStore Store, ModelDescription Description, TrainingState State,
+    string CheckpointPath)
 {
-    TrainedModel(IModule model, ParameterStore store, ModelDescription description, TrainingState state, string checkpointPath)
-    {
-        Model = model;
-        Store = store;
-        Description = description;
-        State = state;
-        CheckpointPath = checkpointPath;
-    }
-
-    /// <summary>The rebuilt model, in evaluation mode.</summary>
-    public IModule Model { get; }
-
-    /// <summary>Its parameters and buffers, loaded from the checkpoint.</summary>
-    public ParameterStore Store { get; }
-
-    /// <summary>The architecture description it was rebuilt from.</summary>
-    public ModelDescription Description { get; }
-
-    /// <summary>The training state recorded with the checkpoint (epoch, step, seed).</summary>
-    public TrainingState State { get; }
-
-    /// <summary>The checkpoint file the weights came from.</summary>
-    public string CheckpointPath { get; }
-
     /// <summary>Loads the model description and the latest checkpoint from <paramref name="directory"/>.</summary>
     /// <exception cref="FileNotFoundException">The directory lacks <c>model.json</c> or any epoch checkpoint.</exception>
     /// <exception cref="CheckpointFormatException">A file is malformed.</exception>
