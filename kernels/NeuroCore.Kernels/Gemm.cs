@@ -1,0 +1,230 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using NeuroCore.Kernels.Parallel;
+
+namespace NeuroCore.Kernels;
+
+/// <summary>
+/// Single-precision general matrix multiply (SGEMM), row-major, with deterministic multi-threading.
+/// <para>
+/// The layout follows Goto/BLIS: op(B) is packed into KC×NR micro-panels and op(A) into MR×KC micro-panels (the
+/// transposes are absorbed by the packing, edges are zero-padded), and a register-blocked MR×NR micro-kernel keeps
+/// its C tile in vector registers for a whole KC block. K is cut into equal blocks that depend on k alone, and each C
+/// element is produced by the same micro-kernel arithmetic wherever its tile sits, so splitting C among threads on
+/// micro-tile boundaries gives bitwise identical results for any thread count.
+/// </para>
+/// </summary>
+public static unsafe partial class Gemm
+{
+    /// <summary>
+    /// Row-major C[m×n] = alpha·op(A)[m×k]·op(B)[k×n] + beta·C, where op(X) is X or Xᵀ.
+    /// Effectively computes <c>c[i·ldc + j] = alpha·Σ_p opA(i,p)·opB(p,j) + beta·c[i·ldc + j]</c> with
+    /// <c>opA(i,p) = transA ? a[p·lda + i] : a[i·lda + p]</c> and <c>opB(p,j) = transB ? b[j·ldb + p] : b[p·ldb + j]</c>.
+    /// When <paramref name="beta"/> is 0 the old contents of C are never read, so NaN or garbage there is ignored;
+    /// when <paramref name="alpha"/> is 0 or k is 0, A and B are not read and C becomes beta·C.
+    /// The result is bitwise identical for every <paramref name="threads"/> value: C is split on fixed micro-tile
+    /// boundaries and every element is summed in the same order.
+    /// </summary>
+    /// <param name="transA">Whether A is stored as k×m (its transpose is used).</param>
+    /// <param name="transB">Whether B is stored as n×k (its transpose is used).</param>
+    /// <param name="m">Rows of op(A) and C.</param>
+    /// <param name="n">Columns of op(B) and C.</param>
+    /// <param name="k">Columns of op(A), rows of op(B).</param>
+    /// <param name="alpha">Scale of the product.</param>
+    /// <param name="a">A, row-major with row stride <paramref name="lda"/> (m×k, or k×m when transposed).</param>
+    /// <param name="lda">Row stride of A as stored, at least its stored column count.</param>
+    /// <param name="b">B, row-major with row stride <paramref name="ldb"/> (k×n, or n×k when transposed).</param>
+    /// <param name="ldb">Row stride of B as stored, at least its stored column count.</param>
+    /// <param name="beta">Scale of the old C; 0 means C is write-only.</param>
+    /// <param name="c">C, m×n row-major with row stride <paramref name="ldc"/>; must not overlap A or B.</param>
+    /// <param name="ldc">Row stride of C, at least n.</param>
+    /// <param name="threads">Threads to use, 1 to <see cref="FixedPartition.MaxThreads"/> (1 = the calling thread only).</param>
+    public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
+        int threads = 1) =>
+        Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, ParallelThreshold);
+
+    /// <summary><see cref="Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>
+    /// with an explicit size (multiply-adds) below which one thread is used; tests pass 0 to force the split.</summary>
+    internal static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
+        int threads, long parallelThreshold)
+    {
+        Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (threads < 1 || threads > FixedPartition.MaxThreads)
+            Throw.OutOfRange(nameof(threads), $"Gemm.Sgemm: threads must be between 1 and {FixedPartition.MaxThreads}, got {threads}.");
+        if (m == 0 || n == 0) return;
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            if (k == 0 || alpha == 0f)
+            {
+                ScaleC(m, n, pc, ldc, beta);
+                return;
+            }
+            var job = new GemmJob
+            {
+                A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k,
+                TransA = transA, TransB = transB, Alpha = alpha, Beta = beta,
+            };
+            if (m <= DirectMaxRows && !transA)
+            {
+                // A matrix-vector product: split the columns of C in direct-path blocks.
+                job.Direct = true;
+                FixedPartition.Run((n + DirectBlock - 1) / DirectBlock, (long)m * n * k < parallelThreshold ? 1 : threads, in job);
+                return;
+            }
+            int mTiles = (m + Mr - 1) / Mr, nTiles = (n + Nr - 1) / Nr;
+            // Split the larger side of C (less duplicated packing), on micro-tile boundaries. Tiny products stay on
+            // one thread: the hand-off would cost more than it saves. Neither choice changes any result.
+            job.SplitM = m >= n ? mTiles >= threads || mTiles >= nTiles : nTiles < threads && mTiles > nTiles;
+            int tiles = job.SplitM ? mTiles : nTiles;
+            if ((long)m * n * k < parallelThreshold) threads = 1;
+            FixedPartition.Run(tiles, threads, in job);
+        }
+    }
+
+    /// <summary>Below this many multiply-adds one thread does the whole product.</summary>
+    const long ParallelThreshold = 1L << 18;
+
+    /// <summary>Largest K block: a KC×NR panel of B (32 KiB at NR = 32) and an MR×KC panel of A stay in the 48 KiB L1D.</summary>
+    const int KcMax = 256;
+
+    /// <summary>Rows of A packed per block: an MC×KC block (192 KiB) stays in the 1 MiB L2 while B panels stream past it.</summary>
+    static int Mc => Mr * (McTarget / Mr);
+
+    const int McTarget = 192;
+
+    /// <summary>Columns of B packed per block: a KC×NC block (1 MiB) in L2/L3, reused for all rows of the thread's range.</summary>
+    const int Nc = 1024;
+
+    /// <summary>Micro-tile rows: how many rows of A the micro-kernel broadcasts per k step.</summary>
+    internal static int Mr => Vector512.IsHardwareAccelerated ? Mr512 : Use256 ? Mr256 : MrScalar;
+
+    /// <summary>Micro-tile columns: two vectors of the widest accelerated width, or 4 scalars.</summary>
+    internal static int Nr => Vector512.IsHardwareAccelerated ? 32 : Use256 ? 16 : NrScalar;
+
+    /// <summary>The 256-bit kernel needs hardware FMA; without it the scalar kernel is faster than emulated FMA.</summary>
+    static bool Use256 => Vector256.IsHardwareAccelerated && Fma.IsSupported;
+
+    /// <summary>The C = beta·C update for k = 0 or alpha = 0 (BLAS semantics: A and B are not read).</summary>
+    static void ScaleC(int m, int n, float* c, int ldc, float beta)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + (nint)i * ldc, n);
+            if (beta == 0f) row.Clear();
+            else if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+        }
+    }
+
+    /// <summary>One SGEMM call's operands; <see cref="Invoke"/> computes a range of micro-tile rows or columns of C.</summary>
+    struct GemmJob : IRangeBody
+    {
+        public float* A, B, C;
+        public int Lda, Ldb, Ldc, M, N, K;
+        public bool TransA, TransB, SplitM, Direct;
+        public float Alpha, Beta;
+
+        public readonly void Invoke(int start, int limit)
+        {
+            if (Direct) Gemm.Direct(in this, start * DirectBlock, Math.Min(limit * DirectBlock, N));
+            else if (SplitM) Compute(in this, start * Mr, Math.Min(limit * Mr, M), 0, N);
+            else Compute(in this, 0, M, start * Nr, Math.Min(limit * Nr, N));
+        }
+    }
+
+    /// <summary>Computes the block C[m0..m1, n0..n1) on the calling thread; m0 and n0 are micro-tile aligned.</summary>
+    static void Compute(in GemmJob job, int m0, int m1, int n0, int n1)
+    {
+        int mr = Mr, nr = Nr, mcMax = Mc;
+        PackBuffers buffers = PackBuffers.ForCurrentThread();
+        float* packA = buffers.A, packB = buffers.B;
+        float* edge = stackalloc float[MaxTile];
+        int k = job.K;
+        int kBlocks = (k + KcMax - 1) / KcMax;
+        nint ldc = job.Ldc;
+        for (int jc = n0; jc < n1; jc += Nc)
+        {
+            int nc = Math.Min(Nc, n1 - jc);
+            for (int kb = 0; kb < kBlocks; kb++)
+            {
+                // Equal K blocks that depend on k alone, so every element is summed the same way on any thread.
+                int p0 = (int)((long)k * kb / kBlocks), kc = (int)((long)k * (kb + 1) / kBlocks) - p0;
+                PackB(job.TransB, job.B, job.Ldb, p0, kc, jc, nc, packB);
+                float beta = kb == 0 ? job.Beta : 1f;
+                for (int ic = m0; ic < m1; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, m1 - ic);
+                    PackA(job.TransA, job.A, job.Lda, ic, mc, p0, kc, packA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int nrValid = Math.Min(nr, nc - jr);
+                        float* bPanel = packB + (nint)jr * kc;
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int mrValid = Math.Min(mr, mc - ir);
+                            float* aPanel = packA + (nint)ir * kc;
+                            float* cTile = job.C + (ic + ir) * ldc + jc + jr;
+                            if (mrValid == mr && nrValid == nr) Kernel(kc, aPanel, bPanel, cTile, ldc, job.Alpha, beta);
+                            else EdgeTile(kc, aPanel, bPanel, cTile, ldc, job.Alpha, beta, mrValid, nrValid, edge);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>A partial tile: run the same micro-kernel on a full-size scratch tile, then copy the valid part.</summary>
+    static void EdgeTile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int rows, int cols, float* tile)
+    {
+        int nr = Nr;
+        new Span<float>(tile, Mr * nr).Clear();
+        if (beta != 0f)
+            for (int i = 0; i < rows; i++) new ReadOnlySpan<float>(c + i * ldc, cols).CopyTo(new Span<float>(tile + i * nr, cols));
+        Kernel(kc, a, b, tile, nr, alpha, beta);
+        for (int i = 0; i < rows; i++) new ReadOnlySpan<float>(tile + i * nr, cols).CopyTo(new Span<float>(c + i * ldc, cols));
+    }
+
+    /// <summary>The micro-kernel of the widest accelerated width (the ISA checks are JIT-time constants).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Kernel(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        if (Vector512.IsHardwareAccelerated) Kernel512(kc, a, b, c, ldc, alpha, beta);
+        else if (Use256) Kernel256(kc, a, b, c, ldc, alpha, beta);
+        else KernelScalar(kc, a, b, c, ldc, alpha, beta);
+    }
+
+    /// <summary>Checks sizes and strides of an SGEMM call; throws an <see cref="ArgumentException"/> naming the problem.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Validate(bool transA, bool transB, int m, int n, int k,
+        int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0) ThrowNegativeSize(m, n, k);
+        // Stored shapes: A is m×k (k×m when transposed), B is k×n (n×k when transposed).
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        CheckOperand("A", "lda", aRows, aCols, lda, aLength, transA);
+        CheckOperand("B", "ldb", bRows, bCols, ldb, bLength, transB);
+        CheckOperand("C", "ldc", m, n, ldc, cLength, false);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void CheckOperand(string name, string ldName, int rows, int cols, int ld, int length, bool transposed)
+    {
+        if (ld < Math.Max(1, cols)) ThrowStride(name, ldName, rows, cols, ld, transposed);
+        if (rows > 0 && cols > 0 && length < (long)(rows - 1) * ld + cols) ThrowLength(name, ldName, rows, cols, ld, length, transposed);
+    }
+
+    static void ThrowNegativeSize(int m, int n, int k) =>
+        Throw.Argument($"Gemm.Sgemm: sizes must be non-negative, got m={m}, n={n}, k={k}.");
+
+    static void ThrowStride(string name, string ldName, int rows, int cols, int ld, bool transposed) =>
+        Throw.Argument($"Gemm.Sgemm: {name} is stored as [{rows}, {cols}]{(transposed ? " (transposed)" : "")}, " +
+            $"so {ldName} must be at least {Math.Max(1, cols)}, got {ld}. Pass the row stride of {name} as stored.", ldName);
+
+    static void ThrowLength(string name, string ldName, int rows, int cols, int ld, int length, bool transposed) =>
+        Throw.Argument($"Gemm.Sgemm: {name} is stored as [{rows}, {cols}]{(transposed ? " (transposed)" : "")} with " +
+            $"{ldName}={ld}, which needs at least {(long)(rows - 1) * ld + cols} elements, but the span has {length}. " +
+            $"Check m, n, k, the transpose flags and {ldName}.", name.ToLowerInvariant());
+}

@@ -1,0 +1,235 @@
+using FsCheck;
+using FsCheck.Xunit;
+using NeuroCore.Kernels.Parallel;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NeuroCore.Kernels.Tests;
+
+public class GemmTests(ITestOutputHelper output)
+{
+    /// <summary>One random SGEMM problem: operands with padded strides, and C with a sentinel in its padding.</summary>
+    sealed class Problem
+    {
+        public bool TransA, TransB;
+        public int M, N, K, Lda, Ldb, Ldc;
+        public float Alpha, Beta;
+        public float[] A = [], B = [], C = [];
+        const float Sentinel = -12345.5f;
+
+        public static Problem Create(int m, int n, int k, bool transA, bool transB, int seed, bool nanInC = false)
+        {
+            var rng = new Random(seed);
+            var p = new Problem { M = m, N = n, K = k, TransA = transA, TransB = transB };
+            // Strides: minimal half the time, otherwise padded by up to 9.
+            int Pad() => rng.Next(2) == 0 ? 0 : rng.Next(1, 10);
+            int aRows = transA ? k : m, aCols = transA ? m : k;
+            int bRows = transB ? n : k, bCols = transB ? k : n;
+            p.Lda = Math.Max(1, aCols) + Pad();
+            p.Ldb = Math.Max(1, bCols) + Pad();
+            p.Ldc = Math.Max(1, n) + Pad();
+            p.A = Fill(rng, aRows * p.Lda);
+            p.B = Fill(rng, bRows * p.Ldb);
+            p.C = Fill(rng, m * p.Ldc);
+            float[] alphas = [1f, -1f, 0.5f, 2.75f, (float)(rng.NextDouble() * 4 - 2)];
+            float[] betas = [0f, 1f, -0.5f, 0f, (float)(rng.NextDouble() * 4 - 2)];
+            p.Alpha = alphas[rng.Next(alphas.Length)];
+            p.Beta = nanInC ? 0f : betas[rng.Next(betas.Length)];
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < p.Ldc; j++)
+                    if (j >= n) p.C[i * p.Ldc + j] = Sentinel;
+                    else if (nanInC) p.C[i * p.Ldc + j] = (i + j) % 2 == 0 ? float.NaN : float.PositiveInfinity;
+            return p;
+        }
+
+        static float[] Fill(Random rng, int length)
+        {
+            var x = new float[length];
+            for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+            return x;
+        }
+
+        public float[] Run(int threads, long parallelThreshold = 0)
+        {
+            float[] c = (float[])C.Clone();
+            Gemm.Sgemm(TransA, TransB, M, N, K, Alpha, A, Lda, B, Ldb, Beta, c, Ldc, threads, parallelThreshold);
+            return c;
+        }
+
+        public float[] RunReference()
+        {
+            float[] c = (float[])C.Clone();
+            Reference.Gemm(TransA, TransB, M, N, K, Alpha, A, Lda, B, Ldb, Beta, c, Ldc);
+            return c;
+        }
+
+        /// <summary>Checks against the reference with a bound of (k + 2)·2⁻²²·(|alpha|·Σ|a·b| + |beta·c|) per element.</summary>
+        public void AssertMatchesReference(float[] actual)
+        {
+            float[] expected = RunReference();
+            for (int i = 0; i < M; i++)
+            {
+                for (int j = 0; j < Ldc; j++)
+                {
+                    int at = i * Ldc + j;
+                    if (j >= N)
+                    {
+                        Assert.True(actual[at] == Sentinel, $"C padding at ({i},{j}) was overwritten: {actual[at]}");
+                        continue;
+                    }
+                    double magnitude = Math.Abs(Beta == 0f ? 0 : (double)Beta * C[at]);
+                    for (int p = 0; p < K; p++)
+                        magnitude += Math.Abs((double)Alpha * OpA(i, p) * OpB(p, j));
+                    double tolerance = (K + 2) * Math.Pow(2, -22) * magnitude + 1e-30;
+                    double error = Math.Abs((double)actual[at] - expected[at]);
+                    Assert.True(error <= tolerance,
+                        $"{Describe()}: C[{i},{j}] = {actual[at]}, reference {expected[at]}, error {error:g3} > {tolerance:g3}");
+                }
+            }
+        }
+
+        float OpA(int i, int p) => TransA ? A[p * Lda + i] : A[i * Lda + p];
+        float OpB(int p, int j) => TransB ? B[j * Ldb + p] : B[p * Ldb + j];
+
+        public string Describe() =>
+            $"m={M} n={N} k={K} transA={TransA} transB={TransB} lda={Lda} ldb={Ldb} ldc={Ldc} alpha={Alpha} beta={Beta}";
+    }
+
+    [Fact]
+    public void Sgemm_SmallKnownProduct_MatchesHandComputed()
+    {
+        // [1 2 3; 4 5 6] · [7 8; 9 10; 11 12] = [1·7+2·9+3·11, 1·8+2·10+3·12; ...] = [58 64; 139 154]
+        float[] a = [1, 2, 3, 4, 5, 6];
+        float[] b = [7, 8, 9, 10, 11, 12];
+        float[] c = new float[4];
+        Gemm.Sgemm(false, false, 2, 2, 3, 1f, a, 3, b, 2, 0f, c, 2);
+        Assert.Equal([58f, 64f, 139f, 154f], c);
+        float[] r = new float[4];
+        Reference.Gemm(false, false, 2, 2, 3, 1f, a, 3, b, 2, 0f, r, 2);
+        Assert.Equal([58f, 64f, 139f, 154f], r);
+        output.WriteLine($"ISA: {IsaInfo.Describe()}, micro-tile {Gemm.Mr}x{Gemm.Nr}");
+    }
+
+    [Property(MaxTest = 300)]
+    public void Sgemm_RandomSmallShapes_MatchesReference(byte m, byte n, byte k, bool transA, bool transB, int seed)
+    {
+        var p = Problem.Create(m % 71, n % 71, k % 71, transA, transB, seed);
+        p.AssertMatchesReference(p.Run(threads: 1));
+    }
+
+    [Property(MaxTest = 100)]
+    public void Sgemm_OneOrTwoRows_MatchesReferenceAndIsThreadInvariant(bool twoRows, ushort n, ushort k, bool transA, bool transB, int seed)
+    {
+        // One or two rows of row-major A take the direct (matrix-vector) path; n past a few direct blocks.
+        var p = Problem.Create(twoRows ? 2 : 1, n % 300, k % 300, transA, transB, seed);
+        float[] one = p.Run(threads: 1);
+        p.AssertMatchesReference(one);
+        Assert.Equal(one, p.Run(threads: 2));
+    }
+
+    [Property(MaxTest = 40)]
+    public void Sgemm_DeepK_MatchesReference(byte m, byte n, ushort k, bool transA, bool transB, int seed)
+    {
+        // k past one K block (256), so C is updated once per block with beta applied only on the first.
+        var p = Problem.Create(m % 40, n % 40, 250 + k % 600, transA, transB, seed);
+        p.AssertMatchesReference(p.Run(threads: 1));
+    }
+
+    [Property(MaxTest = 100)]
+    public void Sgemm_BetaZero_IgnoresNaNInC(byte m, byte n, byte k, bool transA, bool transB, int seed)
+    {
+        var p = Problem.Create(1 + m % 70, 1 + n % 70, k % 71, transA, transB, seed, nanInC: true);
+        float[] c = p.Run(threads: 1);
+        Assert.DoesNotContain(c, float.IsNaN);
+        p.AssertMatchesReference(c);
+    }
+
+    [Property(MaxTest = 150)]
+    public void Sgemm_TwoAndThreeThreads_BitwiseEqualToOne(byte m, byte n, ushort k, bool transA, bool transB, int seed)
+    {
+        var p = Problem.Create(m % 100, n % 100, k % 300, transA, transB, seed);
+        float[] one = p.Run(threads: 1);
+        Assert.Equal(one, p.Run(threads: 2));
+        Assert.Equal(one, p.Run(threads: 3));
+    }
+
+    [Fact]
+    public void Sgemm_SeveralBlocksInEveryDimension_MatchesReferenceAndIsThreadInvariant()
+    {
+        // m past MC (192), n past NC (1024), k past KC (256); odd sizes leave edge tiles everywhere.
+        foreach ((bool ta, bool tb) in new[] { (false, false), (true, true) })
+        {
+            var p = Problem.Create(203, 1061, 301, ta, tb, seed: 7);
+            float[] one = p.Run(threads: 1);
+            p.AssertMatchesReference(one);
+            Assert.Equal(one, p.Run(threads: 2, parallelThreshold: 1L << 18));
+        }
+    }
+
+    [Fact]
+    public void Sgemm_PublicOverloadWithThreads_BitwiseEqualToOne()
+    {
+        var p = Problem.Create(150, 130, 90, false, true, seed: 3);
+        float[] one = (float[])p.C.Clone(), two = (float[])p.C.Clone();
+        Gemm.Sgemm(false, true, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, one, p.Ldc);
+        Gemm.Sgemm(false, true, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, two, p.Ldc, threads: 2);
+        Assert.Equal(one, two);
+    }
+
+    [Fact]
+    public void Sgemm_SteadyState_AllocatesNothing()
+    {
+        var p = Problem.Create(300, 200, 300, true, true, seed: 11);
+        float[] c = (float[])p.C.Clone();
+        for (int threads = 1; threads <= 2; threads++)
+        {
+            // The first call on a thread creates its packing buffers (and the pool its workers); later calls reuse them.
+            Gemm.Sgemm(true, true, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, threads);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int rep = 0; rep < 3; rep++)
+                Gemm.Sgemm(true, true, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0.5f, c, p.Ldc, threads);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Theory]
+    [InlineData(0f, 0f)]
+    [InlineData(0f, 2f)]
+    [InlineData(1.5f, 0f)]
+    public void Sgemm_AlphaZeroOrKZero_ScalesCWithoutReadingAOrB(float alpha, float beta)
+    {
+        // With alpha = 0 the NaNs in A and B must not reach C (BLAS semantics); with k = 0 there is nothing to read.
+        float[] a = [float.NaN, float.NaN, float.NaN, float.NaN];
+        float[] b = [float.NaN, float.NaN, float.NaN, float.NaN];
+        float[] c = [1, 2, 3, 4];
+        int k = alpha == 0f ? 2 : 0;
+        Gemm.Sgemm(false, false, 2, 2, k, alpha, a, Math.Max(1, k), b, 2, beta, c, 2);
+        Assert.Equal(new[] { 1 * beta, 2 * beta, 3 * beta, 4 * beta }, c);
+    }
+
+    [Fact]
+    public void Sgemm_EmptyShapes_DoNothing()
+    {
+        float[] c = [7f];
+        Gemm.Sgemm(false, false, 0, 5, 3, 1f, [], 3, new float[15], 5, 0f, [], 5);
+        Gemm.Sgemm(false, false, 1, 0, 3, 1f, new float[3], 3, [], 1, 0f, c, 1);
+        Assert.Equal(7f, c[0]);
+    }
+
+    [Fact]
+    public void Sgemm_BadArguments_ThrowNamingTheProblem()
+    {
+        float[] a = new float[6], b = new float[6], c = new float[4];
+        var e = Assert.Throws<ArgumentException>(() => Gemm.Sgemm(false, false, 2, 2, 3, 1f, a, 2, b, 2, 0f, c, 2));
+        Assert.Contains("lda must be at least 3", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Gemm.Sgemm(false, true, 2, 2, 3, 1f, a, 3, new float[5], 3, 0f, c, 2));
+        Assert.Contains("B is stored as [2, 3] (transposed)", e.Message);
+        Assert.Contains("needs at least 6 elements, but the span has 5", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Gemm.Sgemm(false, false, 2, 2, 3, 1f, a, 3, b, 2, 0f, new float[3], 2));
+        Assert.Contains("C is stored as [2, 2]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Gemm.Sgemm(false, false, -1, 2, 3, 1f, a, 3, b, 2, 0f, c, 2));
+        Assert.Contains("m=-1", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Sgemm(false, false, 2, 2, 3, 1f, a, 3, b, 2, 0f, c, 2, threads: 0));
+        Assert.Throws<ArgumentException>(() => Reference.Gemm(true, false, 2, 2, 3, 1f, a, 1, b, 2, 0f, c, 2));
+    }
+}
