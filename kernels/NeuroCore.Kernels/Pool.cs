@@ -42,12 +42,10 @@ public static class Pool
             Span<int> ap = argmax.Slice(p * outH * outW, outH * outW);
             for (int oy = 0; oy < outH; oy++)
             {
-                int y0 = oy * strideH - padH;
-                int yBegin = Math.Max(y0, 0), yEnd = Math.Min(y0 + kernelH, height);
+                var (yBegin, yEnd) = Window(oy, strideH, padH, kernelH, height);
                 for (int ox = 0; ox < outW; ox++)
                 {
-                    int x0 = ox * strideW - padW;
-                    int xBegin = Math.Max(x0, 0), xEnd = Math.Min(x0 + kernelW, width);
+                    var (xBegin, xEnd) = Window(ox, strideW, padW, kernelW, width);
                     float best = float.NegativeInfinity;
                     int bestIndex = yBegin * width + xBegin;
                     for (int iy = yBegin; iy < yEnd; iy++)
@@ -138,12 +136,10 @@ public static class Pool
             Span<float> yp = y.Slice(p * outH * outW, outH * outW);
             for (int oy = 0; oy < outH; oy++)
             {
-                int y0 = oy * strideH - padH;
-                int yBegin = Math.Max(y0, 0), yEnd = Math.Min(y0 + kernelH, height);
+                var (yBegin, yEnd) = Window(oy, strideH, padH, kernelH, height);
                 for (int ox = 0; ox < outW; ox++)
                 {
-                    int x0 = ox * strideW - padW;
-                    int xBegin = Math.Max(x0, 0), xEnd = Math.Min(x0 + kernelW, width);
+                    var (xBegin, xEnd) = Window(ox, strideW, padW, kernelW, width);
                     float sum = 0f;
                     for (int iy = yBegin; iy < yEnd; iy++)
                         for (int ix = xBegin; ix < xEnd; ix++)
@@ -183,12 +179,10 @@ public static class Pool
             ReadOnlySpan<float> dyp = dy.Slice(p * outH * outW, outH * outW);
             for (int oy = 0; oy < outH; oy++)
             {
-                int y0 = oy * strideH - padH;
-                int yBegin = Math.Max(y0, 0), yEnd = Math.Min(y0 + kernelH, height);
+                var (yBegin, yEnd) = Window(oy, strideH, padH, kernelH, height);
                 for (int ox = 0; ox < outW; ox++)
                 {
-                    int x0 = ox * strideW - padW;
-                    int xBegin = Math.Max(x0, 0), xEnd = Math.Min(x0 + kernelW, width);
+                    var (xBegin, xEnd) = Window(ox, strideW, padW, kernelW, width);
                     float g = dyp[oy * outW + ox] * inv;
                     for (int iy = yBegin; iy < yEnd; iy++)
                         for (int ix = xBegin; ix < xEnd; ix++)
@@ -196,6 +190,14 @@ public static class Pool
                 }
             }
         }
+    }
+
+    /// <summary>The in-bounds input range [begin, end) of window o along one axis.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static (int Begin, int End) Window(int o, int stride, int pad, int kernel, int size)
+    {
+        int start = o * stride - pad;
+        return (Math.Max(start, 0), Math.Min(start + kernel, size));
     }
 
     internal static (int OutH, int OutW) Check(string op, int planes, int height, int width, int kernelH, int kernelW,

@@ -6,6 +6,11 @@ using Xunit.Abstractions;
 
 namespace NeuroCore.Kernels.Tests;
 
+/// <summary>
+/// SGEMM against its scalar twin <see cref="Reference.Gemm"/>. Each run exercises the widest micro-kernel the process
+/// accelerates; run the suite again with <c>DOTNET_EnableAVX512=0</c> (6×16 AVX2 kernel) and
+/// <c>DOTNET_EnableHWIntrinsic=0</c> (4×4 scalar kernel). The first test logs the widths and tile actually in use.
+/// </summary>
 public class GemmTests(ITestOutputHelper output)
 {
     /// <summary>One random SGEMM problem: operands with padded strides, and C with a sentinel in its padding.</summary>

@@ -8,7 +8,7 @@ namespace NeuroCore.Bench.Kernels;
 /// Elementwise kernels over 1M floats against their scalar <see cref="Reference"/> twins (the baseline of each
 /// category). Napkin math: 1M floats = 4 MB per span, larger than L2, so these stream from L3/DRAM:
 /// Relu reads 4 MB and writes 4 MB (8 MB moved), Add moves 12 MB, the Adam step reads p, g, m, v and writes p, m, v
-/// (28 MB), Philox.Uniform writes 4 MB. GB/s = bytes moved / mean time; e.g. Relu at 0.5 ms is 16 GB/s.
+/// (28 MB), Philox.Uniform and Philox.Normal write 4 MB. GB/s = bytes moved / mean time; e.g. Relu at 0.5 ms is 16 GB/s.
 /// Compute-bound exceptions: Tanh (an exp and a divide per element) and Philox (10 rounds of two 32×32→64
 /// multiplies per 4 values).
 /// </summary>
@@ -59,4 +59,10 @@ public class ElementwiseBench
 
     [Benchmark, BenchmarkCategory("Uniform")]
     public void UniformPhilox() => Philox.Uniform(5, 0, 0, _z);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("Normal")]
+    public void NormalScalar() => Reference.PhiloxNormal(5, 0, 0, _z);
+
+    [Benchmark, BenchmarkCategory("Normal")]
+    public void NormalPhilox() => Philox.Normal(5, 0, 0, _z);
 }

@@ -55,9 +55,10 @@ public class GemmBench
 
 /// <summary>
 /// The scalar baseline: <see cref="Reference.Gemm"/> against <see cref="Gemm.Sgemm"/> on a small 128³ product
-/// (the reference is too slow for the large shapes). Run: <c>--filter *GemmSmallBench*</c>.
+/// (the reference is too slow for the large shapes), once per ISA level: AVX-512 (8×32 tile), AVX2 (6×16) and
+/// no SIMD (4×4). Run: <c>--filter *GemmSmallBench*</c>.
 /// </summary>
-[Config(typeof(GflopsConfig))]
+[Config(typeof(IsaGflopsConfig))]
 public class GemmSmallBench
 {
     const int Size = 128;
@@ -87,12 +88,27 @@ public class GemmSmallBench
 }
 
 /// <summary>A short job (the machine is shared) plus the GFLOP/s column.</summary>
-sealed class GflopsConfig : ManualConfig
+class GflopsConfig : ManualConfig
 {
-    public GflopsConfig()
+    protected static readonly Job Short = Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(9);
+
+    public GflopsConfig() : this(true) { }
+
+    protected GflopsConfig(bool addDefaultJob)
     {
-        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(9));
+        if (addDefaultJob) AddJob(Short);
         AddColumn(new GflopsColumn());
+    }
+}
+
+/// <summary>The short job at each ISA level, selected with the runtime's knobs (the benchmark log shows the widths).</summary>
+sealed class IsaGflopsConfig : GflopsConfig
+{
+    public IsaGflopsConfig() : base(false)
+    {
+        AddJob(Short.WithId("AVX-512"));
+        AddJob(Short.WithEnvironmentVariable("DOTNET_EnableAVX512", "0").WithId("AVX2"));
+        AddJob(Short.WithEnvironmentVariable("DOTNET_EnableHWIntrinsic", "0").WithId("NoSimd"));
     }
 }
 

@@ -35,6 +35,12 @@ public sealed partial class Tape
             case OpCode.KlDivergence: Ops.KlDivergenceBackward(this, in e); break;
 
             // ---- layer ops (Conv2d, MaxPool2d, AvgPool2d, BatchNorm, Dropout, Flatten): cases go here ----
+            case OpCode.Conv2d: Ops.Conv2dBackward(this, in e); break;
+            case OpCode.MaxPool2d: Ops.MaxPool2dBackward(this, in e); break;
+            case OpCode.AvgPool2d: Ops.AvgPool2dBackward(this, in e); break;
+            case OpCode.BatchNorm: Ops.BatchNormBackward(this, in e); break;
+            case OpCode.Dropout: Ops.DropoutBackward(this, in e); break;
+            case OpCode.Flatten: Ops.FlattenBackward(this, in e); break;
 
             case OpCode.Custom: e.Custom!.Backward(this, in e); break;
             default:
