@@ -20,4 +20,9 @@ internal static class Throw
     [DoesNotReturn]
     public static void OutOfRange(string paramName, string message) =>
         throw new ArgumentOutOfRangeException(paramName, message);
+
+    [DoesNotReturn]
+    public static void PartialOverlap() =>
+        throw new ArgumentException(
+            "The destination overlaps an input span partially; pass the very same span for in-place use, or a separate buffer.");
 }

@@ -17,6 +17,7 @@ public sealed class Tensor : IDisposable
     int _offset;
     bool _pooled;
     bool _disposed;
+    bool _ownsGrad;
 
     Tensor(float[] array, int offset, Shape shape, bool pooled)
     {
@@ -27,7 +28,7 @@ public sealed class Tensor : IDisposable
     }
 
     /// <summary>The dimensions of this tensor.</summary>
-    public Shape Shape { get; }
+    public Shape Shape { get; private set; }
 
     /// <summary>The number of elements.</summary>
     public int Size => Shape.Size;
@@ -147,11 +148,73 @@ public sealed class Tensor : IDisposable
         RequiresGrad = true;
     }
 
-    /// <summary>Returns pooled storage to the pool. Views and wrapped tensors release nothing.</summary>
+    /// <summary>
+    /// Makes this tensor a leaf that accumulates a gradient: attaches a zero-filled pooled <see cref="Grad"/> of the
+    /// same shape (unless one is attached already) and sets <see cref="RequiresGrad"/>. Returns this tensor.
+    /// </summary>
+    /// <remarks>Parameters get their gradient from their <see cref="ParameterStore"/>; use this for other leaves,
+    /// such as an input whose gradient you want (saliency maps, gradient checks).</remarks>
+    public Tensor RequireGrad()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Grad is null)
+        {
+            AttachGrad(Zeros(Shape));
+            _ownsGrad = true;
+        }
+        RequiresGrad = true;
+        return this;
+    }
+
+    /// <summary>The backing array (shared with views and, for parameters, with the store).</summary>
+    internal float[] Storage => _array;
+
+    /// <summary>Where this tensor's first element sits in <see cref="Storage"/>.</summary>
+    internal int StorageOffset => _offset;
+
+    /// <summary>The tape that created this tensor (and will recycle it on <c>Reset</c>), or null.</summary>
+    internal Autodiff.Tape? Owner { get; private set; }
+
+    /// <summary>This tensor's gradient slot on <see cref="Owner"/>, or -1 when it has none.</summary>
+    internal int Slot { get; set; } = -1;
+
+    /// <summary>A tensor object for a tape to hand out; its storage is the tape's (never returned to the shared pool).</summary>
+    internal static Tensor ForTape(Autodiff.Tape owner, float[] array, int offset, Shape shape) =>
+        new(array, offset, shape, pooled: false) { Owner = owner };
+
+    /// <summary>Re-initialises a retired tape tensor for reuse, so steady-state steps allocate no tensor objects.</summary>
+    internal void Revive(float[] array, int offset, Shape shape)
+    {
+        _array = array;
+        _offset = offset;
+        Shape = shape;
+        _pooled = false;
+        _disposed = false;
+        Name = null;
+        Grad = null;
+        RequiresGrad = false;
+        _ownsGrad = false;
+        Slot = -1;
+    }
+
+    /// <summary>Marks a tape tensor as released; using it afterwards throws <see cref="ObjectDisposedException"/> until revived.</summary>
+    internal void Retire()
+    {
+        if (_ownsGrad) Grad?.Dispose();
+        _disposed = true;
+        _array = [];
+        Slot = -1;
+    }
+
+    /// <summary>
+    /// Returns pooled storage to the pool (and the gradient that <see cref="RequireGrad"/> attached). Views and
+    /// wrapped tensors release nothing.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
+        if (_ownsGrad) Grad?.Dispose();
         if (_pooled) ArrayPool<float>.Shared.Return(_array);
         _array = [];
     }

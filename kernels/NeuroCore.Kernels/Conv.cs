@@ -1,0 +1,180 @@
+using System.Numerics.Tensors;
+
+namespace NeuroCore.Kernels;
+
+/// <summary>
+/// Convolution lowering: <see cref="Im2Col"/> unfolds every kernel window of a [C, H, W] image into a column of a
+/// [C·kH·kW, outH·outW] matrix so a convolution becomes one GEMM, and <see cref="Col2Im"/> folds such a matrix back,
+/// adding overlapping windows (the adjoint of Im2Col, used for the input gradient).
+/// Row <c>(c·kH + i)·kW + j</c>, column <c>oy·outW + ox</c> holds <c>image[c, oy·sH − pH + i, ox·sW − pW + j]</c>,
+/// or 0 where that falls in the padding. The order matches PyTorch's <c>unfold</c>, so weights [O, C, kH, kW]
+/// reshape to [O, C·kH·kW] directly.
+/// </summary>
+public static class Conv
+{
+    /// <summary>
+    /// Output length of a convolution or pooling axis: effectively computes <c>(input + 2·pad − kernel) / stride + 1</c>.
+    /// </summary>
+    /// <param name="input">Input length (≥ 1).</param>
+    /// <param name="kernel">Kernel length (≥ 1).</param>
+    /// <param name="stride">Stride (≥ 1).</param>
+    /// <param name="pad">Zero padding on each side (≥ 0).</param>
+    /// <returns>The number of window positions, at least 1.</returns>
+    /// <exception cref="ArgumentException">A value is out of range or the kernel does not fit the padded input.</exception>
+    public static int OutputSize(int input, int kernel, int stride, int pad)
+    {
+        if (input < 1 || kernel < 1 || stride < 1 || pad < 0)
+            Throw.Argument($"Conv.OutputSize: need input >= 1, kernel >= 1, stride >= 1, pad >= 0; got input {input}, kernel {kernel}, stride {stride}, pad {pad}.");
+        if (kernel > input + 2 * pad)
+            Throw.Argument($"Conv.OutputSize: kernel {kernel} is larger than the padded input {input} + 2·{pad}; use a smaller kernel or more padding.");
+        return (input + 2 * pad - kernel) / stride + 1;
+    }
+
+    /// <summary>
+    /// Unfolds windows: effectively computes
+    /// <c>columns[(c·kH + i)·kW + j, oy·outW + ox] = image[c, oy·sH − pH + i, ox·sW − pW + j]</c> (0 in the padding),
+    /// with outH/outW from <see cref="OutputSize"/>. Overwrites all of columns[..C·kH·kW·outH·outW].
+    /// </summary>
+    /// <param name="image">The image, [C, H, W].</param>
+    /// <param name="channels">C.</param>
+    /// <param name="height">H.</param>
+    /// <param name="width">W.</param>
+    /// <param name="kernelH">kH.</param>
+    /// <param name="kernelW">kW.</param>
+    /// <param name="strideH">sH.</param>
+    /// <param name="strideW">sW.</param>
+    /// <param name="padH">pH, zero rows above and below.</param>
+    /// <param name="padW">pW, zero columns left and right.</param>
+    /// <param name="columns">The destination, [C·kH·kW, outH·outW].</param>
+    /// <exception cref="ArgumentException">Invalid geometry or a span shorter than it requires.</exception>
+    public static void Im2Col(ReadOnlySpan<float> image, int channels, int height, int width, int kernelH, int kernelW,
+        int strideH, int strideW, int padH, int padW, Span<float> columns)
+    {
+        var g = Geometry.Create("Conv.Im2Col", channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW,
+            image.Length, columns.Length);
+        int outH = g.OutH, outW = g.OutW;
+        for (int c = 0; c < channels; c++)
+        {
+            ReadOnlySpan<float> plane = image.Slice(c * height * width, height * width);
+            for (int i = 0; i < kernelH; i++)
+            {
+                for (int j = 0; j < kernelW; j++)
+                {
+                    Span<float> row = columns.Slice(((c * kernelH + i) * kernelW + j) * outH * outW, outH * outW);
+                    // Output columns ox whose input column ix = ox·sW − pW + j lies inside [0, W).
+                    Geometry.ValidRange(j, strideW, padW, width, outW, out int oxBegin, out int oxEnd);
+                    for (int oy = 0; oy < outH; oy++)
+                    {
+                        Span<float> dst = row.Slice(oy * outW, outW);
+                        int iy = oy * strideH - padH + i;
+                        if ((uint)iy >= (uint)height || oxBegin >= oxEnd)
+                        {
+                            dst.Clear();
+                            continue;
+                        }
+                        dst[..oxBegin].Clear();
+                        dst[oxEnd..].Clear();
+                        ReadOnlySpan<float> src = plane.Slice(iy * width, width);
+                        int ix = oxBegin * strideW - padW + j;
+                        if (strideW == 1)
+                            src.Slice(ix, oxEnd - oxBegin).CopyTo(dst[oxBegin..oxEnd]);
+                        else
+                            for (int ox = oxBegin; ox < oxEnd; ox++, ix += strideW)
+                                dst[ox] = src[ix];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Folds columns back, ADDING into the image: effectively computes
+    /// <c>image[c, oy·sH − pH + i, ox·sW − pW + j] += columns[(c·kH + i)·kW + j, oy·outW + ox]</c> for every entry
+    /// that falls inside the image (padding entries are dropped). The adjoint of <see cref="Im2Col"/>.
+    /// </summary>
+    /// <param name="columns">The columns, [C·kH·kW, outH·outW].</param>
+    /// <param name="channels">C.</param>
+    /// <param name="height">H.</param>
+    /// <param name="width">W.</param>
+    /// <param name="kernelH">kH.</param>
+    /// <param name="kernelW">kW.</param>
+    /// <param name="strideH">sH.</param>
+    /// <param name="strideW">sW.</param>
+    /// <param name="padH">pH.</param>
+    /// <param name="padW">pW.</param>
+    /// <param name="image">The image, [C, H, W], added into (zero it first for a plain fold).</param>
+    /// <exception cref="ArgumentException">Invalid geometry or a span shorter than it requires.</exception>
+    public static void Col2Im(ReadOnlySpan<float> columns, int channels, int height, int width, int kernelH, int kernelW,
+        int strideH, int strideW, int padH, int padW, Span<float> image)
+    {
+        var g = Geometry.Create("Conv.Col2Im", channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW,
+            image.Length, columns.Length);
+        int outH = g.OutH, outW = g.OutW;
+        for (int c = 0; c < channels; c++)
+        {
+            Span<float> plane = image.Slice(c * height * width, height * width);
+            for (int i = 0; i < kernelH; i++)
+            {
+                for (int j = 0; j < kernelW; j++)
+                {
+                    ReadOnlySpan<float> row = columns.Slice(((c * kernelH + i) * kernelW + j) * outH * outW, outH * outW);
+                    Geometry.ValidRange(j, strideW, padW, width, outW, out int oxBegin, out int oxEnd);
+                    if (oxBegin >= oxEnd) continue;
+                    for (int oy = 0; oy < outH; oy++)
+                    {
+                        int iy = oy * strideH - padH + i;
+                        if ((uint)iy >= (uint)height) continue;
+                        ReadOnlySpan<float> src = row.Slice(oy * outW + oxBegin, oxEnd - oxBegin);
+                        Span<float> dstRow = plane.Slice(iy * width, width);
+                        int ix = oxBegin * strideW - padW + j;
+                        if (strideW == 1)
+                        {
+                            Span<float> dst = dstRow.Slice(ix, src.Length);
+                            TensorPrimitives.Add(dst, src, dst);
+                        }
+                        else
+                        {
+                            for (int k = 0; k < src.Length; k++, ix += strideW)
+                                dstRow[ix] += src[k];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Validated window geometry shared by the convolution and pooling kernels.</summary>
+    internal readonly struct Geometry
+    {
+        public int OutH { get; init; }
+        public int OutW { get; init; }
+
+        public static Geometry Create(string op, int planes, int height, int width, int kernelH, int kernelW,
+            int strideH, int strideW, int padH, int padW, int imageLength, int columnsLength)
+        {
+            if (planes < 0) Throw.Argument($"{op}: channels/planes must be non-negative, got {planes}.");
+            if (height < 1 || width < 1 || kernelH < 1 || kernelW < 1 || strideH < 1 || strideW < 1 || padH < 0 || padW < 0)
+                Throw.Argument($"{op}: need H, W, kernel, stride >= 1 and pad >= 0; got H {height}, W {width}, kernel {kernelH}x{kernelW}, stride {strideH}x{strideW}, pad {padH}x{padW}.");
+            int outH = OutputSize(height, kernelH, strideH, padH);
+            int outW = OutputSize(width, kernelW, strideW, padW);
+            long imageNeed = (long)planes * height * width;
+            long columnsNeed = (long)planes * kernelH * kernelW * outH * outW;
+            if (imageLength < imageNeed)
+                Throw.Argument($"{op}: the image [{planes}, {height}, {width}] needs {imageNeed} elements but its span has {imageLength}.");
+            if (columnsLength < columnsNeed)
+                Throw.Argument($"{op}: the columns [{(long)planes * kernelH * kernelW}, {outH * outW}] need {columnsNeed} elements but the span has {columnsLength}.");
+            return new Geometry { OutH = outH, OutW = outW };
+        }
+
+        /// <summary>The output positions [begin, end) whose input index o·stride − pad + k falls inside [0, size).</summary>
+        public static void ValidRange(int k, int stride, int pad, int size, int outSize, out int begin, out int end)
+        {
+            // o·s − p + k ≥ 0  ⇔  o ≥ ceil((p − k)/s);   o·s − p + k ≤ size − 1  ⇔  o ≤ floor((size − 1 + p − k)/s).
+            int lo = pad - k;
+            begin = lo <= 0 ? 0 : (lo + stride - 1) / stride;
+            int hi = size - 1 + pad - k;
+            end = hi < 0 ? 0 : Math.Min(outSize, hi / stride + 1);
+            if (begin > end) begin = end;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace NeuroCore.Nn;
+
+/// <summary>Batch normalisation of [B, C, H, W] inputs (PyTorch <c>nn.BatchNorm2d</c>).</summary>
+public sealed class BatchNorm2d : BatchNorm
+{
+    /// <summary>Adds γ, β and the running statistics for <paramref name="features"/> channels to <paramref name="store"/>.</summary>
+    public BatchNorm2d(ParameterStore store, string name, int features, float momentum = 0.1f, float eps = 1e-5f)
+        : base(store, name, features, momentum, eps, 4, 4)
+    {
+    }
+}
