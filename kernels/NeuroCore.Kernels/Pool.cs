@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NeuroCore.Kernels;
 
@@ -8,7 +9,7 @@ namespace NeuroCore.Kernels;
 /// max pooling treats padding as −∞ (it is never picked) and propagates NaN, average pooling counts the padding in
 /// the divisor (<c>count_include_pad = true</c>), so every window divides by kH·kW.
 /// </summary>
-public static class Pool
+public static partial class Pool
 {
     /// <summary>
     /// Max pooling: effectively computes <c>y[p, oy, ox] = max over the window of x[p, iy, ix]</c>, where
@@ -34,37 +35,44 @@ public static class Pool
         var (outH, outW) = Check("Pool.MaxForward", planes, height, width, kernelH, kernelW, strideH, strideW, padH, padW, x.Length, y.Length);
         if (argmax.Length < (long)planes * outH * outW)
             Throw.LengthMismatch("Pool.MaxForward: argmax must hold one index per output", planes * outH * outW, argmax.Length);
-        int hw = height * width;
+        // Spans are validated above; the loops use refs so the window walk has no bounds checks, and the
+        // comparison is branch-free (random data mispredicts a "v > best" branch about every other window).
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref int ar = ref MemoryMarshal.GetReference(argmax);
+        int hw = height * width, o = 0;
+        bool twoByTwo = kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0;
         for (int p = 0; p < planes; p++)
         {
-            ReadOnlySpan<float> plane = x.Slice(p * hw, hw);
-            Span<float> yp = y.Slice(p * outH * outW, outH * outW);
-            Span<int> ap = argmax.Slice(p * outH * outW, outH * outW);
+            ref float plane = ref Unsafe.Add(ref xr, (nint)p * hw);
             for (int oy = 0; oy < outH; oy++)
             {
                 var (yBegin, yEnd) = Window(oy, strideH, padH, kernelH, height);
-                for (int ox = 0; ox < outW; ox++)
+                int ox = 0;
+                if (twoByTwo)
+                {
+                    ox = MaxRow2x2(ref Unsafe.Add(ref plane, yBegin * width), yBegin * width, width, outW,
+                        ref Unsafe.Add(ref yr, o), ref Unsafe.Add(ref ar, o));
+                    o += ox;
+                }
+                for (; ox < outW; ox++, o++)
                 {
                     var (xBegin, xEnd) = Window(ox, strideW, padW, kernelW, width);
                     float best = float.NegativeInfinity;
                     int bestIndex = yBegin * width + xBegin;
                     for (int iy = yBegin; iy < yEnd; iy++)
                     {
-                        ReadOnlySpan<float> row = plane.Slice(iy * width, width);
-                        for (int ix = xBegin; ix < xEnd; ix++)
+                        for (int index = iy * width + xBegin, last = iy * width + xEnd; index < last; index++)
                         {
-                            float v = row[ix];
-                            if (v > best || float.IsNaN(v))
-                            {
-                                best = v;
-                                bestIndex = iy * width + ix;
-                                if (float.IsNaN(v)) goto Done;
-                            }
+                            float v = Unsafe.Add(ref plane, index);
+                            // Larger, or the first NaN (a NaN best is never replaced): PyTorch's NaN propagation.
+                            bool take = v > best | (float.IsNaN(v) & !float.IsNaN(best));
+                            best = take ? v : best;
+                            bestIndex = take ? index : bestIndex;
                         }
                     }
-                Done:
-                    yp[oy * outW + ox] = best;
-                    ap[oy * outW + ox] = bestIndex;
+                    Unsafe.Add(ref yr, o) = best;
+                    Unsafe.Add(ref ar, o) = bestIndex;
                 }
             }
         }
@@ -128,23 +136,31 @@ public static class Pool
         int strideH, int strideW, int padH, int padW, Span<float> y)
     {
         var (outH, outW) = Check("Pool.AvgForward", planes, height, width, kernelH, kernelW, strideH, strideW, padH, padW, x.Length, y.Length);
-        int hw = height * width;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int hw = height * width, o = 0;
         float inv = 1f / (kernelH * kernelW);
+        bool twoByTwo = kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0;
         for (int p = 0; p < planes; p++)
         {
-            ReadOnlySpan<float> plane = x.Slice(p * hw, hw);
-            Span<float> yp = y.Slice(p * outH * outW, outH * outW);
+            ref float plane = ref Unsafe.Add(ref xr, (nint)p * hw);
             for (int oy = 0; oy < outH; oy++)
             {
                 var (yBegin, yEnd) = Window(oy, strideH, padH, kernelH, height);
-                for (int ox = 0; ox < outW; ox++)
+                int ox = 0;
+                if (twoByTwo)
+                {
+                    ox = AvgRow2x2(ref Unsafe.Add(ref plane, yBegin * width), width, outW, ref Unsafe.Add(ref yr, o));
+                    o += ox;
+                }
+                for (; ox < outW; ox++, o++)
                 {
                     var (xBegin, xEnd) = Window(ox, strideW, padW, kernelW, width);
                     float sum = 0f;
                     for (int iy = yBegin; iy < yEnd; iy++)
-                        for (int ix = xBegin; ix < xEnd; ix++)
-                            sum += plane[iy * width + ix];
-                    yp[oy * outW + ox] = sum * inv;
+                        for (int index = iy * width + xBegin, last = iy * width + xEnd; index < last; index++)
+                            sum += Unsafe.Add(ref plane, index);
+                    Unsafe.Add(ref yr, o) = sum * inv;
                 }
             }
         }

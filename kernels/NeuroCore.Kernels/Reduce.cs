@@ -80,10 +80,11 @@ public static class Reduce
             dst[r] = TensorPrimitives.IndexOfMax(x.Slice(r * cols, cols));
     }
 
-    internal static void CheckMatrix(string op, int length, int rows, int cols)
+    /// <summary>Validates a [rows, cols] span; the message is built only on failure, so checks never allocate.</summary>
+    internal static void CheckMatrix(string op, int length, int rows, int cols, string span = "input")
     {
         if (rows < 0 || cols < 0) Throw.Argument($"{op}: rows ({rows}) and cols ({cols}) must be non-negative.");
         if ((long)rows * cols > length)
-            Throw.Argument($"{op}: a [{rows}, {cols}] matrix needs {(long)rows * cols} elements but the span has {length}; check rows and cols.");
+            Throw.Argument($"{op}: a [{rows}, {cols}] matrix needs {(long)rows * cols} elements but the {span} span has {length}; check rows and cols.");
     }
 }

@@ -122,16 +122,14 @@ public static class Softmax
     static void Check(string op, int xLength, int yLength, int rows, int cols)
     {
         Reduce.CheckMatrix(op, xLength, rows, cols);
-        // Suffixed names are built only on failure, so steady-state calls allocate nothing.
-        if ((long)rows * cols > yLength) Reduce.CheckMatrix(op + " (output)", yLength, rows, cols);
+        Reduce.CheckMatrix(op, yLength, rows, cols, "output");
     }
 
     static void CheckBackward(string op, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int rows, int cols)
     {
-        long need = (long)rows * cols;
-        if (rows < 0 || cols < 0 || need > y.Length) Reduce.CheckMatrix(op + " (y)", y.Length, rows, cols);
-        if (need > dy.Length) Reduce.CheckMatrix(op + " (dy)", dy.Length, rows, cols);
-        if (need > dx.Length) Reduce.CheckMatrix(op + " (dx)", dx.Length, rows, cols);
+        Reduce.CheckMatrix(op, y.Length, rows, cols, "y");
+        Reduce.CheckMatrix(op, dy.Length, rows, cols, "dy");
+        Reduce.CheckMatrix(op, dx.Length, rows, cols, "dx");
         if (y.Overlaps(dx)) Throw.Argument($"{op}: dx overlaps the forward output y, which is still read; give dx its own buffer (dx may reuse dy).", nameof(dx));
         if (dy.Overlaps(dx, out int offset) && offset != 0) Throw.PartialOverlap();
     }

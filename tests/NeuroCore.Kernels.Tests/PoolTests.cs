@@ -45,6 +45,33 @@ public class PoolTests
         }
     }
 
+    [Property(MaxTest = 5)]
+    public void TwoByTwoStrideTwo_EveryWidth_BitwiseEqualReference(int seed)
+    {
+        // The vectorised 2×2/stride-2 path: every output width up to 40 (all vector remainders), odd input sizes,
+        // ties (a tiny alphabet), signed zeros and NaN, so argmax order and NaN propagation are checked too.
+        var rng = new Random(seed);
+        float[] alphabet = [1f, 1f, -1f, 0f, -0f, 2f, float.NaN, float.NegativeInfinity];
+        for (int w = 2; w <= 81; w++)
+        {
+            int h = rng.Next(2, 6), planes = rng.Next(1, 3);
+            var x = new float[planes * h * w];
+            for (int i = 0; i < x.Length; i++) x[i] = rng.Next(3) == 0 ? alphabet[rng.Next(alphabet.Length)] : (float)rng.NextDouble();
+            int outH = h / 2, outW = w / 2, n = planes * outH * outW;
+            var yExpected = new float[n];
+            var yActual = new float[n];
+            var aExpected = new int[n];
+            var aActual = new int[n];
+            Reference.MaxPoolForward(x, planes, h, w, 2, 2, 2, 2, 0, 0, yExpected, aExpected);
+            Pool.MaxForward(x, planes, h, w, 2, 2, 2, 2, 0, 0, yActual, aActual);
+            TestData.AssertBitwise(yExpected, yActual, $"Max 2x2 {planes}x{h}x{w}");
+            Assert.Equal(aExpected, aActual);
+            Reference.AvgPoolForward(x, planes, h, w, 2, 2, 2, 2, 0, 0, yExpected);
+            Pool.AvgForward(x, planes, h, w, 2, 2, 2, 2, 0, 0, yActual);
+            TestData.AssertBitwise(yExpected, yActual, $"Avg 2x2 {planes}x{h}x{w}");
+        }
+    }
+
     [Property(MaxTest = 10)]
     public void Backward_IsTheGradientOfForward(int seed)
     {
