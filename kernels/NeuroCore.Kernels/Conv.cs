@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -143,38 +142,49 @@ public static class Conv
     {
         var g = Geometry.Create("Conv.Col2Im", channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW,
             image.Length, columns.Length);
-        int outH = g.OutH, outW = g.OutW;
+        int outH = g.OutH, outW = g.OutW, hw = height * width, rowLength = outH * outW;
+        ref float img = ref MemoryMarshal.GetReference(image);
+        ref float col = ref MemoryMarshal.GetReference(columns);
         for (int c = 0; c < channels; c++)
         {
-            Span<float> plane = image.Slice(c * height * width, height * width);
+            ref float plane = ref Unsafe.Add(ref img, (nint)c * hw);
             for (int i = 0; i < kernelH; i++)
             {
                 for (int j = 0; j < kernelW; j++)
                 {
-                    ReadOnlySpan<float> row = columns.Slice(((c * kernelH + i) * kernelW + j) * outH * outW, outH * outW);
+                    ref float row = ref Unsafe.Add(ref col, (nint)((c * kernelH + i) * kernelW + j) * rowLength);
                     Geometry.ValidRange(j, strideW, padW, width, outW, out int oxBegin, out int oxEnd);
                     if (oxBegin >= oxEnd) continue;
                     for (int oy = 0; oy < outH; oy++)
                     {
                         int iy = oy * strideH - padH + i;
                         if ((uint)iy >= (uint)height) continue;
-                        ReadOnlySpan<float> src = row.Slice(oy * outW + oxBegin, oxEnd - oxBegin);
-                        Span<float> dstRow = plane.Slice(iy * width, width);
+                        ref float src = ref Unsafe.Add(ref row, oy * outW + oxBegin);
                         int ix = oxBegin * strideW - padW + j;
+                        ref float dst = ref Unsafe.Add(ref plane, iy * width + ix);
                         if (strideW == 1)
-                        {
-                            Span<float> dst = dstRow.Slice(ix, src.Length);
-                            TensorPrimitives.Add(dst, src, dst);
-                        }
+                            AddShort(ref src, ref dst, oxEnd - oxBegin);
                         else
-                        {
-                            for (int k = 0; k < src.Length; k++, ix += strideW)
-                                dstRow[ix] += src[k];
-                        }
+                            for (int k = 0, d = 0; k < oxEnd - oxBegin; k++, d += strideW)
+                                Unsafe.Add(ref dst, d) += Unsafe.Add(ref src, k);
                     }
                 }
             }
         }
+    }
+
+    /// <summary>dst[k] += src[k] for a short run: whole vectors, then a scalar tail (an overlapping vector would add twice).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void AddShort(ref float src, ref float dst, int length)
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; k + Vector256<float>.Count <= length; k += Vector256<float>.Count)
+                (Vector256.LoadUnsafe(ref dst, (nuint)k) + Vector256.LoadUnsafe(ref src, (nuint)k)).StoreUnsafe(ref dst, (nuint)k);
+        else if (Vector128.IsHardwareAccelerated)
+            for (; k + Vector128<float>.Count <= length; k += Vector128<float>.Count)
+                (Vector128.LoadUnsafe(ref dst, (nuint)k) + Vector128.LoadUnsafe(ref src, (nuint)k)).StoreUnsafe(ref dst, (nuint)k);
+        for (; k < length; k++) Unsafe.Add(ref dst, k) += Unsafe.Add(ref src, k);
     }
 
     /// <summary>Validated window geometry shared by the convolution and pooling kernels.</summary>

@@ -34,7 +34,9 @@ public static unsafe class FixedPartition
     static int s_threads;
     static int s_pending;
     static ExceptionDispatchInfo? s_error;
-    static readonly ManualResetEventSlim s_done = new(false, spinCount: 2000);
+    // Released once per job by the last worker. A SemaphoreSlim creates its lock object up front, whereas a
+    // ManualResetEventSlim allocates one the first time a wait blocks, which would break "no allocation per call".
+    static readonly SemaphoreSlim s_done = new(0);
 
     /// <summary>
     /// Runs <paramref name="body"/> over [0, <paramref name="count"/>) split into <paramref name="threads"/> fixed
@@ -54,6 +56,9 @@ public static unsafe class FixedPartition
         int chunks = Math.Min(threads, count);
         if (chunks == 0) return;
         TBody local = body;
+        // Workers are created before the busy check, so the first call with a thread count allocates them even when
+        // it has to run inline, and every later call allocates nothing.
+        if (chunks > 1) EnsureWorkers(chunks - 1);
         if (chunks == 1 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
             // Single chunk, or the pool is in use (nested/concurrent call): same split, run in order here.
@@ -62,13 +67,11 @@ public static unsafe class FixedPartition
         }
         try
         {
-            EnsureWorkers(chunks - 1);
             s_body = Unsafe.AsPointer(ref local);
             s_invoke = &Trampoline<TBody>;
             s_count = count;
             s_threads = chunks;
             s_error = null;
-            s_done.Reset();
             Volatile.Write(ref s_pending, chunks - 1);
             Worker[] workers = s_workers;
             for (int w = 0; w < chunks - 1; w++) workers[w].Start();
@@ -124,7 +127,7 @@ public static unsafe class FixedPartition
         {
             Interlocked.CompareExchange(ref s_error, ExceptionDispatchInfo.Capture(e), null);
         }
-        if (Interlocked.Decrement(ref s_pending) == 0) s_done.Set();
+        if (Interlocked.Decrement(ref s_pending) == 0) s_done.Release();
     }
 
     /// <summary>One persistent background thread that runs chunk <c>Chunk</c> of each job it is started for.</summary>
