@@ -1,0 +1,54 @@
+using System.Runtime.Intrinsics;
+
+namespace NeuroCore.Kernels;
+
+// Gaussian-noise surrogate for noisy spiking neural networks (NSNN): G. Ma, R. Yan & H. Tang, "Exploiting noise as a
+// resource for computation and learning in spiking neural networks", Patterns 4(10), 2023.
+// With additive noise ε ~ N(0, σ²) on the membrane, P(spike) = P(x + ε ≥ 0) = Φ(x/σ), and its derivative is the noise
+// density:
+//   F(x) = Φ(x/σ) = erfc(−x/(σ√2))/2 (ErfMath),   g(x) = exp(−x²/(2σ²)) / (σ√(2π)).
+// (The same curve as GaussianSurrogate, named for the NSNN noise model whose std it takes.)
+
+/// <summary>
+/// NSNN Gaussian-noise surrogate (Ma, Yan &amp; Tang 2023): the density of N(0, σ²) noise,
+/// g(x) = exp(−x²/(2σ²))/(σ√(2π)), primitive F(x) = Φ(x/σ) (Gaussian CDF via erfc), the spike probability.
+/// </summary>
+public readonly struct GaussianNoiseSurrogate : ISurrogate
+{
+    readonly float _sigma, _a, _peak;
+
+    /// <summary>Noise std σ = 1.</summary>
+    public GaussianNoiseSurrogate() : this(1f) { }
+
+    /// <summary>Creates the surrogate with standard deviation <paramref name="sigma"/>.</summary>
+    /// <param name="sigma">The noise standard deviation σ &gt; 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sigma"/> is not finite and positive.</exception>
+    public GaussianNoiseSurrogate(float sigma)
+    {
+        _sigma = SurrogateArgs.Positive(sigma, nameof(sigma));
+        _a = (float)(-0.5 / ((double)sigma * sigma));
+        _peak = (float)(1 / (sigma * Math.Sqrt(2 * Math.PI)));
+    }
+
+    /// <summary>The standard deviation σ.</summary>
+    public float Sigma => _sigma;
+
+    // g = peak·exp(a·x²), a = −1/(2σ²), peak = 1/(σ√(2π)); x² overflows to ∞ for huge |x|, and exp(−∞) = 0.
+    /// <inheritdoc/>
+    public float Grad(float x) => _peak * MathF.Exp(_a * (x * x));
+
+    /// <inheritdoc/>
+    public Vector128<float> Grad(Vector128<float> x) =>
+        Vector128.Create(_peak) * Vector128.Exp(Vector128.Create(_a) * (x * x));
+
+    /// <inheritdoc/>
+    public Vector256<float> Grad(Vector256<float> x) =>
+        Vector256.Create(_peak) * Vector256.Exp(Vector256.Create(_a) * (x * x));
+
+    /// <inheritdoc/>
+    public Vector512<float> Grad(Vector512<float> x) =>
+        Vector512.Create(_peak) * Vector512.Exp(Vector512.Create(_a) * (x * x));
+
+    /// <inheritdoc/>
+    public double Primitive(double x) => ErfMath.NormalCdf(x / _sigma);
+}
