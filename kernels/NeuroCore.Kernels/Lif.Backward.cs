@@ -29,7 +29,10 @@ public static partial class Lif
     /// <param name="threshold">Threshold θ[N].</param>
     /// <param name="reset">The reset mode used forward.</param>
     /// <param name="detachReset">When true, the reset term's dependence on S is not differentiated.</param>
-    /// <param name="gradInput">Destination ∂L/∂I[T,N] (overwritten).</param>
+    /// <param name="gradInput">
+    /// Destination ∂L/∂I[T,N] (overwritten); may be the very same span as <paramref name="gradSpikes"/>. Other overlaps
+    /// are not supported.
+    /// </param>
     /// <param name="gradBeta">∂L/∂β[N], ADDED to.</param>
     /// <param name="gradThreshold">∂L/∂θ[N], ADDED to.</param>
     /// <param name="gradV0">Destination ∂L/∂V0[N] (overwritten), or empty.</param>

@@ -37,8 +37,11 @@ public static partial class Lif
     /// <param name="threshold">Threshold θ[N], expected &gt; 0.</param>
     /// <param name="reset">Soft or hard reset.</param>
     /// <param name="v">Membrane V[N]: V0 in, V_{T−1} out. Keep a copy of V0 if the backward pass needs it.</param>
-    /// <param name="spikes">Destination S[T,N] (0 or 1).</param>
-    /// <param name="hSaved">Destination H[T,N] for the backward pass, or empty for inference.</param>
+    /// <param name="spikes">Destination S[T,N] (0 or 1); may be the very same span as <paramref name="input"/>.</param>
+    /// <param name="hSaved">
+    /// Destination H[T,N] for the backward pass, or empty for inference; may be the very same span as
+    /// <paramref name="input"/>. Other overlaps are not supported.
+    /// </param>
     /// <exception cref="ArgumentException">A span is too short, or a count is negative.</exception>
     public static void ScanForward(ReadOnlySpan<float> input, int steps, int neurons, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> threshold, LifReset reset, Span<float> v, Span<float> spikes, Span<float> hSaved)

@@ -275,6 +275,33 @@ public class LifTests
     }
 
     [Fact]
+    public void Scans_InPlace_MatchOutOfPlace()
+    {
+        // Documented aliasing: spikes (or hSaved) may be the input buffer; gradInput may be the gradSpikes buffer.
+        var rng = new Random(11);
+        var sg = new LifTestSurrogate(3f);
+        foreach (int n in new[] { 1, 15, 16, 37, 130, 1100 })
+        {
+            const int steps = 6;
+            var p = Problem.Create(rng, n, steps, LifReset.Soft, specials: false);
+            float[] v = (float[])p.V0.Clone(), s = new float[steps * n], h = new float[steps * n];
+            Lif.ScanForward(p.Input, steps, n, p.Beta, p.Threshold, LifReset.Soft, v, s, h);
+            float[] xs = (float[])p.Input.Clone(), xh = (float[])p.Input.Clone(), hh = new float[steps * n], ss = new float[steps * n];
+            float[] v2 = (float[])p.V0.Clone(), v3 = (float[])p.V0.Clone();
+            Lif.ScanForward(xs, steps, n, p.Beta, p.Threshold, LifReset.Soft, v2, xs, hh);
+            Lif.ScanForward(xh, steps, n, p.Beta, p.Threshold, LifReset.Soft, v3, ss, xh);
+            TestData.AssertBitwise(s, xs, $"n={n} spikes over input");
+            TestData.AssertBitwise(h, xh, $"n={n} h over input");
+            TestData.AssertBitwise(v, v2, $"n={n} v");
+
+            float[] gS = TestData.Random(rng, steps * n, 2f), gi = new float[steps * n];
+            Lif.ScanBackward(sg, p.V0, h, s, gS, default, steps, n, p.Beta, p.Threshold, LifReset.Soft, false, gi, new float[n], new float[n], default);
+            Lif.ScanBackward(sg, p.V0, h, s, gS, default, steps, n, p.Beta, p.Threshold, LifReset.Soft, false, gS, new float[n], new float[n], default);
+            TestData.AssertBitwise(gi, gS, $"n={n} gradInput over gradSpikes");
+        }
+    }
+
+    [Fact]
     public void StepAndScan_SteadyState_AllocateNothing()
     {
         const int n = 70, steps = 5;
