@@ -1,0 +1,53 @@
+namespace NeuroCore.Snn;
+
+/// <summary>
+/// What a spiking classifier built by <c>SnnModels.Build</c> looks like. Defaults follow common snnTorch and
+/// SpikingJelly recipes for Fashion-MNIST.
+/// </summary>
+public sealed record SnnModelOptions
+{
+    /// <summary>"mlp" (784-hidden-classes) or "conv" (two conv blocks and a classifier).</summary>
+    public string Architecture { get; init; } = "mlp";
+
+    /// <summary>The neuron model of every hidden layer.</summary>
+    public NeuronKind Neuron { get; init; } = NeuronKind.Lif;
+
+    /// <summary>The surrogate gradient and its slope.</summary>
+    public SurrogateSpec Surrogate { get; init; } = SurrogateSpec.Default(SurrogateKind.FastSigmoid);
+
+    /// <summary>T, the time steps per sample.</summary>
+    public int Steps { get; init; } = 25;
+
+    /// <summary>How images become network input.</summary>
+    public SpikeEncoding Encoding { get; init; } = SpikeEncoding.Rate;
+
+    /// <summary>Initial membrane decay β in (0, 1].</summary>
+    public float Beta { get; init; } = 0.9f;
+
+    /// <summary>Initial firing threshold θ &gt; 0.</summary>
+    public float Threshold { get; init; } = 1f;
+
+    /// <summary>Subtract the threshold on a spike (true) or reset to zero (false).</summary>
+    public bool SoftReset { get; init; } = true;
+
+    /// <summary>Do not differentiate the reset term (SpikingJelly's <c>detach_reset</c>).</summary>
+    public bool DetachReset { get; init; }
+
+    /// <summary>Learn a per-neuron β.</summary>
+    public bool LearnBeta { get; init; }
+
+    /// <summary>Learn a per-neuron θ.</summary>
+    public bool LearnThreshold { get; init; }
+
+    /// <summary>How the output becomes logits.</summary>
+    public ReadoutKind Readout { get; init; } = ReadoutKind.MeanMembrane;
+
+    /// <summary>Hidden layer widths of the MLP.</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [512];
+
+    /// <summary>Weight of the spike-rate regulariser (0 turns it off).</summary>
+    public float RateRegularization { get; init; }
+
+    /// <summary>The spike rate the regulariser pulls hidden layers towards.</summary>
+    public float TargetRate { get; init; } = 0.1f;
+}
