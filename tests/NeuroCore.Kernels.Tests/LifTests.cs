@@ -333,6 +333,64 @@ public class LifTests
         Assert.True(allocated == 0, $"Lif kernels allocated {allocated} bytes in 10 steady-state rounds");
     }
 
+    [Theory]
+    [InlineData(1000)]   // one partial tile: inline
+    [InlineData(2048)]   // two whole tiles
+    [InlineData(3077)]   // three whole tiles and a partial one with a scalar tail
+    [InlineData(5 * 1024 + 13)]
+    public void Scans_AnyThreadCount_BitwiseEqual(int n)
+    {
+        var rng = new Random(n);
+        const int steps = 7;
+        foreach (LifReset reset in Resets)
+        {
+            var p = Problem.Create(rng, n, steps, reset, specials: true);
+            float[] gS = TestData.Random(rng, steps * n, 2f), gVFinal = TestData.Random(rng, n, 1f);
+            float[]? s1 = null, h1 = null, v1 = null, gi1 = null, gb1 = null, gt1 = null, gv01 = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                float[] v = (float[])p.V0.Clone(), s = new float[steps * n], h = new float[steps * n];
+                Lif.ScanForward(p.Input, steps, n, p.Beta, p.Threshold, reset, v, s, h, threads);
+                float[] gi = new float[steps * n], gb = new float[n], gt = new float[n], gv0 = new float[n];
+                Lif.ScanBackward(new FastSigmoidSurrogate(10f), p.V0, h, s, gS, gVFinal, steps, n, p.Beta, p.Threshold, reset,
+                    reset == LifReset.Hard, gi, gb, gt, gv0, threads);
+                if (threads == 1)
+                {
+                    (s1, h1, v1, gi1, gb1, gt1, gv01) = (s, h, v, gi, gb, gt, gv0);
+                    continue;
+                }
+                string ctx = $"n={n} {reset} threads={threads}";
+                TestData.AssertBitwise(s1, s, ctx + " spikes");
+                TestData.AssertBitwise(h1, h, ctx + " h");
+                TestData.AssertBitwise(v1, v, ctx + " v");
+                TestData.AssertBitwise(gi1, gi, ctx + " gradInput");
+                TestData.AssertBitwise(gb1, gb, ctx + " gradBeta");
+                TestData.AssertBitwise(gt1, gt, ctx + " gradThreshold");
+                TestData.AssertBitwise(gv01, gv0, ctx + " gradV0");
+            }
+        }
+    }
+
+    [Fact]
+    public void Scans_Threaded_SteadyState_AllocateNothing()
+    {
+        const int n = 3 * 1024 + 5, steps = 3;
+        var p = Problem.Create(new Random(5), n, steps, LifReset.Soft, specials: false);
+        float[] v = new float[n], s = new float[steps * n], h = new float[steps * n], gS = TestData.Random(new Random(6), steps * n);
+        float[] gi = new float[steps * n], gb = new float[n], gt = new float[n];
+        var sg = new ATanSurrogate(2f);
+        Action run = () =>
+        {
+            Lif.ScanForward(p.Input, steps, n, p.Beta, p.Threshold, LifReset.Soft, v, s, h, threads: 2);
+            Lif.ScanBackward(sg, p.V0, h, s, gS, default, steps, n, p.Beta, p.Threshold, LifReset.Soft, false, gi, gb, gt, default, threads: 3);
+        };
+        run(); // starts the pool's workers once
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) run();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"threaded Lif scans allocated {allocated} bytes in 10 steady-state rounds");
+    }
+
     [Fact]
     public void Kernels_BadArguments_Throw()
     {
@@ -348,5 +406,9 @@ public class LifTests
         Assert.Throws<ArgumentException>(() => Lif.ScanBackward(sg, b, a, a, a, new float[2], 3, 4, b, b, LifReset.Soft, false, a, b, b, default));
         Assert.Throws<ArgumentException>(() => Lif.ScanBackward(sg, new float[3], a, a, a, default, 3, 4, b, b, LifReset.Soft, false, a, b, b, default));
         Lif.ScanForward(a, 0, 4, b, b, LifReset.Soft, b, default, default); // T = 0 is a no-op
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Lif.ScanForward(a, 3, 4, b, b, LifReset.Soft, b, a, default, threads: 0));
+        Assert.Equal("threads", e.ParamName);
+        Assert.Contains("Lif.ScanForward", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Lif.ScanBackward(sg, b, a, a, a, default, 3, 4, b, b, LifReset.Soft, false, a, b, b, default, threads: 257));
     }
 }
