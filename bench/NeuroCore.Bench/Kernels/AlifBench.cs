@@ -50,29 +50,21 @@ public class AlifBench
 
     /// <summary>Fused scan, inference.</summary>
     [Benchmark, BenchmarkCategory("Forward")]
-    public void Forward()
-    {
-        Array.Clear(_v);
-        Array.Clear(_a);
-        Alif.ScanForward(_x, T, N, _beta, _theta0, _rho, _kappa, LifReset.Soft, _v, _a, _s, default, default);
-    }
+    public void Forward() => Scan(default, default, 1);
 
     /// <summary>Fused scan saving H and θ for the backward pass.</summary>
     [Benchmark, BenchmarkCategory("Forward")]
-    public void ForwardTraining()
-    {
-        Array.Clear(_v);
-        Array.Clear(_a);
-        Alif.ScanForward(_x, T, N, _beta, _theta0, _rho, _kappa, LifReset.Soft, _v, _a, _s, _h, _th);
-    }
+    public void ForwardTraining() => Scan(_h, _th, 1);
 
     /// <summary>Fused scan, inference, whole tiles over 2 threads.</summary>
     [Benchmark, BenchmarkCategory("Forward")]
-    public void ForwardTwoThreads()
+    public void ForwardTwoThreads() => Scan(default, default, 2);
+
+    void Scan(Span<float> hSaved, Span<float> thetaSaved, int threads)
     {
         Array.Clear(_v);
         Array.Clear(_a);
-        Alif.ScanForward(_x, T, N, _beta, _theta0, _rho, _kappa, LifReset.Soft, _v, _a, _s, default, default, threads: 2);
+        Alif.ScanForward(_x, T, N, _beta, _theta0, _rho, _kappa, LifReset.Soft, _v, _a, _s, hSaved, thetaSaved, threads);
     }
 
     /// <summary>Scalar twin of the BPTT backward.</summary>
@@ -82,11 +74,12 @@ public class AlifBench
 
     /// <summary>Fused BPTT backward, soft reset, not detached.</summary>
     [Benchmark, BenchmarkCategory("Backward")]
-    public void Backward() => Alif.ScanBackward(new FastSigmoidSurrogate(25f), _zero, _zero, _h, _th, _s, _gS, T, N,
-        _beta, _theta0, _rho, _kappa, LifReset.Soft, false, _gI, _gB, _gT0, _gR, _gK);
+    public void Backward() => ScanBackward(1);
 
     /// <summary>Fused BPTT backward over 2 threads.</summary>
     [Benchmark, BenchmarkCategory("Backward")]
-    public void BackwardTwoThreads() => Alif.ScanBackward(new FastSigmoidSurrogate(25f), _zero, _zero, _h, _th, _s, _gS, T, N,
-        _beta, _theta0, _rho, _kappa, LifReset.Soft, false, _gI, _gB, _gT0, _gR, _gK, threads: 2);
+    public void BackwardTwoThreads() => ScanBackward(2);
+
+    void ScanBackward(int threads) => Alif.ScanBackward(new FastSigmoidSurrogate(25f), _zero, _zero, _h, _th, _s, _gS, T, N,
+        _beta, _theta0, _rho, _kappa, LifReset.Soft, false, _gI, _gB, _gT0, _gR, _gK, threads);
 }
