@@ -11,12 +11,12 @@ public class SurrogatesTests
 {
     /// <summary>Runs <paramref name="check"/> on every surrogate with random parameters drawn from <paramref name="rng"/>.</summary>
     /// <remarks>
-    /// scale is the natural x-scale of the shape; kinks are points where the primitive is not C²; rise is the area under
-    /// g, F(∞) − F(−∞), with F(0) in the middle (F runs 0 → 1 for the unit-area shapes, −1/k → 1/k for fast sigmoid).
+    /// scale is the natural x-scale of the shape; kinks are points where the primitive is not C²; lo = F(−∞) and rise is
+    /// the area under g, F(∞) − F(−∞), with F(0) in the middle (0 → 1 for the unit-area shapes, −1/k → 1/k for fast sigmoid).
     /// </remarks>
     interface ICheck
     {
-        void Run<T>(T s, string name, double scale, double[] kinks, double rise = 1) where T : struct, ISurrogate;
+        void Run<T>(T s, string name, double scale, double[] kinks, double lo = 0, double rise = 1) where T : struct, ISurrogate;
     }
 
     static double Draw(Random rng, double lo, double hi) => lo * Math.Pow(hi / lo, rng.NextDouble());
@@ -24,7 +24,7 @@ public class SurrogatesTests
     static void ForEach(Random rng, ICheck check)
     {
         float k = (float)Draw(rng, 0.5, 30);
-        check.Run(new FastSigmoidSurrogate(k), $"FastSigmoid(k={k})", 1 / k, [], rise: 2.0 / k);
+        check.Run(new FastSigmoidSurrogate(k), $"FastSigmoid(k={k})", 1 / k, [], lo: -1.0 / k, rise: 2.0 / k);
         float a = (float)Draw(rng, 0.5, 5);
         check.Run(new ATanSurrogate(a), $"ATan(α={a})", 1 / a, []);
         float sk = (float)Draw(rng, 0.5, 10);
@@ -43,7 +43,7 @@ public class SurrogatesTests
 
     sealed class FiniteDifference(Random rng) : ICheck
     {
-        public void Run<T>(T s, string name, double scale, double[] kinks, double rise) where T : struct, ISurrogate
+        public void Run<T>(T s, string name, double scale, double[] kinks, double lo, double rise) where T : struct, ISurrogate
         {
             double h = 1e-4 * scale, peak = s.Grad(0f);
             int checkedPoints = 0;
@@ -64,10 +64,10 @@ public class SurrogatesTests
 
     sealed class Monotone : ICheck
     {
-        public void Run<T>(T s, string name, double scale, double[] kinks, double rise) where T : struct, ISurrogate
+        public void Run<T>(T s, string name, double scale, double[] kinks, double lo, double rise) where T : struct, ISurrogate
         {
-            // Unit-area shapes run 0 → 1 (F(0) = ½); fast sigmoid runs −1/k → 1/k (F(0) = 0): lo + rise/2 at 0.
-            double lo = rise == 1 ? 0 : -rise / 2, hi = lo + rise, tol = 1e-12 * rise;
+            // Unit-area shapes run 0 → 1 (F(0) = ½); fast sigmoid runs −1/k → 1/k (F(0) = 0): every shape is symmetric.
+            double hi = lo + rise, tol = 1e-12 * rise;
             Assert.Equal(lo, s.Primitive(double.NegativeInfinity), tol);
             Assert.Equal(hi, s.Primitive(double.PositiveInfinity), tol);
             Assert.Equal(lo + rise / 2, s.Primitive(0), tol);
@@ -91,7 +91,7 @@ public class SurrogatesTests
 
     sealed class VectorMatchesScalar(Random rng) : ICheck
     {
-        public void Run<T>(T s, string name, double scale, double[] kinks, double rise) where T : struct, ISurrogate
+        public void Run<T>(T s, string name, double scale, double[] kinks, double lo, double rise) where T : struct, ISurrogate
         {
             double peak = s.Grad(0f);
             foreach (int n in TestData.Lengths())
