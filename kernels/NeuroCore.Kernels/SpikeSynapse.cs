@@ -27,15 +27,22 @@ public static unsafe partial class SpikeSynapse
 {
     /// <summary>
     /// The input density (events / (rows·in)) below which the event path (<see cref="Compact"/> +
-    /// <see cref="Forward"/>, and <see cref="WeightGrad"/>) beats <see cref="Gemm.Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>
-    /// for W3-like shapes; a layer picks the event path when the measured density of its input is below it.
+    /// <see cref="Forward"/>, then <see cref="WeightGrad"/>) beats
+    /// <see cref="Gemm.Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>
+    /// for W3-like shapes; a layer takes the event path when the density of its 0/1 input is below it.
     /// <para>
-    /// Measured with <c>SpikeSynapseBench</c> (bench/NeuroCore.Bench) on the W3 shapes, rows = T·B = 3200, [784 → 512],
-    /// [512 → 512] and [512 → 10], densities 0.02–0.5, 1 and 2 threads, .NET 10, AMD EPYC (AVX-512), a 2-core machine
-    /// shared with other jobs. See the kernel README for the table; the crossover figures are summarised there.
+    /// Measured (SpikeSynapseBench, plus a median-of-11 rerun at 0.1/0.15/0.2/0.3) on rows = T·B = 3200 with
+    /// [784 → 512], [512 → 512] and [512 → 10], densities 0.02–0.5, 1 and 2 threads; .NET 10, AMD EPYC with AVX-512, a
+    /// 2-core VM shared with other jobs (load 10–18, so single figures are noisy by ±30 %, ratios less so). Event time /
+    /// GEMM time for forward + weight gradient together: at 0.1 it is 0.36–0.67 on the two wide layers, at 0.15
+    /// 0.92–1.31, at 0.2 0.68–1.19 and at 0.3 1.07–2.03, so the crossover sits at 0.15–0.2 and the threshold takes the low
+    /// end. At 0.02 the event path is 6–8× faster. For a narrow output (out = 10) the event forward alone loses from
+    /// 0.05 on (its per-event work is one short row) while the event weight gradient wins up to 0.2; the two together
+    /// cross over near 0.15 as well. Absolute figures (1 thread, [784 → 512], ms, event vs GEMM): forward 4.8 vs 30 at
+    /// 0.02, 12.7 vs 36 at 0.1, 42 vs 44 at 0.3; weight gradient 4.0 vs 32, 15.8 vs 44, 37 vs 28.
     /// </para>
     /// </summary>
-    public const float DensityThreshold = 0.1f;
+    public const float DensityThreshold = 0.15f;
 
     /// <summary>
     /// Below this many added floats (events × out) one thread does the whole call: waking a parked worker costs
