@@ -97,7 +97,7 @@ public static class LifNeuron
         var spikes = tape.Allocate(current.Shape);
         var h = record ? tape.Allocate(current.Shape) : null;
         Lif.ScanForward(current.Span, steps, n, beta.Span, theta.Span, p.Reset, v.Span, spikes.Span,
-            h is null ? default : h.Span);
+            h is null ? default : h.Span, tape.Threads);
         if (state is not null) v.Span.CopyTo(state.V);
 
         if (record)
@@ -205,7 +205,7 @@ public static class LifNeuron
 
             public readonly void Invoke<TSurrogate>(in TSurrogate sg) where TSurrogate : struct, ISurrogate =>
                 Lif.ScanBackward(sg, V0, H, S, GradS, default, Steps, Neurons, Beta, Theta, Reset, Detach,
-                    GradInput, GradBeta, GradTheta, default);
+                    GradInput, GradBeta, GradTheta, default, Threads);
         }
     }
 }

@@ -20,6 +20,7 @@ public sealed class LifParams
         SurrogateSpec surrogate, bool learnBeta, bool learnThreshold)
     {
         Name = name;
+        Label = $"LIF layer '{name}'";
         Beta = beta;
         Threshold = threshold;
         Groups = groups;
@@ -95,7 +96,7 @@ public sealed class LifParams
     }
 
     /// <summary>"LIF layer 'name'", the prefix of this layer's messages.</summary>
-    internal string Label => $"LIF layer '{Name}'";
+    internal string Label { get; }
 
     internal static void CheckCommon(string layer, int groups, int inner, LifReset reset, SurrogateSpec surrogate)
     {
