@@ -4,6 +4,14 @@ using NeuroCore.Kernels;
 
 namespace NeuroCore.Snn;
 
+// Leaky integrate-and-fire neuron in discrete time, as in snnTorch's Leaky (J. K. Eshraghian et al., "Training
+// Spiking Neural Networks Using Lessons From Deep Learning", Proc. IEEE 111(9), 2023) and SpikingJelly's LIF node
+// (W. Fang et al., "SpikingJelly: An open-source machine learning infrastructure platform for spike-based
+// intelligence", Science Advances 9(40), 2023), trained by BPTT with a surrogate gradient (E. O. Neftci, H. Mostafa
+// & F. Zenke, "Surrogate Gradient Learning in Spiking Neural Networks", IEEE Signal Processing Magazine 36(6), 2019):
+//   H_t = β·V_{t−1} + I_t,   S_t = Θ(H_t − θ),   V_t = H_t − S_t·θ (soft) | H_t·(1 − S_t) (hard),   dΘ/dx := g(x).
+// The gradient formulas are derived in NeuroCore.Kernels/Reference/Lif.cs.
+
 /// <summary>
 /// Leaky integrate-and-fire neurons over the fused kernels of <see cref="Lif"/>. Per neuron and step:
 /// <code>
