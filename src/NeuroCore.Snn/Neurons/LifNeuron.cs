@@ -86,10 +86,8 @@ public static class LifNeuron
         int n = batch * p.Features;
         bool record = tape.ShouldRecord(current, p.Beta, p.Threshold);
 
-        var beta = tape.Allocate(new Shape(n));
-        var theta = tape.Allocate(new Shape(n));
-        NeuronLayout.Broadcast(p.Beta.Span, p.Inner, batch, beta.Span);
-        NeuronLayout.Broadcast(p.Threshold.Span, p.Inner, batch, theta.Span);
+        var beta = NeuronLayout.Broadcast(tape, p.Beta, p.Inner, batch);
+        var theta = NeuronLayout.Broadcast(tape, p.Threshold, p.Inner, batch);
         var v = tape.Allocate(new Shape(n));
         Tensor? v0 = null;
         if (state is null) v.Span.Clear();
@@ -134,17 +132,10 @@ public static class LifNeuron
     /// </summary>
     sealed class LifScanBackward : ICustomBackward
     {
-        static readonly LifScanBackward[] Instances = CreateAll();
+        static readonly LifScanBackward[] Instances = NeuronLayout.PerSurrogateKind(k => new LifScanBackward(k));
         readonly SurrogateKind _kind;
 
         LifScanBackward(SurrogateKind kind) => _kind = kind;
-
-        static LifScanBackward[] CreateAll()
-        {
-            var all = new LifScanBackward[SurrogateSpec.Names.Count];
-            for (int i = 0; i < all.Length; i++) all[i] = new LifScanBackward((SurrogateKind)i);
-            return all;
-        }
 
         public static LifScanBackward For(SurrogateKind kind) => Instances[(int)kind];
 
@@ -158,10 +149,8 @@ public static class LifNeuron
             var reset = (LifReset)(e.I3 & 1);
             bool detach = (e.I3 & 2) != 0;
 
-            var beta = tape.Allocate(new Shape(n));
-            var theta = tape.Allocate(new Shape(n));
-            NeuronLayout.Broadcast(betaT.Span, inner, batch, beta.Span);
-            NeuronLayout.Broadcast(thetaT.Span, inner, batch, theta.Span);
+            var beta = NeuronLayout.Broadcast(tape, betaT, inner, batch);
+            var theta = NeuronLayout.Broadcast(tape, thetaT, inner, batch);
             var v0 = e.Saved1 ?? tape.AllocateZeros(new Shape(n));
             var gBeta = tape.AllocateZeros(new Shape(n));
             var gTheta = tape.AllocateZeros(new Shape(n));
@@ -189,18 +178,8 @@ public static class LifNeuron
             SurrogateDispatch.Run(new SurrogateSpec(_kind, e.F0), ref call);
             if (needInput) writer.Commit();
 
-            if (tape.NeedsGrad(betaT))
-            {
-                var w = tape.BeginGrad(betaT);
-                NeuronLayout.Reduce(gBeta.Span, groups, inner, batch, w.Span);
-                w.Commit();
-            }
-            if (tape.NeedsGrad(thetaT))
-            {
-                var w = tape.BeginGrad(thetaT);
-                NeuronLayout.Reduce(gTheta.Span, groups, inner, batch, w.Span);
-                w.Commit();
-            }
+            NeuronLayout.AccumulateGrad(tape, betaT, gBeta.Span, inner, batch);
+            NeuronLayout.AccumulateGrad(tape, thetaT, gTheta.Span, inner, batch);
         }
 
         ref struct Call : ISurrogateCall
