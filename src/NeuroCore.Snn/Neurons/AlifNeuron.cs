@@ -79,26 +79,8 @@ public static class AlifNeuron
         var theta0 = NeuronLayout.Broadcast(tape, p.Threshold, p.Inner, batch);
         var rho = NeuronLayout.Broadcast(tape, p.Rho, p.Inner, batch);
         var kappa = NeuronLayout.Broadcast(tape, p.Kappa, p.Inner, batch);
-        var v = tape.Allocate(new Shape(n));
-        var a = tape.Allocate(new Shape(n));
-        Tensor? v0 = null, a0 = null;
-        if (state is null)
-        {
-            v.Span.Clear();
-            a.Span.Clear();
-        }
-        else
-        {
-            state.V.CopyTo(v.Span);
-            state.A.CopyTo(a.Span);
-            if (record)
-            {
-                v0 = tape.Allocate(new Shape(n));
-                a0 = tape.Allocate(new Shape(n));
-                state.V.CopyTo(v0.Span);
-                state.A.CopyTo(a0.Span);
-            }
-        }
+        var v = NeuronLayout.StartFrom(tape, n, state is null ? default : state.V, record, out var v0);
+        var a = NeuronLayout.StartFrom(tape, n, state is null ? default : state.A, record, out var a0);
         var spikes = tape.Allocate(current.Shape);
         var h = record ? tape.Allocate(current.Shape) : null;
         var theta = record ? tape.Allocate(current.Shape) : null;

@@ -12,8 +12,10 @@ namespace NeuroCore.Snn;
 /// </code>
 /// </summary>
 /// <remarks>
-/// ρ and κ are fixed constants (validated here, never trained, not in checkpoints), as in the LSNN of Bellec et al.,
-/// where the adaptation time constant is a hyperparameter; β and θ0 may be learnable as for LIF.
+/// ρ and κ are fixed constants (validated here, not store parameters, so never trained and not in checkpoints), as in
+/// the LSNN of Bellec et al., where the adaptation time constant is a hyperparameter; β and θ0 may be learnable as for
+/// LIF. The scan's backward still computes ∂L/∂ρ and ∂L/∂κ: call <see cref="Tensor.RequireGrad"/> on
+/// <see cref="Rho"/> or <see cref="Kappa"/> to read them (sensitivity analysis, gradient checks).
 /// </remarks>
 public sealed class AlifParams : NeuronParams
 {

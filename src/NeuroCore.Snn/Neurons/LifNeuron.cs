@@ -79,18 +79,7 @@ public static class LifNeuron
 
         var beta = NeuronLayout.Broadcast(tape, p.Beta, p.Inner, batch);
         var theta = NeuronLayout.Broadcast(tape, p.Threshold, p.Inner, batch);
-        var v = tape.Allocate(new Shape(n));
-        Tensor? v0 = null;
-        if (state is null) v.Span.Clear();
-        else
-        {
-            state.V.CopyTo(v.Span);
-            if (record)
-            {
-                v0 = tape.Allocate(new Shape(n));
-                state.V.CopyTo(v0.Span);
-            }
-        }
+        var v = NeuronLayout.StartFrom(tape, n, state is null ? default : state.V, record, out var v0);
         var spikes = tape.Allocate(current.Shape);
         var h = record ? tape.Allocate(current.Shape) : null;
         Lif.ScanForward(current.Span, steps, n, beta.Span, theta.Span, p.Reset, v.Span, spikes.Span,

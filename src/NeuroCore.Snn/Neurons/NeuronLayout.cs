@@ -82,6 +82,29 @@ internal static class NeuronLayout
         w.Commit();
     }
 
+    /// <summary>
+    /// A tape-owned [n] state tensor to scan from: zeros when <paramref name="state"/> is empty (rest), else a copy of
+    /// it; with <paramref name="keepCopy"/> also a second copy in <paramref name="initial"/> for the backward (the
+    /// first is overwritten by the kernel).
+    /// </summary>
+    public static Tensor StartFrom(Tape tape, int n, ReadOnlySpan<float> state, bool keepCopy, out Tensor? initial)
+    {
+        var t = tape.Allocate(new Shape(n));
+        initial = null;
+        if (state.IsEmpty)
+        {
+            t.Span.Clear();
+            return t;
+        }
+        state.CopyTo(t.Span);
+        if (keepCopy)
+        {
+            initial = tape.Allocate(new Shape(n));
+            state.CopyTo(initial.Span);
+        }
+        return t;
+    }
+
     /// <summary>One instance per <see cref="SurrogateKind"/>, built once (the shared stateless backward objects).</summary>
     public static T[] PerSurrogateKind<T>(Func<SurrogateKind, T> create)
     {
