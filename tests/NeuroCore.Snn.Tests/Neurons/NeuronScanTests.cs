@@ -105,4 +105,22 @@ public sealed class NeuronScanTests
         Assert.Equal(0.5f, current.Grad!.Span[3]);
         Assert.Equal(0.125f, current.Grad.Span[2]);
     }
+
+    [Fact]
+    public void Readme_NeuronExample_Runs()
+    {
+        // The example of src/NeuroCore.Snn/README.md ("Neurons"), with a current of B = 4 samples.
+        var store = new ParameterStore();
+        var lif = LifParams.Create(store, "fc1.lif", groups: 128, inner: 1, beta: 0.9f, threshold: 1f,
+            learnBeta: true, learnThreshold: false, LifReset.Soft, detachReset: false, SurrogateSpec.Parse("fast-sigmoid:25"));
+        var current = Tensor.From(Uniform(new Random(1), 25 * 4 * 128, 0, 0.5), new Shape(25 * 4, 128)).RequireGrad();
+
+        using var tape = new Tape(threads: 2);
+        Tensor spikes = LifNeuron.Scan(tape, current, steps: 25, lif);   // current: [T·B, 128] or [T, B, 128]
+
+        Assert.Equal(current.Shape, spikes.Shape);
+        Assert.InRange(spikes.Span.ToArray().Average(), 0.01, 0.5);
+        tape.Backward(Ops.Sum(tape, spikes));
+        Assert.Contains(store["fc1.lif.beta"].Grad!.ToArray(), g => g != 0);
+    }
 }
