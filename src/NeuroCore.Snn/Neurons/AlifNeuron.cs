@@ -51,6 +51,8 @@ public static class AlifNeuron
     /// One step for a batch: <paramref name="current"/> is I[B·F], <paramref name="spikes"/> receives S[B·F], and
     /// <paramref name="state"/>'s V and A are updated. Allocates nothing; not recorded on any tape.
     /// </summary>
+    /// <remarks>β, θ0, ρ and κ are broadcast into the state's buffers on every call (an O(B·F) copy), so a change to the
+    /// parameters takes effect at the next step.</remarks>
     /// <exception cref="ArgumentException">The state is of another layer or batch size, or a span length is not B·F.</exception>
     public static void Step(AlifParams p, ReadOnlySpan<float> current, AlifState state, Span<float> spikes)
     {

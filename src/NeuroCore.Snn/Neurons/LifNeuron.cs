@@ -56,6 +56,8 @@ public static class LifNeuron
     /// One step for a batch: <paramref name="current"/> is I[B·F] for this step, <paramref name="spikes"/> receives S[B·F],
     /// and <paramref name="state"/>'s V is updated. Allocates nothing. Not recorded on any tape.
     /// </summary>
+    /// <remarks>β and θ are broadcast into the state's buffers on every call (an O(B·F) copy), so a change to the
+    /// parameters takes effect at the next step.</remarks>
     /// <exception cref="ArgumentException">The state is of another layer or batch size, or a span length is not B·F.</exception>
     public static void Step(LifParams p, ReadOnlySpan<float> current, LifState state, Span<float> spikes)
     {
