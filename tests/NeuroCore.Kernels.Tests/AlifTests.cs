@@ -61,19 +61,12 @@ public class AlifTests
         }
     }
 
-    static IEnumerable<int> Widths()
-    {
-        for (int n = 0; n <= 257; n++) yield return n;
-        yield return 1031;
-        yield return 2500;
-    }
-
     [Property(MaxTest = 3)]
     public void ScanForward_EveryWidth_MatchesReferenceBitwise(int seed)
     {
         var rng = new Random(seed);
         int atThreshold = 0;
-        foreach (int n in Widths())
+        foreach (int n in LifTests.Widths())
             foreach (LifReset reset in Resets)
             {
                 int steps = rng.Next(0, 11);
@@ -107,8 +100,8 @@ public class AlifTests
     public void ScanBackward_EveryWidth_MatchesReferenceBitwise(int seed)
     {
         var rng = new Random(seed);
-        if (rng.Next(2) == 0) BackwardMatchesReference(new FastSigmoidSurrogate((float)(1 + 30 * rng.NextDouble())), rng, seed, Widths());
-        else BackwardMatchesReference(new ATanSurrogate((float)(0.5 + 4 * rng.NextDouble())), rng, seed, Widths());
+        if (rng.Next(2) == 0) BackwardMatchesReference(new FastSigmoidSurrogate((float)(1 + 30 * rng.NextDouble())), rng, seed, LifTests.Widths());
+        else BackwardMatchesReference(new ATanSurrogate((float)(0.5 + 4 * rng.NextDouble())), rng, seed, LifTests.Widths());
     }
 
     [Fact]
@@ -468,11 +461,7 @@ public class AlifTests
             Alif.ScanForward(p.Input, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Hard, v, a, s, h, th, threads: 2);
             Alif.ScanBackward(sg, p.V0, p.A0, h, th, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Hard, false, gi, gb, gt0, gr, gk, threads: 3);
         };
-        run(); // JIT, the pool's workers and each thread's trace buffer, once
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) run();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"Alif kernels allocated {allocated} bytes in 10 steady-state rounds");
+        LifTests.AssertSteadyStateAllocatesNothing(run, "Alif kernels"); // the first run makes each thread's trace buffer
     }
 
     [Fact]

@@ -44,7 +44,8 @@ public class LifTests
         }
     }
 
-    static IEnumerable<int> Widths()
+    /// <summary>Every N in 0..257 (all vector tails) plus sizes spanning several tiles, the last one partial.</summary>
+    internal static IEnumerable<int> Widths()
     {
         for (int n = 0; n <= 257; n++) yield return n;
         yield return 1031;
@@ -326,11 +327,17 @@ public class LifTests
             Lif.ScanForward(p.Input, steps, n, p.Beta, p.Threshold, LifReset.Hard, v, s, h);
             Lif.ScanBackward(sg, p.V0, h, s, gS, v, steps, n, p.Beta, p.Threshold, LifReset.Hard, false, gi, gb, gt, gv0);
         };
+        AssertSteadyStateAllocatesNothing(run, "Lif kernels");
+    }
+
+    /// <summary>Runs <paramref name="run"/> once (JIT, pool workers, per-thread buffers), then asserts 10 more runs allocate 0 bytes.</summary>
+    internal static void AssertSteadyStateAllocatesNothing(Action run, string what)
+    {
         run();
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++) run();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"Lif kernels allocated {allocated} bytes in 10 steady-state rounds");
+        Assert.True(allocated == 0, $"{what} allocated {allocated} bytes in 10 steady-state rounds");
     }
 
     [Theory]
@@ -384,11 +391,7 @@ public class LifTests
             Lif.ScanForward(p.Input, steps, n, p.Beta, p.Threshold, LifReset.Soft, v, s, h, threads: 2);
             Lif.ScanBackward(sg, p.V0, h, s, gS, default, steps, n, p.Beta, p.Threshold, LifReset.Soft, false, gi, gb, gt, default, threads: 3);
         };
-        run(); // starts the pool's workers once
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) run();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"threaded Lif scans allocated {allocated} bytes in 10 steady-state rounds");
+        AssertSteadyStateAllocatesNothing(run, "threaded Lif scans");
     }
 
     [Fact]

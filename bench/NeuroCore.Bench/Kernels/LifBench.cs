@@ -22,8 +22,8 @@ public class LifBench
     readonly float[] _v = new float[N], _beta = new float[N], _threshold = new float[N];
     readonly float[] _v0 = new float[N], _gS = new float[T * N], _gI = new float[T * N], _gB = new float[N], _gT = new float[N];
 
-    [GlobalSetup]
-    public void Setup()
+    /// <summary>Fills <paramref name="x"/> with the W2 input X[t,n] = fl(0.5f·N() + 0.3f), SplitMix64 seed 201 (WORKLOADS.md).</summary>
+    internal static void FillW2Input(float[] x)
     {
         ulong state = 201;
         ulong Next()
@@ -34,13 +34,19 @@ public class LifBench
             z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
             return z ^ (z >> 31);
         }
-        for (int i = 0; i < _x.Length; i++)
+        for (int i = 0; i < x.Length; i++)
         {
             double u1 = ((Next() >> 11) + 1) * (1.0 / (1UL << 53));
             double u2 = (Next() >> 11) * (1.0 / (1UL << 53));
             float normal = (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-            _x[i] = 0.5f * normal + 0.3f;
+            x[i] = 0.5f * normal + 0.3f;
         }
+    }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        FillW2Input(_x);
         Array.Fill(_beta, 0.9f);
         Array.Fill(_threshold, 1f);
         Forward();
@@ -75,6 +81,14 @@ public class LifBench
         Lif.ScanForward(_x, T, N, _beta, _threshold, LifReset.Soft, _v, _s, _h);
     }
 
+    /// <summary>Fused scan, inference, whole 1024-neuron tiles over 2 threads (bitwise the same result).</summary>
+    [Benchmark, BenchmarkCategory("Forward")]
+    public void ForwardTwoThreads()
+    {
+        Array.Clear(_v);
+        Lif.ScanForward(_x, T, N, _beta, _threshold, LifReset.Soft, _v, _s, default, threads: 2);
+    }
+
     /// <summary>Fused BPTT backward over the saved H and S (reads H, S, gS; writes gI: four 52 MB streams).</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("Backward")]
     public void BackwardScalar() => Reference.LifScanBackward(new FastSigmoidSurrogate(25f), _v0, _h, _s, _gS, default, T, N, _beta,
@@ -89,4 +103,9 @@ public class LifBench
     [Benchmark, BenchmarkCategory("Backward")]
     public void BackwardATan() => Lif.ScanBackward(new ATanSurrogate(2f), _v0, _h, _s, _gS, default, T, N, _beta,
         _threshold, LifReset.Soft, false, _gI, _gB, _gT, default);
+
+    /// <summary>Fused BPTT backward over 2 threads.</summary>
+    [Benchmark, BenchmarkCategory("Backward")]
+    public void BackwardTwoThreads() => Lif.ScanBackward(new FastSigmoidSurrogate(25f), _v0, _h, _s, _gS, default, T, N, _beta,
+        _threshold, LifReset.Soft, false, _gI, _gB, _gT, default, threads: 2);
 }
