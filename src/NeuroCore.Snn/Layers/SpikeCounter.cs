@@ -28,9 +28,13 @@ public sealed class SpikeCounter
     /// <summary>Samples counted.</summary>
     public long Samples { get; private set; }
 
+    /// <summary>False while a model records spikes for inspection, so those runs do not enter the statistics.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Adds one forward: its output spikes [T·B·Neurons], the batch B, T and the synaptic operations it did.</summary>
     public void Add(ReadOnlySpan<float> spikes, int steps, int batch, double synOps)
     {
+        if (!Enabled) return;
         _spikes += TensorPrimitives.Sum(spikes);
         _neuronSteps += (double)steps * batch * Neurons;
         _synOps += synOps;
@@ -46,14 +50,5 @@ public sealed class SpikeCounter
     {
         _spikes = _neuronSteps = _synOps = 0;
         Samples = 0;
-    }
-
-    /// <summary>The number of nonzero values (events) in <paramref name="x"/>.</summary>
-    public static int CountNonzero(ReadOnlySpan<float> x)
-    {
-        int count = 0;
-        foreach (float v in x)
-            if (v != 0f) count++;
-        return count;
     }
 }
