@@ -62,12 +62,12 @@ public sealed class SpikeLinear : ICustomBackward
     }
 
     /// <inheritdoc/>
-    public void Backward(Tape tape, in TapeEntry e)
+    public void Backward(Tape tape, in TapeEntry entry)
     {
-        var x = e.A!;
-        var w = e.B!;
-        int rows = e.I0, nnz = e.I1, inF = w.Shape[1], outF = w.Shape[0];
-        var dy = tape.GradOf(e.Output)!.Span;
+        var x = entry.A!;
+        var w = entry.B!;
+        int rows = entry.I0, nnz = entry.I1, inF = w.Shape[1], outF = w.Shape[0];
+        var dy = tape.GradOf(entry.Output)!.Span;
         if (tape.NeedsGrad(x))
         {
             var dx = tape.GradAccumulator(x, out float beta);
@@ -75,15 +75,15 @@ public sealed class SpikeLinear : ICustomBackward
         }
         if (tape.NeedsGrad(w))
         {
-            var rowStart = e.Ints.AsSpan(0, rows + 1);
-            var indices = e.Ints.AsSpan(rows + 1, nnz);
+            var rowStart = entry.Ints.AsSpan(0, rows + 1);
+            var indices = entry.Ints.AsSpan(rows + 1, nnz);
             var gwt = tape.AllocateZeros(new Shape(inF, outF));
             SpikeSynapse.WeightGrad(rowStart, indices, rows, dy, outF, gwt.Span, tape.Threads);
             var writer = tape.BeginGrad(w);
             Transpose(gwt.Span, inF, outF, writer.Span);
             writer.Commit();
         }
-        if (e.C is { } bias && tape.NeedsGrad(bias))
+        if (entry.C is { } bias && tape.NeedsGrad(bias))
         {
             var db = tape.BeginGrad(bias);
             Reduce.SumColumns(dy, rows, outF, db.Span);
