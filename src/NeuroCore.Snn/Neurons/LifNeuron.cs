@@ -61,19 +61,10 @@ public static class LifNeuron
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(state);
-        CheckStep(p.Label, p.Features, state.Params.Name, state.Batch, state.Neurons, current.Length, spikes.Length);
-        state.CheckFor(p, state.Batch, nameof(state));
+        state.CheckStep(p, current.Length, spikes.Length, nameof(state));
         NeuronLayout.Broadcast(p.Beta.Span, p.Inner, state.Batch, state.BetaScratch);
         NeuronLayout.Broadcast(p.Threshold.Span, p.Inner, state.Batch, state.ThresholdScratch);
         Lif.Step(current, state.BetaScratch, state.ThresholdScratch, p.Reset, state.V, spikes, default);
-    }
-
-    internal static void CheckStep(string layer, int features, string stateLayer, int batch, int neurons, int current, int spikes)
-    {
-        if (current != neurons || spikes < neurons)
-            throw new ArgumentException(
-                $"{layer}: Step takes current [B·F] = [{batch}·{features} = {neurons}] for the state of layer '{stateLayer}' (batch {batch}), " +
-                $"got current [{current}] and spikes [{spikes}]; pass one step of the whole batch.", nameof(current));
     }
 
     static Tensor ScanCore(Tape tape, Tensor current, int steps, LifParams p, LifState? state)

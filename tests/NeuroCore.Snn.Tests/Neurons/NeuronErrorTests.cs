@@ -84,6 +84,32 @@ public sealed class NeuronErrorTests
         AssertMessage(() => LifNeuron.Step(fc1, new float[7], batch3, spikes), "LIF layer 'fc1'", "[7]", "[3·4 = 12]");
     }
 
+    [Theory]
+    [InlineData(float.NaN, 0.5f, "rho = NaN")]
+    [InlineData(-0.1f, 0.5f, "rho = -0.1")]
+    [InlineData(1.5f, 0.5f, "rho = 1.5")]
+    [InlineData(0.9f, -1f, "kappa = -1")]
+    [InlineData(0.9f, float.NaN, "kappa = NaN")]
+    [InlineData(0.9f, float.PositiveInfinity, "kappa = Infinity")]
+    public void AlifCreate_BadRhoOrKappa_NamesLayerAndValue(float rho, float kappa, string fragment) =>
+        AssertMessage(() => AlifParams.Create(new ParameterStore(), "rec1", 8, 1, 0.9f, 1f, rho, kappa, true, true, LifReset.Soft, false,
+            SurrogateSpec.Default(SurrogateKind.ATan)), "ALIF layer 'rec1'", fragment);
+
+    [Fact]
+    public void Alif_BadBetaShapeOrState_NamesLayerAndShapes()
+    {
+        var store = new ParameterStore();
+        AssertMessage(() => AlifParams.Create(store, "rec1", 8, 1, 0f, 1f, 0.9f, 0.5f, true, true, LifReset.Soft, false,
+            SurrogateSpec.Default(SurrogateKind.ATan)), "ALIF layer 'rec1'", "beta = 0");
+        var p = AlifParams.Create(store, "rec2", 4, 1, 0.9f, 1f, 0.9f, 0.5f, true, true, LifReset.Soft, false, SurrogateSpec.Default(SurrogateKind.ATan));
+        Assert.False(store.TryGet("rec2.rho", out _)); // ρ and κ are constants
+        using var tape = new Tape();
+        AssertMessage(() => AlifNeuron.Scan(tape, Tensor.Zeros(new Shape(5, 4)), 3, p), "ALIF layer 'rec2'", "[5, 4]", "T = 3");
+        var batch2 = new AlifState(p, 2);
+        AssertMessage(() => AlifNeuron.Scan(tape, Tensor.Zeros(new Shape(3, 4)), 1, p, batch2), "layer 'rec2' [B = 2, F = 4]", "[B = 3, F = 4]");
+        AssertMessage(() => AlifNeuron.Step(p, new float[4], batch2, new float[8]), "ALIF layer 'rec2'", "[4]", "[2·4 = 8]");
+    }
+
     [Fact]
     public void Spike_BadSurrogateParameter_Throws() =>
         AssertMessage(() => SpikeOps.Spike(new Tape(), Tensor.Zeros(new Shape(2)), new SurrogateSpec(SurrogateKind.Gaussian, float.NaN)),
