@@ -104,13 +104,16 @@ public sealed class SpikingLinearTests
         Assert.Contains("[T·B, 6]", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Step_TwoLayers_EqualsScan_AndAllocatesNothingOver1000Steps()
+    [Theory]
+    [InlineData(NeuronKind.Lif)]
+    [InlineData(NeuronKind.Alif)]
+    public void Step_TwoLayers_EqualsScan_AndAllocatesNothingOver1000Steps(NeuronKind kind)
     {
         const int B = 2, In = 12, H = 16, Out = 8, T = 1000;
         var store = new ParameterStore();
-        var l1 = new SpikingLinear(store, "fc1", In, H, Lif, 1);
-        var l2 = new SpikingLinear(store, "fc2", H, Out, Lif, 2);
+        var o = Lif with { Neuron = kind };
+        var l1 = new SpikingLinear(store, "fc1", In, H, o, 1);
+        var l2 = new SpikingLinear(store, "fc2", H, Out, o, 2);
         var rng = new Random(6);
         var x = LayerTestKit.Spikes(rng, T * B * In, 0.3);
 

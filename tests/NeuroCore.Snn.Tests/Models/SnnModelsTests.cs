@@ -12,7 +12,7 @@ public sealed class SnnModelsTests
     {
         var o = new SnnModelOptions
         {
-            Architecture = "mlp", Neuron = NeuronKind.Lif, Surrogate = SurrogateSpec.Parse("atan:3.5"), Steps = 7,
+            Architecture = "mlp", Neuron = NeuronKind.Alif, Rho = 0.875f, Kappa = 0.5f, Surrogate = SurrogateSpec.Parse("atan:3.5"), Steps = 7,
             Encoding = SpikeEncoding.Latency, Beta = 0.8125f, Threshold = 0.75f, SoftReset = false, DetachReset = true,
             LearnBeta = true, LearnThreshold = true, Readout = ReadoutKind.MaxMembrane, Hidden = [64, 32],
             RateRegularization = 0.25f, TargetRate = 0.05f,
