@@ -101,7 +101,7 @@ public sealed class SpikingLinearTests
         var ex = Assert.Throws<ArgumentException>(() => layer.Forward(tape, Tensor.Zeros(new Shape(5, 6)), 2));
         Assert.Contains("'hidden'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("[5, 6]", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("[T·B, 6]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("[T·B (T = 2), 6]", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
