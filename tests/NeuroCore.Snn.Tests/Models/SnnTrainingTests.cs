@@ -49,7 +49,7 @@ public sealed class SnnTrainingTests
 
     [Fact]
     public void SnnMlp_RateEncoded_BitwiseEqualAtOneAndTwoThreads_LossDecreases() =>
-        AssertReproducibleAndLearning(new SnnModelOptions { Hidden = [48], Steps = 6, RateRegularization = 0.1f }, [1, 6, 6], steps: 12);
+        AssertReproducibleAndLearning(new SnnModelOptions { Hidden = [48], Steps = 6, RateRegularization = 0.1f, Encoding = SpikeEncoding.Rate }, [1, 6, 6], steps: 12);
 
     [Fact]
     public void SnnConv_DirectEncoded_BitwiseEqualAtOneAndTwoThreads_LossDecreases() =>
