@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using NeuroCore.Kernels.Parallel;
 
 namespace NeuroCore.Kernels;
 
-public static partial class Lif
+public static unsafe partial class Lif
 {
     /// <summary>
     /// BPTT through <see cref="ScanForward"/>: walks t from T−1 down to 0 with a gradV carry, the spike derivative
@@ -36,14 +37,19 @@ public static partial class Lif
     /// <param name="gradBeta">∂L/∂β[N], ADDED to.</param>
     /// <param name="gradThreshold">∂L/∂θ[N], ADDED to.</param>
     /// <param name="gradV0">Destination ∂L/∂V0[N] (overwritten), or empty.</param>
+    /// <param name="threads">
+    /// Threads to use, 1 to <see cref="FixedPartition.MaxThreads"/>: whole 1024-neuron tiles are split over them
+    /// (N within one tile runs on the calling thread). Results are bitwise equal for every thread count.
+    /// </param>
     /// <exception cref="ArgumentException">A span is too short, or a count is negative.</exception>
     public static void ScanBackward<TSurrogate>(in TSurrogate sg, ReadOnlySpan<float> v0, ReadOnlySpan<float> hSaved,
         ReadOnlySpan<float> spikes, ReadOnlySpan<float> gradSpikes, ReadOnlySpan<float> gradVFinal, int steps,
         int neurons, ReadOnlySpan<float> beta, ReadOnlySpan<float> threshold, LifReset reset, bool detachReset,
-        Span<float> gradInput, Span<float> gradBeta, Span<float> gradThreshold, Span<float> gradV0)
+        Span<float> gradInput, Span<float> gradBeta, Span<float> gradThreshold, Span<float> gradV0, int threads = 1)
         where TSurrogate : struct, ISurrogate
     {
         CheckCounts(steps, neurons);
+        CheckThreads(threads, "Lif.ScanBackward");
         nuint total = (nuint)steps * (nuint)neurons;
         int totalInt = (int)Math.Min(total, int.MaxValue);
         if (v0.Length < neurons) Throw.LengthMismatch("Lif.ScanBackward: v0 must hold N values", neurons, v0.Length);
@@ -59,20 +65,47 @@ public static partial class Lif
         if (hasGv0 && gradV0.Length < neurons) Throw.DestinationTooShort(nameof(gradV0));
         if (neurons == 0) return;
 
-        TSurrogate s = sg;
-        ref float v0r = ref MemoryMarshal.GetReference(v0);
-        ref float hr = ref MemoryMarshal.GetReference(hSaved);
-        ref float sr = ref MemoryMarshal.GetReference(spikes);
-        ref float gsr = ref MemoryMarshal.GetReference(gradSpikes);
-        ref float gvfr = ref MemoryMarshal.GetReference(gradVFinal);
-        ref float br = ref MemoryMarshal.GetReference(beta);
-        ref float tr = ref MemoryMarshal.GetReference(threshold);
-        ref float gir = ref MemoryMarshal.GetReference(gradInput);
-        ref float gbr = ref MemoryMarshal.GetReference(gradBeta);
-        ref float gtr = ref MemoryMarshal.GetReference(gradThreshold);
-        ref float gv0r = ref MemoryMarshal.GetReference(gradV0);
-        bool soft = reset == LifReset.Soft, detach = detachReset;
-        nuint n = (nuint)neurons, T = (nuint)steps, j = 0;
+        fixed (float* pv0 = v0, ph = hSaved, ps = spikes, pgs = gradSpikes, pgvf = gradVFinal, pb = beta, pt = threshold,
+            pgi = gradInput, pgb = gradBeta, pgt = gradThreshold, pgv0 = gradV0)
+        {
+            var job = new BackwardJob<TSurrogate>
+            {
+                Sg = sg, V0 = pv0, H = ph, Spikes = ps, GradSpikes = pgs, GradVFinal = pgvf, Beta = pb, Threshold = pt,
+                GradInput = pgi, GradBeta = pgb, GradThreshold = pgt, GradV0 = pgv0,
+                N = (nuint)neurons, T = (nuint)steps, Soft = reset == LifReset.Soft, Detach = detachReset,
+            };
+            RunTiles(neurons, threads, in job);
+        }
+    }
+
+    /// <summary>One backward scan's operands; <see cref="Invoke"/> runs the neuron tiles [start, limit).</summary>
+    struct BackwardJob<TSurrogate> : IRangeBody where TSurrogate : struct, ISurrogate
+    {
+        public TSurrogate Sg;
+        public float* V0, H, Spikes, GradSpikes, GradVFinal, Beta, Threshold, GradInput, GradBeta, GradThreshold, GradV0;
+        public nuint N, T;
+        public bool Soft, Detach;
+
+        public readonly void Invoke(int start, int limit) => Backward(in this, (nuint)start * Tile, Math.Min((nuint)limit * Tile, N));
+    }
+
+    /// <summary>The backward scan over neurons [r0, r1) (r0 a tile boundary): vector tiles, then a scalar tail.</summary>
+    static void Backward<TSurrogate>(in BackwardJob<TSurrogate> job, nuint r0, nuint r1) where TSurrogate : struct, ISurrogate
+    {
+        TSurrogate s = job.Sg;
+        ref float v0r = ref Unsafe.AsRef<float>(job.V0);
+        ref float hr = ref Unsafe.AsRef<float>(job.H);
+        ref float sr = ref Unsafe.AsRef<float>(job.Spikes);
+        ref float gsr = ref Unsafe.AsRef<float>(job.GradSpikes);
+        ref float gvfr = ref Unsafe.AsRef<float>(job.GradVFinal);
+        ref float br = ref Unsafe.AsRef<float>(job.Beta);
+        ref float tr = ref Unsafe.AsRef<float>(job.Threshold);
+        ref float gir = ref Unsafe.AsRef<float>(job.GradInput);
+        ref float gbr = ref Unsafe.AsRef<float>(job.GradBeta);
+        ref float gtr = ref Unsafe.AsRef<float>(job.GradThreshold);
+        ref float gv0r = ref Unsafe.AsRef<float>(job.GradV0);
+        bool soft = job.Soft, detach = job.Detach, hasGvFinal = job.GradVFinal != null, hasGv0 = job.GradV0 != null;
+        nuint n = job.N, T = job.T, j = r0;
         // Per tile: the gradV carry and the β, θ partial sums, in L1 like the forward's V (see Tile).
         Span<float> scratch = stackalloc float[3 * (int)Tile];
         ref float gvb = ref MemoryMarshal.GetReference(scratch);
@@ -81,9 +114,9 @@ public static partial class Lif
 
         if (Vector512.IsHardwareAccelerated)
         {
-            nuint w = (nuint)Vector512<float>.Count, end = n - n % w;
+            nuint w = (nuint)Vector512<float>.Count, end = r1 - (r1 - r0) % w;
             Vector512<float> one = Vector512<float>.One;
-            for (nuint j0 = 0; j0 < end; j0 += Tile)
+            for (nuint j0 = r0; j0 < end; j0 += Tile)
             {
                 nuint j1 = Math.Min(j0 + Tile, end);
                 for (nuint k = j0; k < j1; k += w)
@@ -135,9 +168,9 @@ public static partial class Lif
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            nuint w = (nuint)Vector256<float>.Count, end = n - n % w;
+            nuint w = (nuint)Vector256<float>.Count, end = r1 - (r1 - r0) % w;
             Vector256<float> one = Vector256<float>.One;
-            for (nuint j0 = 0; j0 < end; j0 += Tile)
+            for (nuint j0 = r0; j0 < end; j0 += Tile)
             {
                 nuint j1 = Math.Min(j0 + Tile, end);
                 for (nuint k = j0; k < j1; k += w)
@@ -189,9 +222,9 @@ public static partial class Lif
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            nuint w = (nuint)Vector128<float>.Count, end = n - n % w;
+            nuint w = (nuint)Vector128<float>.Count, end = r1 - (r1 - r0) % w;
             Vector128<float> one = Vector128<float>.One;
-            for (nuint j0 = 0; j0 < end; j0 += Tile)
+            for (nuint j0 = r0; j0 < end; j0 += Tile)
             {
                 nuint j1 = Math.Min(j0 + Tile, end);
                 for (nuint k = j0; k < j1; k += w)
@@ -241,7 +274,7 @@ public static partial class Lif
             }
             j = end;
         }
-        for (; j < n; j++)
+        for (; j < r1; j++)
         {
             float b = Unsafe.Add(ref br, j), th = Unsafe.Add(ref tr, j);
             float gv = hasGvFinal ? Unsafe.Add(ref gvfr, j) : 0f;

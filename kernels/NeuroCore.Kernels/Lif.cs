@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using NeuroCore.Kernels.Parallel;
 
 namespace NeuroCore.Kernels;
 
@@ -14,10 +15,11 @@ namespace NeuroCore.Kernels;
 /// </code>
 /// Neurons are vectorised (Vector512, else 256, else 128, then a scalar tail over the same formula); the time loop
 /// runs inside each tile of 1024 neurons whose V (forward) or gradient carry and partial sums (backward) stay in L1
-/// (see <c>Tile</c>). Results are bitwise equal to the <see cref="Reference.LifScanForward"/> and
+/// (see <c>Tile</c>). With <c>threads</c> &gt; 1 whole tiles are split over threads by <see cref="FixedPartition"/>;
+/// every neuron is computed the same way wherever its tile runs. Results are bitwise equal to the <see cref="Reference.LifScanForward"/> and
 /// <see cref="Reference.LifScanBackward{TSurrogate}"/> twins.
 /// </summary>
-public static partial class Lif
+public static unsafe partial class Lif
 {
     // Neurons per tile of the scans. Each tile's V, β and θ (3 × 4 KB; backward: the gradV carry and the β, θ partial
     // sums on the stack) stay in L1 while t walks the tile's rows, so the [T,N] tensors are read and written in
@@ -42,11 +44,17 @@ public static partial class Lif
     /// Destination H[T,N] for the backward pass, or empty for inference; may be the very same span as
     /// <paramref name="input"/>. Other overlaps are not supported.
     /// </param>
+    /// <param name="threads">
+    /// Threads to use, 1 to <see cref="FixedPartition.MaxThreads"/>: whole 1024-neuron tiles are split over them
+    /// (N within one tile runs on the calling thread). Results are bitwise equal for every thread count.
+    /// </param>
     /// <exception cref="ArgumentException">A span is too short, or a count is negative.</exception>
     public static void ScanForward(ReadOnlySpan<float> input, int steps, int neurons, ReadOnlySpan<float> beta,
-        ReadOnlySpan<float> threshold, LifReset reset, Span<float> v, Span<float> spikes, Span<float> hSaved)
+        ReadOnlySpan<float> threshold, LifReset reset, Span<float> v, Span<float> spikes, Span<float> hSaved,
+        int threads = 1)
     {
         CheckCounts(steps, neurons);
+        CheckThreads(threads, "Lif.ScanForward");
         nuint total = (nuint)steps * (nuint)neurons;
         if ((nuint)input.Length < total) Throw.LengthMismatch("Lif.ScanForward: input must hold T·N values", (int)Math.Min(total, int.MaxValue), input.Length);
         CheckNeuronSpans(neurons, beta, threshold);
@@ -56,19 +64,50 @@ public static partial class Lif
         if (save && (nuint)hSaved.Length < total) Throw.DestinationTooShort(nameof(hSaved));
         if (total == 0) return;
 
-        ref float ir = ref MemoryMarshal.GetReference(input);
-        ref float br = ref MemoryMarshal.GetReference(beta);
-        ref float tr = ref MemoryMarshal.GetReference(threshold);
-        ref float vr = ref MemoryMarshal.GetReference(v);
-        ref float sr = ref MemoryMarshal.GetReference(spikes);
-        ref float hr = ref MemoryMarshal.GetReference(hSaved);
-        bool soft = reset == LifReset.Soft;
-        nuint n = (nuint)neurons, T = (nuint)steps, j = 0;
+        fixed (float* pi = input, pb = beta, pt = threshold, pv = v, ps = spikes, ph = hSaved)
+        {
+            var job = new ForwardJob
+            {
+                Input = pi, Beta = pb, Threshold = pt, V = pv, Spikes = ps, H = ph,
+                N = (nuint)neurons, T = (nuint)steps, Soft = reset == LifReset.Soft, Save = save,
+            };
+            RunTiles(neurons, threads, in job);
+        }
+    }
 
+    /// <summary>Runs <paramref name="job"/> over the neuron tiles: inline for one tile or thread, else split by <see cref="FixedPartition"/>.</summary>
+    internal static void RunTiles<TJob>(int neurons, int threads, in TJob job) where TJob : struct, IRangeBody
+    {
+        int tiles = (int)(((nuint)neurons + Tile - 1) / Tile);
+        if (threads == 1 || tiles <= 1) job.Invoke(0, tiles);
+        else FixedPartition.Run(tiles, threads, in job);
+    }
+
+    /// <summary>One forward scan's operands; <see cref="Invoke"/> runs the neuron tiles [start, limit).</summary>
+    struct ForwardJob : IRangeBody
+    {
+        public float* Input, Beta, Threshold, V, Spikes, H;
+        public nuint N, T;
+        public bool Soft, Save;
+
+        public readonly void Invoke(int start, int limit) => Forward(in this, (nuint)start * Tile, Math.Min((nuint)limit * Tile, N));
+    }
+
+    /// <summary>The forward scan over neurons [r0, r1) (r0 a tile boundary): vector tiles, then a scalar tail.</summary>
+    static void Forward(in ForwardJob job, nuint r0, nuint r1)
+    {
+        ref float ir = ref Unsafe.AsRef<float>(job.Input);
+        ref float br = ref Unsafe.AsRef<float>(job.Beta);
+        ref float tr = ref Unsafe.AsRef<float>(job.Threshold);
+        ref float vr = ref Unsafe.AsRef<float>(job.V);
+        ref float sr = ref Unsafe.AsRef<float>(job.Spikes);
+        ref float hr = ref Unsafe.AsRef<float>(job.H);
+        bool soft = job.Soft, save = job.Save;
+        nuint n = job.N, T = job.T, j = r0;
         if (Vector512.IsHardwareAccelerated)
         {
-            nuint w = (nuint)Vector512<float>.Count, end = n - n % w;
-            for (nuint j0 = 0; j0 < end; j0 += Tile)
+            nuint w = (nuint)Vector512<float>.Count, end = r1 - (r1 - r0) % w;
+            for (nuint j0 = r0; j0 < end; j0 += Tile)
             {
                 nuint j1 = Math.Min(j0 + Tile, end);
                 for (nuint t = 0, row = 0; t < T; t++, row += n)
@@ -87,8 +126,8 @@ public static partial class Lif
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            nuint w = (nuint)Vector256<float>.Count, end = n - n % w;
-            for (nuint j0 = 0; j0 < end; j0 += Tile)
+            nuint w = (nuint)Vector256<float>.Count, end = r1 - (r1 - r0) % w;
+            for (nuint j0 = r0; j0 < end; j0 += Tile)
             {
                 nuint j1 = Math.Min(j0 + Tile, end);
                 for (nuint t = 0, row = 0; t < T; t++, row += n)
@@ -107,8 +146,8 @@ public static partial class Lif
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            nuint w = (nuint)Vector128<float>.Count, end = n - n % w;
-            for (nuint j0 = 0; j0 < end; j0 += Tile)
+            nuint w = (nuint)Vector128<float>.Count, end = r1 - (r1 - r0) % w;
+            for (nuint j0 = r0; j0 < end; j0 += Tile)
             {
                 nuint j1 = Math.Min(j0 + Tile, end);
                 for (nuint t = 0, row = 0; t < T; t++, row += n)
@@ -125,7 +164,7 @@ public static partial class Lif
             }
             j = end;
         }
-        for (; j < n; j++)
+        for (; j < r1; j++)
         {
             float b = Unsafe.Add(ref br, j), th = Unsafe.Add(ref tr, j), vv = Unsafe.Add(ref vr, j);
             for (nuint t = 0, i = j; t < T; t++, i += n)
@@ -156,7 +195,13 @@ public static partial class Lif
         LifReset reset, Span<float> v, Span<float> spikes, Span<float> h) =>
         ScanForward(input, 1, input.Length, beta, threshold, reset, v, spikes, h);
 
-    static void CheckCounts(int steps, int neurons)
+    internal static void CheckThreads(int threads, string kernel)
+    {
+        if (threads < 1 || threads > FixedPartition.MaxThreads)
+            Throw.OutOfRange(nameof(threads), $"{kernel}: threads must be between 1 and {FixedPartition.MaxThreads}, got {threads}.");
+    }
+
+    internal static void CheckCounts(int steps, int neurons)
     {
         if (steps < 0) Throw.OutOfRange(nameof(steps), "The number of time steps must be non-negative.");
         if (neurons < 0) Throw.OutOfRange(nameof(neurons), "The number of neurons must be non-negative.");

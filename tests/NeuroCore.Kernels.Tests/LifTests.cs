@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using FsCheck.Xunit;
 using Xunit;
 
@@ -83,7 +82,12 @@ public class LifTests
     public void ScanBackward_EveryWidth_MatchesReferenceBitwise(int seed)
     {
         var rng = new Random(seed);
-        var sg = new LifTestSurrogate((float)(1 + 9 * rng.NextDouble()));
+        if (rng.Next(2) == 0) BackwardMatchesReference(new FastSigmoidSurrogate((float)(1 + 30 * rng.NextDouble())), rng, seed);
+        else BackwardMatchesReference(new ATanSurrogate((float)(0.5 + 4 * rng.NextDouble())), rng, seed);
+    }
+
+    static void BackwardMatchesReference<TS>(TS sg, Random rng, int seed) where TS : struct, ISurrogate
+    {
         foreach (int n in Widths())
             foreach (LifReset reset in Resets)
                 foreach (bool detach in new[] { false, true })
@@ -102,7 +106,7 @@ public class LifTests
                     float[] gv0E = withV0 ? new float[n] : [], gv0A = withV0 ? new float[n] : [];
                     Reference.LifScanBackward(sg, p.V0, h, s, gS, gVFinal, steps, n, p.Beta, p.Threshold, reset, detach, giE, gbE, gtE, gv0E);
                     Lif.ScanBackward(sg, p.V0, h, s, gS, gVFinal, steps, n, p.Beta, p.Threshold, reset, detach, giA, gbA, gtA, gv0A);
-                    string ctx = $"n={n} T={steps} {reset} detach={detach} seed={seed}";
+                    string ctx = $"{typeof(TS).Name} n={n} T={steps} {reset} detach={detach} seed={seed}";
                     TestData.AssertClose(giE, giA, 0, 0, ctx + " gradInput");
                     TestData.AssertClose(gbE, gbA, 0, 0, ctx + " gradBeta");
                     TestData.AssertClose(gtE, gtA, 0, 0, ctx + " gradThreshold");
@@ -115,8 +119,9 @@ public class LifTests
     /// surrogate backward computes. With a detached reset the reset uses <paramref name="sFixed"/> (the base point's
     /// S, held constant). Loss = Σ w·S + Σ u·V_{T−1}.
     /// </summary>
-    static double SmoothLoss(LifTestSurrogate sg, double[] input, double[] beta, double[] th, double[] v0, int steps, int n,
+    static double SmoothLoss<TS>(TS sg, double[] input, double[] beta, double[] th, double[] v0, int steps, int n,
         LifReset reset, double[]? sFixed, double[] w, double[] u, double[]? hOut = null, double[]? sOut = null)
+        where TS : struct, ISurrogate
     {
         double loss = 0;
         for (int j = 0; j < n; j++)
@@ -142,7 +147,12 @@ public class LifTests
     public void ScanBackwardReference_SmoothForward_MatchesFiniteDifferences(int seed)
     {
         var rng = new Random(seed);
-        var sg = new LifTestSurrogate((float)(0.5 + 2 * rng.NextDouble()));
+        if (rng.Next(2) == 0) FiniteDifferenceCheck(new FastSigmoidSurrogate((float)(0.5 + 4 * rng.NextDouble())), rng, seed);
+        else FiniteDifferenceCheck(new SigmoidSurrogate((float)(1 + 4 * rng.NextDouble())), rng, seed);
+    }
+
+    static void FiniteDifferenceCheck<TS>(TS sg, Random rng, int seed) where TS : struct, ISurrogate
+    {
         int n = rng.Next(1, 4), steps = rng.Next(1, 7);
         var reset = Resets[rng.Next(2)];
         bool detach = rng.Next(2) == 0;
@@ -175,7 +185,7 @@ public class LifTests
             {
                 double expected = Fd(a, k);
                 Assert.True(Math.Abs(grad[k] - expected) <= 2e-4 + 2e-4 * Math.Abs(expected),
-                    $"{name}[{k}] = {grad[k]:R}, finite difference {expected:R} ({reset} detach={detach} T={steps} N={n} seed={seed})");
+                    $"{name}[{k}] = {grad[k]:R}, finite difference {expected:R} ({typeof(TS).Name} {reset} detach={detach} T={steps} N={n} seed={seed})");
             }
         }
         Check("gradInput", input, gi);
@@ -220,23 +230,23 @@ public class LifTests
     [Fact]
     public void ScanBackward_HandComputedTwoSteps_MatchesGolden()
     {
-        // One neuron, β = ½, θ = 1, V0 = 0, I = [0.75, 0.875], surrogate k = 4: g(x) = 2/(1 + 4|x|)², so at
-        // x = H − θ = ∓0.25, g = 2/4 = ½. gS = [0, 1], gradVFinal = 0. Forward: H = [0.75, 1.25], S = [0, 1].
-        // t = 1: gH1 = gS·g = ½ → gI1 = ½; gθ −= ½; gβ += ½·V0' (V0' = 0.75) = 0.375; carry gV = ½·β = ¼.
+        // One neuron, β = ½, θ = 1, V0 = 0, I = [0.75, 0.875], fast sigmoid k = 4: g(x) = 1/(1 + 4|x|)², so at
+        // x = H − θ = ∓0.25, g = 1/4. gS = [0, 1], gradVFinal = 0. Forward: H = [0.75, 1.25], S = [0, 1].
+        // t = 1: gH1 = gS·g = ¼ → gI1 = ¼; gθ −= ¼; gβ += ¼·V0' (V0' = 0.75) = 3/16; carry gV = ¼·β = ⅛.
         // t = 0: gS = 0, so gH0 = gV·∂V/∂H and gθ += gV·∂V/∂θ; gβ += gH0·0; gradV0 = gH0·β.
-        //   soft:           ∂V/∂H = 1 − θg = ½,           ∂V/∂θ = θg − S = ½  → gH0 = ⅛,  gθ = −½ + ⅛ = −⅜,  gV0 = 1/16
-        //   soft, detached: ∂V/∂H = 1,                    ∂V/∂θ = −S = 0      → gH0 = ¼,  gθ = −½,           gV0 = ⅛
-        //   hard:           ∂V/∂H = (1−S) − Hg = 1 − ⅜,   ∂V/∂θ = Hg = ⅜      → gH0 = 5/32, gθ = −½ + 3/32,  gV0 = 5/64
-        //   hard, detached: ∂V/∂H = 1 − S = 1,            ∂V/∂θ = 0           → gH0 = ¼,  gθ = −½,           gV0 = ⅛
-        Golden(LifReset.Soft, false, 0.125f, -0.375f, 0.0625f);
-        Golden(LifReset.Soft, true, 0.25f, -0.5f, 0.125f);
-        Golden(LifReset.Hard, false, 5f / 32, -0.5f + 3f / 32, 5f / 64);
-        Golden(LifReset.Hard, true, 0.25f, -0.5f, 0.125f);
+        //   soft:           ∂V/∂H = 1 − θg = ¾,             ∂V/∂θ = θg − S = ¼ → gH0 = 3/32,   gθ = −¼ + 1/32,  gV0 = 3/64
+        //   soft, detached: ∂V/∂H = 1,                      ∂V/∂θ = −S = 0     → gH0 = ⅛,      gθ = −¼,         gV0 = 1/16
+        //   hard:           ∂V/∂H = (1−S) − Hg = 1 − 3/16,  ∂V/∂θ = Hg = 3/16  → gH0 = 13/128, gθ = −¼ + 3/128, gV0 = 13/256
+        //   hard, detached: ∂V/∂H = 1 − S = 1,              ∂V/∂θ = 0          → gH0 = ⅛,      gθ = −¼,         gV0 = 1/16
+        Golden(LifReset.Soft, false, 3f / 32, -0.25f + 1f / 32, 3f / 64);
+        Golden(LifReset.Soft, true, 0.125f, -0.25f, 0.0625f);
+        Golden(LifReset.Hard, false, 13f / 128, -0.25f + 3f / 128, 13f / 256);
+        Golden(LifReset.Hard, true, 0.125f, -0.25f, 0.0625f);
 
         static void Golden(LifReset reset, bool detach, float gH0, float gTheta, float gV0)
         {
             const int n = 37, steps = 2;
-            var sg = new LifTestSurrogate(4f);
+            var sg = new FastSigmoidSurrogate(4f);
             float[] x = new float[steps * n], gS = new float[steps * n];
             Array.Fill(x, 0.75f, 0, n);
             Array.Fill(x, 0.875f, n, n);
@@ -250,8 +260,8 @@ public class LifTests
             {
                 string ctx = $"{reset} detach={detach} neuron {j}";
                 Assert.True(gi[j] == gH0, $"{ctx}: gI0 = {gi[j]}, expected {gH0}");
-                Assert.True(gi[n + j] == 0.5f, $"{ctx}: gI1 = {gi[n + j]}");
-                Assert.True(gb[j] == 0.375f, $"{ctx}: gβ = {gb[j]}");
+                Assert.True(gi[n + j] == 0.25f, $"{ctx}: gI1 = {gi[n + j]}");
+                Assert.True(gb[j] == 0.1875f, $"{ctx}: gβ = {gb[j]}");
                 Assert.True(gt[j] == gTheta, $"{ctx}: gθ = {gt[j]}, expected {gTheta}");
                 Assert.True(gv0[j] == gV0, $"{ctx}: gV0 = {gv0[j]}, expected {gV0}");
             }
@@ -279,7 +289,7 @@ public class LifTests
     {
         // Documented aliasing: spikes (or hSaved) may be the input buffer; gradInput may be the gradSpikes buffer.
         var rng = new Random(11);
-        var sg = new LifTestSurrogate(3f);
+        var sg = new ATanSurrogate(3f);
         foreach (int n in new[] { 1, 15, 16, 37, 130, 1100 })
         {
             const int steps = 6;
@@ -309,7 +319,7 @@ public class LifTests
         var p = Problem.Create(rng, n, steps, LifReset.Hard, specials: false);
         float[] v = new float[n], s = new float[steps * n], h = new float[steps * n], gS = TestData.Random(rng, steps * n);
         float[] gi = new float[steps * n], gb = new float[n], gt = new float[n], gv0 = new float[n];
-        var sg = new LifTestSurrogate(5f);
+        var sg = new FastSigmoidSurrogate(5f);
         Action run = () =>
         {
             Lif.Step(p.Input.AsSpan(0, n), p.Beta, p.Threshold, LifReset.Soft, v, s.AsSpan(0, n), default);
@@ -323,21 +333,62 @@ public class LifTests
         Assert.True(allocated == 0, $"Lif kernels allocated {allocated} bytes in 10 steady-state rounds");
     }
 
-    [Fact]
-    public void Surrogate_GradMatchesPrimitiveAndVectorForms()
+    [Theory]
+    [InlineData(1000)]   // one partial tile: inline
+    [InlineData(2048)]   // two whole tiles
+    [InlineData(3077)]   // three whole tiles and a partial one with a scalar tail
+    [InlineData(5 * 1024 + 13)]
+    public void Scans_AnyThreadCount_BitwiseEqual(int n)
     {
-        // The test surrogate itself: Grad is the derivative of Primitive, and its vector forms agree with the scalar.
-        var sg = new LifTestSurrogate(3f);
-        for (double x = -3; x <= 3; x += 0.01)
+        var rng = new Random(n);
+        const int steps = 7;
+        foreach (LifReset reset in Resets)
         {
-            double fd = (sg.Primitive(x + 1e-6) - sg.Primitive(x - 1e-6)) / 2e-6;
-            Assert.True(Math.Abs(sg.Grad((float)x) - fd) < 1e-5, $"g({x}) = {sg.Grad((float)x)}, FD {fd}");
-            float xf = (float)x, g = sg.Grad(xf);
-            Assert.Equal(g, sg.Grad(Vector128.Create(xf)).GetElement(0));
-            Assert.Equal(g, sg.Grad(Vector256.Create(xf)).GetElement(3));
-            Assert.Equal(g, sg.Grad(Vector512.Create(xf)).GetElement(15));
+            var p = Problem.Create(rng, n, steps, reset, specials: true);
+            float[] gS = TestData.Random(rng, steps * n, 2f), gVFinal = TestData.Random(rng, n, 1f);
+            float[]? s1 = null, h1 = null, v1 = null, gi1 = null, gb1 = null, gt1 = null, gv01 = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                float[] v = (float[])p.V0.Clone(), s = new float[steps * n], h = new float[steps * n];
+                Lif.ScanForward(p.Input, steps, n, p.Beta, p.Threshold, reset, v, s, h, threads);
+                float[] gi = new float[steps * n], gb = new float[n], gt = new float[n], gv0 = new float[n];
+                Lif.ScanBackward(new FastSigmoidSurrogate(10f), p.V0, h, s, gS, gVFinal, steps, n, p.Beta, p.Threshold, reset,
+                    reset == LifReset.Hard, gi, gb, gt, gv0, threads);
+                if (threads == 1)
+                {
+                    (s1, h1, v1, gi1, gb1, gt1, gv01) = (s, h, v, gi, gb, gt, gv0);
+                    continue;
+                }
+                string ctx = $"n={n} {reset} threads={threads}";
+                TestData.AssertBitwise(s1, s, ctx + " spikes");
+                TestData.AssertBitwise(h1, h, ctx + " h");
+                TestData.AssertBitwise(v1, v, ctx + " v");
+                TestData.AssertBitwise(gi1, gi, ctx + " gradInput");
+                TestData.AssertBitwise(gb1, gb, ctx + " gradBeta");
+                TestData.AssertBitwise(gt1, gt, ctx + " gradThreshold");
+                TestData.AssertBitwise(gv01, gv0, ctx + " gradV0");
+            }
         }
-        Assert.True(sg.Primitive(-1e9) < 1e-8 && sg.Primitive(1e9) > 1 - 1e-8);
+    }
+
+    [Fact]
+    public void Scans_Threaded_SteadyState_AllocateNothing()
+    {
+        const int n = 3 * 1024 + 5, steps = 3;
+        var p = Problem.Create(new Random(5), n, steps, LifReset.Soft, specials: false);
+        float[] v = new float[n], s = new float[steps * n], h = new float[steps * n], gS = TestData.Random(new Random(6), steps * n);
+        float[] gi = new float[steps * n], gb = new float[n], gt = new float[n];
+        var sg = new ATanSurrogate(2f);
+        Action run = () =>
+        {
+            Lif.ScanForward(p.Input, steps, n, p.Beta, p.Threshold, LifReset.Soft, v, s, h, threads: 2);
+            Lif.ScanBackward(sg, p.V0, h, s, gS, default, steps, n, p.Beta, p.Threshold, LifReset.Soft, false, gi, gb, gt, default, threads: 3);
+        };
+        run(); // starts the pool's workers once
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) run();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"threaded Lif scans allocated {allocated} bytes in 10 steady-state rounds");
     }
 
     [Fact]
@@ -350,10 +401,14 @@ public class LifTests
         Assert.Throws<ArgumentException>(() => Lif.ScanForward(a, 3, 4, b, b, LifReset.Soft, b, new float[11], default)); // spikes short
         Assert.Throws<ArgumentException>(() => Lif.ScanForward(a, 3, 4, b, new float[3], LifReset.Soft, b, a, default)); // θ short
         Assert.Throws<ArgumentException>(() => Lif.ScanForward(a, 3, 4, b, b, LifReset.Soft, b, a, new float[5])); // h short
-        var sg = new LifTestSurrogate(1f);
+        var sg = new FastSigmoidSurrogate(1f);
         Assert.Throws<ArgumentException>(() => Lif.ScanBackward(sg, b, a, a, a, default, 3, 4, b, b, LifReset.Soft, false, new float[11], b, b, default));
         Assert.Throws<ArgumentException>(() => Lif.ScanBackward(sg, b, a, a, a, new float[2], 3, 4, b, b, LifReset.Soft, false, a, b, b, default));
         Assert.Throws<ArgumentException>(() => Lif.ScanBackward(sg, new float[3], a, a, a, default, 3, 4, b, b, LifReset.Soft, false, a, b, b, default));
         Lif.ScanForward(a, 0, 4, b, b, LifReset.Soft, b, default, default); // T = 0 is a no-op
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Lif.ScanForward(a, 3, 4, b, b, LifReset.Soft, b, a, default, threads: 0));
+        Assert.Equal("threads", e.ParamName);
+        Assert.Contains("Lif.ScanForward", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Lif.ScanBackward(sg, b, a, a, a, default, 3, 4, b, b, LifReset.Soft, false, a, b, b, default, threads: 257));
     }
 }

@@ -4,16 +4,19 @@ using Xunit;
 namespace NeuroCore.Kernels.Tests;
 
 /// <summary>
-/// Every surrogate: Grad is the derivative of Primitive (central differences in double), Primitive rises 0 → 1
-/// monotonically, the vector driver matches the scalar twin at every length, and parameters are validated.
+/// Every surrogate: Grad is the derivative of Primitive (central differences in double), Primitive rises
+/// monotonically by the surrogate's area (1 for the unit-area shapes, 2/k for the peak-1 fast sigmoid), the vector driver matches the scalar twin at every length, and parameters are validated.
 /// </summary>
 public class SurrogatesTests
 {
     /// <summary>Runs <paramref name="check"/> on every surrogate with random parameters drawn from <paramref name="rng"/>.</summary>
-    /// <remarks>scale is the natural x-scale of the shape; kinks are points where the primitive is not C².</remarks>
+    /// <remarks>
+    /// scale is the natural x-scale of the shape; kinks are points where the primitive is not C²; rise is the area under
+    /// g, F(∞) − F(−∞), with F(0) in the middle (F runs 0 → 1 for the unit-area shapes, −1/k → 1/k for fast sigmoid).
+    /// </remarks>
     interface ICheck
     {
-        void Run<T>(T s, string name, double scale, double[] kinks) where T : struct, ISurrogate;
+        void Run<T>(T s, string name, double scale, double[] kinks, double rise = 1) where T : struct, ISurrogate;
     }
 
     static double Draw(Random rng, double lo, double hi) => lo * Math.Pow(hi / lo, rng.NextDouble());
@@ -21,7 +24,7 @@ public class SurrogatesTests
     static void ForEach(Random rng, ICheck check)
     {
         float k = (float)Draw(rng, 0.5, 30);
-        check.Run(new FastSigmoidSurrogate(k), $"FastSigmoid(k={k})", 1 / k, []);
+        check.Run(new FastSigmoidSurrogate(k), $"FastSigmoid(k={k})", 1 / k, [], rise: 2.0 / k);
         float a = (float)Draw(rng, 0.5, 5);
         check.Run(new ATanSurrogate(a), $"ATan(α={a})", 1 / a, []);
         float sk = (float)Draw(rng, 0.5, 10);
@@ -40,7 +43,7 @@ public class SurrogatesTests
 
     sealed class FiniteDifference(Random rng) : ICheck
     {
-        public void Run<T>(T s, string name, double scale, double[] kinks) where T : struct, ISurrogate
+        public void Run<T>(T s, string name, double scale, double[] kinks, double rise) where T : struct, ISurrogate
         {
             double h = 1e-4 * scale, peak = s.Grad(0f);
             int checkedPoints = 0;
@@ -61,19 +64,22 @@ public class SurrogatesTests
 
     sealed class Monotone : ICheck
     {
-        public void Run<T>(T s, string name, double scale, double[] kinks) where T : struct, ISurrogate
+        public void Run<T>(T s, string name, double scale, double[] kinks, double rise) where T : struct, ISurrogate
         {
-            Assert.Equal(0.0, s.Primitive(double.NegativeInfinity), 12);
-            Assert.Equal(1.0, s.Primitive(double.PositiveInfinity), 12);
-            Assert.Equal(0.5, s.Primitive(0), 12);
-            Assert.True(s.Primitive(-1e4 * scale) < 1e-3, $"{name}: F(−1e4·scale) = {s.Primitive(-1e4 * scale)}");
-            Assert.True(s.Primitive(1e4 * scale) > 1 - 1e-3, $"{name}: F(1e4·scale) = {s.Primitive(1e4 * scale)}");
+            // Unit-area shapes run 0 → 1 (F(0) = ½); fast sigmoid runs −1/k → 1/k (F(0) = 0): lo + rise/2 at 0.
+            double lo = rise == 1 ? 0 : -rise / 2, hi = lo + rise, tol = 1e-12 * rise;
+            Assert.Equal(lo, s.Primitive(double.NegativeInfinity), tol);
+            Assert.Equal(hi, s.Primitive(double.PositiveInfinity), tol);
+            Assert.Equal(lo + rise / 2, s.Primitive(0), tol);
+            // Fast sigmoid's tails are only algebraic (F(x) ≈ ±1/k ∓ 1/(k²|x|)), so 1e4 scales leave 1e-4 of the rise.
+            Assert.True(s.Primitive(-1e4 * scale) < lo + 1e-3 * rise, $"{name}: F(−1e4·scale) = {s.Primitive(-1e4 * scale)}");
+            Assert.True(s.Primitive(1e4 * scale) > hi - 1e-3 * rise, $"{name}: F(1e4·scale) = {s.Primitive(1e4 * scale)}");
             double prev = s.Primitive(-60 * scale);
-            Assert.True(prev >= 0, $"{name}: F < 0");
+            Assert.True(prev >= lo, $"{name}: F < F(−∞)");
             for (int i = -5999; i <= 6000; i++)
             {
                 double f = s.Primitive(i * 0.01 * scale);
-                Assert.True(f >= prev && f <= 1, $"{name}: F({i * 0.01 * scale}) = {f:R} after {prev:R}");
+                Assert.True(f >= prev && f <= hi, $"{name}: F({i * 0.01 * scale}) = {f:R} after {prev:R}");
                 prev = f;
             }
             // Where the surrogate is clearly positive, F must strictly increase across a step of the scale.
@@ -85,7 +91,7 @@ public class SurrogatesTests
 
     sealed class VectorMatchesScalar(Random rng) : ICheck
     {
-        public void Run<T>(T s, string name, double scale, double[] kinks) where T : struct, ISurrogate
+        public void Run<T>(T s, string name, double scale, double[] kinks, double rise) where T : struct, ISurrogate
         {
             double peak = s.Grad(0f);
             foreach (int n in TestData.Lengths())
@@ -109,7 +115,7 @@ public class SurrogatesTests
     public void Grad_EqualsCentralDifferenceOfPrimitive(int seed) => ForEach(new Random(seed), new FiniteDifference(new Random(~seed)));
 
     [Property(MaxTest = 3)]
-    public void Primitive_RisesMonotonicallyFromZeroToOne(int seed) => ForEach(new Random(seed), new Monotone());
+    public void Primitive_RisesMonotonicallyByTheArea(int seed) => ForEach(new Random(seed), new Monotone());
 
     [Property(MaxTest = 2)]
     public void Map_EveryLength_MatchesScalarTwin(int seed) => ForEach(new Random(seed), new VectorMatchesScalar(new Random(~seed)));
@@ -127,9 +133,15 @@ public class SurrogatesTests
     [Fact]
     public void HandDerivedValues()
     {
-        // FastSigmoid k=2: g(0.5) = (2/2)/(1+1)² = 1/4; F(0.5) = 1/2 + 1/(2·2) = 3/4.
+        // FastSigmoid k=2 (snnTorch scale): g(0) = 1; g(0.5) = 1/(1+1)² = 1/4; F(0.5) = 0.5/(1+1) = 1/4; F(∞) = 1/k.
+        Assert.Equal(1f, new FastSigmoidSurrogate(2f).Grad(0f));
+        Assert.Equal(1f, new FastSigmoidSurrogate(25f).Grad(0f));
         Assert.Equal(0.25f, new FastSigmoidSurrogate(2f).Grad(0.5f));
-        Assert.Equal(0.75, new FastSigmoidSurrogate(2f).Primitive(0.5), 15);
+        Assert.Equal(0.25, new FastSigmoidSurrogate(2f).Primitive(0.5), 15);
+        Assert.Equal(-0.25, new FastSigmoidSurrogate(2f).Primitive(-0.5), 15);
+        Assert.Equal(0.5, new FastSigmoidSurrogate(2f).Primitive(double.PositiveInfinity), 15);
+        // k=25 at x = 0.04: 1/(1+1)² = 1/4, as snnTorch's fast_sigmoid backward gives.
+        Assert.Equal(0.25f, new FastSigmoidSurrogate(25f).Grad(0.04f), 6);
         // ATan α=2: g(0) = α/2 = 1; g(1/π) = 1/(1+1) = 1/2; F(1/π) = atan(1)/π + 1/2 = 3/4.
         Assert.Equal(1f, new ATanSurrogate(2f).Grad(0f));
         Assert.Equal(0.5f, new ATanSurrogate(2f).Grad(1f / MathF.PI), 6);

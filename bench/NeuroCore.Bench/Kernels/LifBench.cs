@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using NeuroCore.Kernels;
@@ -78,39 +77,16 @@ public class LifBench
 
     /// <summary>Fused BPTT backward over the saved H and S (reads H, S, gS; writes gI: four 52 MB streams).</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("Backward")]
-    public void BackwardScalar() => Reference.LifScanBackward(new FastSigmoid(25f), _v0, _h, _s, _gS, default, T, N, _beta,
+    public void BackwardScalar() => Reference.LifScanBackward(new FastSigmoidSurrogate(25f), _v0, _h, _s, _gS, default, T, N, _beta,
         _threshold, LifReset.Soft, false, _gI, _gB, _gT, default);
 
     /// <summary>Fused BPTT backward, soft reset, not detached.</summary>
     [Benchmark, BenchmarkCategory("Backward")]
-    public void Backward() => Lif.ScanBackward(new FastSigmoid(25f), _v0, _h, _s, _gS, default, T, N, _beta,
+    public void Backward() => Lif.ScanBackward(new FastSigmoidSurrogate(25f), _v0, _h, _s, _gS, default, T, N, _beta,
         _threshold, LifReset.Soft, false, _gI, _gB, _gT, default);
 
-    /// <summary>Bench-local fast sigmoid g(x) = (k/2)/(1 + k|x|)² until the surrogates branch lands.</summary>
-    readonly struct FastSigmoid(float k) : ISurrogate
-    {
-        readonly float _k = k, _half = 0.5f * k;
-
-        public float Grad(float x) { float d = 1f + _k * MathF.Abs(x); return _half / (d * d); }
-
-        public Vector128<float> Grad(Vector128<float> x)
-        {
-            Vector128<float> d = Vector128<float>.One + Vector128.Create(_k) * Vector128.Abs(x);
-            return Vector128.Create(_half) / (d * d);
-        }
-
-        public Vector256<float> Grad(Vector256<float> x)
-        {
-            Vector256<float> d = Vector256<float>.One + Vector256.Create(_k) * Vector256.Abs(x);
-            return Vector256.Create(_half) / (d * d);
-        }
-
-        public Vector512<float> Grad(Vector512<float> x)
-        {
-            Vector512<float> d = Vector512<float>.One + Vector512.Create(_k) * Vector512.Abs(x);
-            return Vector512.Create(_half) / (d * d);
-        }
-
-        public double Primitive(double x) => 0.5 + 0.5 * _k * x / (1 + _k * Math.Abs(x));
-    }
+    /// <summary>The same backward with the arctangent surrogate (one divide, no abs): the cost of the surrogate shape.</summary>
+    [Benchmark, BenchmarkCategory("Backward")]
+    public void BackwardATan() => Lif.ScanBackward(new ATanSurrogate(2f), _v0, _h, _s, _gS, default, T, N, _beta,
+        _threshold, LifReset.Soft, false, _gI, _gB, _gT, default);
 }

@@ -1,0 +1,90 @@
+// Spike-driven (event-driven) synapse: when a layer's input is 0/1 spikes, X·Wᵀ is the sum of the weight rows of the
+// active inputs, so the layer gathers and adds those rows instead of multiplying by zeros (DESIGN.md decision 5; the
+// event-driven accumulation of neuromorphic simulators, e.g. Brette et al., "Simulation of networks of spiking
+// neurons: a review of tools and strategies", J. Comput. Neurosci. 23, 2007).
+// Events are listed row by row in CSR form: the events of row r are indices[rowStart[r] .. rowStart[r+1]).
+// For a 0/1 input X[rows, in] the sums below equal the dense products exactly up to float rounding order:
+//   Forward:    Y[r, :]   = b + Σ_{i ∈ events(r)} Wᵀ[i, :]            ( = X·Wᵀ + b )
+//   WeightGrad: gWᵀ[i, :] += Σ_{r : i ∈ events(r)} G[r, :]            ( = Xᵀ·G, added )
+namespace NeuroCore.Kernels;
+
+public static partial class Reference
+{
+    /// <summary>Scalar twin of <see cref="SpikeSynapse.CountEvents"/>: the number of values with <c>x != 0</c>.</summary>
+    /// <param name="spikes">The input values; anything but ±0 (NaN included) is an event.</param>
+    /// <returns>The number of events.</returns>
+    public static int SpikeSynapseCountEvents(ReadOnlySpan<float> spikes)
+    {
+        int count = 0;
+        foreach (float x in spikes)
+            if (x != 0f) count++;
+        return count;
+    }
+
+    /// <summary>
+    /// Scalar twin of <see cref="SpikeSynapse.Compact"/>: for r = 0..rows−1, <c>rowStart[r]</c> = events so far, then
+    /// every column c with <c>spikes[r·cols + c] != 0</c> appended to <paramref name="indices"/> in increasing order;
+    /// <c>rowStart[rows]</c> = the total, which is returned.
+    /// </summary>
+    /// <param name="spikes">The input [rows, cols].</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="cols">Columns.</param>
+    /// <param name="rowStart">Destination, rows + 1 offsets.</param>
+    /// <param name="indices">Destination, at least the number of events.</param>
+    /// <returns>The number of events (nnz).</returns>
+    public static int SpikeSynapseCompact(ReadOnlySpan<float> spikes, int rows, int cols, Span<int> rowStart, Span<int> indices)
+    {
+        int k = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            rowStart[r] = k;
+            for (int c = 0; c < cols; c++)
+                if (spikes[r * cols + c] != 0f) indices[k++] = c;
+        }
+        rowStart[rows] = k;
+        return k;
+    }
+
+    /// <summary>
+    /// Scalar twin of <see cref="SpikeSynapse.Forward"/>: for r = 0..rows−1 and o = 0..out−1,
+    /// <c>acc = bias.IsEmpty ? 0 : bias[o]; for k in rowStart[r]..rowStart[r+1]−1: acc += weightT[indices[k]·out + o];
+    /// output[r·out + o] = acc</c> (events added in their listed order).
+    /// </summary>
+    /// <param name="rowStart">CSR row offsets [rows + 1].</param>
+    /// <param name="indices">CSR column (input feature) indices.</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="weightT">Weights [in, out].</param>
+    /// <param name="outFeatures">out.</param>
+    /// <param name="bias">Bias [out], or empty.</param>
+    /// <param name="output">Destination [rows, out], overwritten.</param>
+    public static void SpikeSynapseForward(ReadOnlySpan<int> rowStart, ReadOnlySpan<int> indices, int rows,
+        ReadOnlySpan<float> weightT, int outFeatures, ReadOnlySpan<float> bias, Span<float> output)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int o = 0; o < outFeatures; o++)
+            {
+                float acc = bias.IsEmpty ? 0f : bias[o];
+                for (int k = rowStart[r]; k < rowStart[r + 1]; k++) acc += weightT[indices[k] * outFeatures + o];
+                output[r * outFeatures + o] = acc;
+            }
+    }
+
+    /// <summary>
+    /// Scalar twin of <see cref="SpikeSynapse.WeightGrad"/>: for r = 0..rows−1, for k in rowStart[r]..rowStart[r+1]−1,
+    /// for o = 0..out−1: <c>gradWeightT[indices[k]·out + o] += gradOutput[r·out + o]</c> (added in that order).
+    /// </summary>
+    /// <param name="rowStart">CSR row offsets [rows + 1].</param>
+    /// <param name="indices">CSR column (input feature) indices.</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="gradOutput">∂L/∂Y [rows, out].</param>
+    /// <param name="outFeatures">out.</param>
+    /// <param name="gradWeightT">∂L/∂Wᵀ [in, out], added to.</param>
+    public static void SpikeSynapseWeightGrad(ReadOnlySpan<int> rowStart, ReadOnlySpan<int> indices, int rows,
+        ReadOnlySpan<float> gradOutput, int outFeatures, Span<float> gradWeightT)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int k = rowStart[r]; k < rowStart[r + 1]; k++)
+                for (int o = 0; o < outFeatures; o++)
+                    gradWeightT[indices[k] * outFeatures + o] += gradOutput[r * outFeatures + o];
+    }
+}

@@ -1,0 +1,119 @@
+using NeuroCore.Autodiff;
+using NeuroCore.Kernels;
+using NeuroCore.Nn;
+
+namespace NeuroCore.Snn;
+
+/// <summary>
+/// A fully connected spiking layer, time-batched (DESIGN.md decision 5): the input of all T steps [T·B, in] goes
+/// through one product <c>I = x·Wᵀ + b</c> [T·B, out], then the neurons' fused scan turns the current into spikes
+/// [T·B, out]. Effectively computes, per step t, <c>S_t = neuron(W·x_t + b)</c> (snnTorch's <c>nn.Linear</c> followed
+/// by <c>snn.Leaky</c>).
+/// </summary>
+/// <remarks>
+/// When the input is 0/1 spikes sparser than <see cref="SpikeSynapse.DensityThreshold"/> the product takes the
+/// event-driven path (<see cref="SpikeLinear"/>), otherwise <see cref="Ops.Linear"/> (see <see cref="Path"/>).
+/// W [out, in] ("{name}.weight") and b [out] ("{name}.bias") start U(±1/√in), PyTorch's default; the neurons'
+/// learnable β/θ, if any, are "{name}.beta"/"{name}.threshold". <see cref="Step"/> runs one time step without a tape.
+/// </remarks>
+public sealed class SpikingLinear
+{
+    readonly SpikingNeurons _neurons;
+
+    /// <summary>Adds the layer's parameters to <paramref name="store"/>, initialised from <paramref name="seed"/>.</summary>
+    /// <param name="store">The model's store.</param>
+    /// <param name="name">The layer name (parameter prefix).</param>
+    /// <param name="inFeatures">Inputs per sample.</param>
+    /// <param name="outFeatures">Neurons.</param>
+    /// <param name="options">Neuron model, β, θ, reset and surrogate.</param>
+    /// <param name="seed">The initialisation seed.</param>
+    public SpikingLinear(ParameterStore store, string name, int inFeatures, int outFeatures, SnnModelOptions options, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFeatures);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outFeatures);
+        Name = name;
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        (Weight, Bias) = Init.WeightAndBias(store, name, new Shape(outFeatures, inFeatures), inFeatures, seed, bias: true);
+        _neurons = new SpikingNeurons(store, name, outFeatures, 1, options);
+        Counter = new SpikeCounter(name, outFeatures);
+    }
+
+    /// <summary>The layer's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Inputs per sample.</summary>
+    public int InFeatures { get; }
+
+    /// <summary>Neurons (outputs per sample).</summary>
+    public int OutFeatures { get; }
+
+    /// <summary>W [out, in].</summary>
+    public Tensor Weight { get; }
+
+    /// <summary>b [out].</summary>
+    public Tensor? Bias { get; }
+
+    /// <summary>How the synaptic product is computed; <see cref="SynapsePath.Auto"/> measures the input each forward.</summary>
+    public SynapsePath Path { get; set; } = SynapsePath.Auto;
+
+    /// <summary>True when the last forward took the event-driven path.</summary>
+    public bool LastUsedEvents { get; private set; }
+
+    /// <summary>Spikes, neuron-steps and synaptic operations counted over the forwards so far.</summary>
+    public SpikeCounter Counter { get; }
+
+    /// <summary>Runs T steps of a time-major input [T·B, in] and returns the spikes [T·B, out].</summary>
+    /// <exception cref="ArgumentException">The input is not [T·B, in] for this layer's in and T.</exception>
+    public Tensor Forward(Tape tape, Tensor x, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(x);
+        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"SpikingLinear '{Name}': T must be ≥ 1.");
+        if (x.Shape.Rank != 2 || x.Shape[1] != InFeatures || x.Shape[0] % steps != 0)
+            throw new ArgumentException(
+                $"SpikingLinear '{Name}': input {x.Shape} must be [T·B, {InFeatures}] with T = {steps} dividing the rows; " +
+                $"flatten samples to {InFeatures} features and stack the steps time-major.", nameof(x));
+        int batch = x.Shape[0] / steps;
+        var xs = x.Span;
+        int events = SpikeSynapse.CountEvents(xs);
+        bool useEvents = Path switch
+        {
+            SynapsePath.Events => true,
+            SynapsePath.Dense => false,
+            _ => events < SpikeSynapse.DensityThreshold * xs.Length && SpikeLinear.IsBinary(xs),
+        };
+        LastUsedEvents = useEvents;
+        var current = useEvents ? SpikeLinear.Forward(tape, x, Weight, Bias, $"SpikingLinear '{Name}'") : Ops.Linear(tape, x, Weight, Bias);
+        var spikes = _neurons.Scan(tape, current, steps);
+        Counter.Add(spikes.Span, steps, batch, (double)events * OutFeatures);
+        return spikes;
+    }
+
+    /// <summary>A zeroed streaming state for <paramref name="batch"/> samples, for <see cref="Step"/>.</summary>
+    public SpikingLinearState CreateState(int batch) => new(this, batch, _neurons.NewState(batch));
+
+    /// <summary>
+    /// One time step without a tape: effectively computes <c>spikes = neuron(x·Wᵀ + b)</c> for x [B, in], advancing
+    /// <paramref name="state"/>. Allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The state belongs to another layer or batch size, or a span has the wrong length.</exception>
+    public void Step(ReadOnlySpan<float> input, SpikingLinearState state, Span<float> spikes)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!ReferenceEquals(state.Layer, this))
+            throw new ArgumentException($"SpikingLinear '{Name}': the state belongs to layer '{state.Layer.Name}' ([{state.Batch}, {state.Layer.OutFeatures}]); create one with this layer's CreateState.", nameof(state));
+        int batch = state.Batch;
+        if (input.Length != batch * InFeatures || spikes.Length != batch * OutFeatures)
+            throw new ArgumentException(
+                $"SpikingLinear '{Name}': input holds {input.Length} values and spikes {spikes.Length}; the state is for batch {batch}, " +
+                $"so expected [{batch}, {InFeatures}] = {batch * InFeatures} and [{batch}, {OutFeatures}] = {batch * OutFeatures}.", nameof(input));
+        var current = state.Current;
+        var b = Bias!.Span;
+        for (int r = 0; r < batch; r++) b.CopyTo(current.Slice(r * OutFeatures, OutFeatures));
+        Gemm.Sgemm(false, true, batch, OutFeatures, InFeatures, 1f, input, InFeatures, Weight.Span, InFeatures, 1f, current, OutFeatures, 1);
+        _neurons.Step(current, state.Neurons, spikes);
+    }
+}

@@ -1,0 +1,82 @@
+using NeuroCore.Autodiff;
+using NeuroCore.Nn;
+
+namespace NeuroCore.Snn.Tests.Models;
+
+public sealed class SnnModelsTests
+{
+    static readonly int[] Mnist = [1, 28, 28];
+
+    [Fact]
+    public void Describe_OptionsOf_RoundTripsEveryOption()
+    {
+        var o = new SnnModelOptions
+        {
+            Architecture = "mlp", Neuron = NeuronKind.Lif, Surrogate = SurrogateSpec.Parse("atan:3.5"), Steps = 7,
+            Encoding = SpikeEncoding.Latency, Beta = 0.8125f, Threshold = 0.75f, SoftReset = false, DetachReset = true,
+            LearnBeta = true, LearnThreshold = true, Readout = ReadoutKind.MaxMembrane, Hidden = [64, 32],
+            RateRegularization = 0.25f, TargetRate = 0.05f,
+        };
+        var d = SnnModels.Describe(o, Mnist, 10);
+        Assert.Equal(SnnModels.MlpArchitecture, d.Architecture);
+        var back = SnnModels.OptionsOf(d);
+        Assert.Equal(o with { Hidden = [] }, back with { Hidden = [] });
+        Assert.Equal(o.Hidden, back.Hidden);
+        Assert.Equal(["spiking-linear", "spiking-linear", "readout"], d.Layers.Select(l => l.Type));
+        Assert.Equal([784, 64, 32], d.Layers.Select(l => l.In!.Value));
+    }
+
+    [Fact]
+    public void Describe_ThroughJson_BuildsTheSameModel()
+    {
+        var d = SnnModels.Describe(SnnModels.DefaultOptions("conv"), Mnist, 10);
+        using var dir = new TempDir();
+        string path = Path.Combine(dir.Path, "model.json");
+        NeuroCore.Checkpoints.Checkpoint.SaveDescription(path, d);
+        var loaded = NeuroCore.Checkpoints.Checkpoint.LoadDescription(path);
+        Assert.Equal(SnnModels.OptionsOf(d) with { Hidden = [] }, SnnModels.OptionsOf(loaded) with { Hidden = [] });
+        var a = new ParameterStore();
+        var b = new ParameterStore();
+        SnnModels.Build(a, d, 3);
+        SnnModels.Build(b, loaded, 3);
+        Assert.Equal(a.Count, b.Count);
+        Assert.True(a.Values.SequenceEqual(b.Values));
+        Assert.Equal(["conv1.weight", "conv1.bias", "conv1.bn.weight", "conv1.bn.bias"], a.Parameters.Take(4).Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Build_ForeignOrTamperedDescription_Throws()
+    {
+        var d = SnnModels.Describe(new SnnModelOptions { Hidden = [16] }, Mnist, 10);
+        d.Layers[0].Out = 17;
+        var ex = Assert.Throws<ArgumentException>(() => SnnModels.Build(new ParameterStore(), d, 1));
+        Assert.Contains("fc1", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => SnnModels.OptionsOf(AnnModels.MlpDescription()));
+        d = SnnModels.Describe(new SnnModelOptions { Hidden = [16] }, Mnist, 10);
+        d.Metadata["snn.beta"] = "lots";
+        Assert.Contains("snn.beta", Assert.Throws<ArgumentException>(() => SnnModels.OptionsOf(d)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => SnnModels.Describe(new SnnModelOptions { Beta = 1.5f }, Mnist, 10));
+        Assert.Throws<ArgumentException>(() => SnnModels.Describe(new SnnModelOptions { Architecture = "conv" }, [1, 30, 30], 10));
+    }
+
+    [Fact]
+    public void Forward_WrongInputShape_NamesModelAndBothShapes()
+    {
+        var model = SnnModels.Build(new ParameterStore(), SnnModels.Describe(new SnnModelOptions { Hidden = [8], Steps = 2 }, Mnist, 10), 1);
+        using var tape = new Tape();
+        using var x = Tensor.Zeros(new Shape(2, 1, 27, 28));
+        var ex = Assert.Throws<ArgumentException>(() => model.Forward(tape, x));
+        Assert.Contains("snn-mlp", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("[2, 1, 27, 28]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("[B, 1, 28, 28]", ex.Message, StringComparison.Ordinal);
+    }
+
+    sealed class TempDir : IDisposable
+    {
+        public TempDir() => Directory.CreateDirectory(Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "snn-" + Guid.NewGuid().ToString("N")));
+
+        public string Path { get; }
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}

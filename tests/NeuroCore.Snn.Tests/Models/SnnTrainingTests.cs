@@ -1,0 +1,64 @@
+using NeuroCore.Autodiff;
+using NeuroCore.Nn;
+
+namespace NeuroCore.Snn.Tests.Models;
+
+/// <summary>A few Adam steps of each architecture on a fixed small batch, with a manual loop.</summary>
+public sealed class SnnTrainingTests
+{
+    static (float[] Losses, float[] Weights, float[] Buffers) Train(SnnModelOptions options, int[] inputShape, int threads, int steps)
+    {
+        const int Batch = 8, Classes = 3;
+        var store = new ParameterStore();
+        var model = SnnModels.Build(store, SnnModels.Describe(options, inputShape, Classes), seed: 5);
+        var adam = new Adam(store, learningRate: 5e-3f);
+        var rng = new Random(11);
+        int size = inputShape.Aggregate(1, (a, d) => a * d);
+        var data = new float[Batch * size];
+        var labels = new int[Batch];
+        for (int b = 0; b < Batch; b++)
+        {
+            labels[b] = b % Classes;
+            for (int i = 0; i < size; i++) data[(b * size) + i] = (float)(rng.NextDouble() * (i % Classes == labels[b] ? 1.0 : 0.3));
+        }
+        using var x = Tensor.From(data, new Shape([Batch, .. inputShape]));
+        using var tape = new Tape(threads: threads);
+        var losses = new float[steps];
+        for (int s = 0; s < steps; s++)
+        {
+            tape.Reset();
+            store.ZeroGrad();
+            var loss = Ops.CrossEntropy(tape, model.Forward(tape, x), labels);
+            if (model.RegularizationLoss(tape) is { } reg) loss = Ops.Add(tape, loss, reg);
+            losses[s] = loss.Item();
+            tape.Backward(loss);
+            adam.Step();
+        }
+        return (losses, store.Values.ToArray(), store.BufferValues.ToArray());
+    }
+
+    static void AssertReproducibleAndLearning(SnnModelOptions options, int[] inputShape, int steps)
+    {
+        var one = Train(options, inputShape, threads: 1, steps);
+        var two = Train(options, inputShape, threads: 2, steps);
+        Assert.Equal(one.Losses, two.Losses);
+        Assert.True(one.Weights.AsSpan().SequenceEqual(two.Weights), "weights differ between 1 and 2 threads");
+        Assert.True(one.Buffers.AsSpan().SequenceEqual(two.Buffers), "buffers differ between 1 and 2 threads");
+        Assert.True(one.Losses[^1] < 0.8f * one.Losses[0], $"loss did not decrease: {string.Join(", ", one.Losses)}");
+    }
+
+    [Fact]
+    public void SnnMlp_RateEncoded_BitwiseEqualAtOneAndTwoThreads_LossDecreases() =>
+        AssertReproducibleAndLearning(new SnnModelOptions { Hidden = [48], Steps = 6, RateRegularization = 0.1f }, [1, 6, 6], steps: 12);
+
+    [Fact]
+    public void SnnConv_DirectEncoded_BitwiseEqualAtOneAndTwoThreads_LossDecreases() =>
+        AssertReproducibleAndLearning(SnnModels.DefaultOptions("conv") with { Hidden = [16], Steps = 3 }, [1, 8, 8], steps: 10);
+
+    [Fact]
+    public void SnnMlp_SpikeCountReadout_LossDecreases()
+    {
+        var r = Train(new SnnModelOptions { Hidden = [48], Steps = 6, Readout = ReadoutKind.SpikeCount, Encoding = SpikeEncoding.Direct }, [1, 6, 6], 1, 12);
+        Assert.True(r.Losses[^1] < r.Losses[0], $"loss did not decrease: {string.Join(", ", r.Losses)}");
+    }
+}
