@@ -36,9 +36,11 @@ public sealed record TrainedModel(IModule Model, ParameterStore Store, ModelDesc
                 directory);
         var description = Checkpoint.LoadDescription(descriptionPath);
         var store = new ParameterStore();
-        // The seed only initialises weights, which the checkpoint then overwrites.
+        // For an ordinary model the seed only initialises weights, which the checkpoint then overwrites. A spiking
+        // model's rate encoder also keys its Poisson spikes with it (evaluation draws from a fixed stream of that key),
+        // so it is rebuilt with the training seed: evaluation then reproduces the trainer's test figures exactly.
         IModule model = IsSpiking(description)
-            ? SnnModels.Build(store, description, seed: 0)
+            ? SnnModels.Build(store, description, TrainingCheckpoint.ReadState(checkpoint).Seed)
             : AnnModels.Build(store, description, seed: 0);
         var state = TrainingCheckpoint.Load(checkpoint, store);
         model.Training = false;

@@ -28,20 +28,14 @@ public static class SurrogateBptt
     public const string MethodName = "surrogate-bptt";
 
     /// <summary>
-    /// The default model options of <paramref name="architecture"/>. mlp: Poisson rate encoding over T = 25 steps
-    /// (snnTorch's Fashion-MNIST recipe; rate coding needs enough steps for the spike counts to resolve grey
-    /// levels). conv: direct encoding (the image as a constant input current, so the first conv layer sees the
-    /// analogue image) over T = 4 steps (SpikingJelly's recipe; few steps suffice because nothing is sampled).
-    /// Everything else — LIF, fast sigmoid k = 25, β = 0.9, θ = 1, soft reset, mean-membrane readout — is
-    /// <see cref="SnnModelOptions"/>' own default.
+    /// The default model options of <paramref name="architecture"/> ("mlp" or "conv"), as <c>snn-layers</c> defines
+    /// them in <see cref="SnnModels.DefaultOptions"/>. mlp: Poisson rate encoding over T = 25 steps (snnTorch's
+    /// Fashion-MNIST recipe; rate coding needs enough steps for spike counts to resolve grey levels). conv: direct
+    /// encoding (the image as a constant input current, so the first conv layer sees the analogue image) over T = 4
+    /// steps with β = 0.5 (SpikingJelly's recipe; few steps suffice because nothing is sampled).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="architecture"/> is neither mlp nor conv.</exception>
-    public static SnnModelOptions DefaultOptions(string architecture) => architecture switch
-    {
-        "mlp" => new SnnModelOptions { Architecture = "mlp", Encoding = SpikeEncoding.Rate, Steps = 25 },
-        "conv" => new SnnModelOptions { Architecture = "conv", Encoding = SpikeEncoding.Direct, Steps = 4 },
-        _ => throw new ArgumentException($"Unknown spiking architecture '{architecture}': expected mlp or conv.", nameof(architecture)),
-    };
+    public static SnnModelOptions DefaultOptions(string architecture) => SnnModels.DefaultOptions(architecture);
 
     /// <summary>
     /// The learning-rate schedule a spiking architecture trains with by default: cosine annealing for conv (as for
