@@ -76,7 +76,7 @@ internal sealed class CliApp
         Description = "How images become input over T steps: rate (Poisson spikes), direct (the image as a constant current) " +
                       "or latency (one spike, brighter earlier) [default: rate for mlp, direct for conv].",
     };
-    internal readonly Option<float?> Beta = new("--beta") { Description = "Membrane decay β in (0, 1] [default: the model's, 0.9 or as snn-layers defines]." };
+    internal readonly Option<float?> Beta = new("--beta") { Description = "Membrane decay β in (0, 1] [default: 0.9 for mlp, 0.5 for conv]." };
     internal readonly Option<float?> Threshold = new("--threshold") { Description = "Firing threshold θ > 0 [default: 1]." };
     internal readonly Option<string?> Readout = new("--readout")
     {
@@ -85,7 +85,8 @@ internal sealed class CliApp
     };
     internal readonly Option<string?> Hidden = new("--hidden")
     {
-        Description = "Hidden layer widths of the mlp, comma separated (e.g. 512 or 800,400) [default: 512].",
+        Description = "Hidden layer widths, comma separated (e.g. 512 or 800,400); the conv model takes the first as its " +
+                      "fully connected layer [default: 512 for mlp, 128 for conv].",
     };
     internal readonly Option<float?> RateReg = new("--rate-reg")
     {

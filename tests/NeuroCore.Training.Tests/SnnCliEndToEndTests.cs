@@ -63,12 +63,12 @@ public sealed class SnnCliEndToEndTests
         string dir = TestData.NewDirectory();
         string reportPath = Path.Combine(dir, "report.json");
         var (code, output, error) = Run("train", "snn", "--model", "conv", "--steps", "2", "--data", "fmnist", "--epochs", "1",
-            "--limit-train", "64", "--limit-test", "32", "--batch-size", "32", "--threads", "2", "--report", reportPath);
+            "--limit-train", "32", "--limit-test", "16", "--batch-size", "16", "--threads", "2", "--report", reportPath);
         Assert.True(code == 0, $"exit {code}: {error}");
         Assert.Contains("direct encoding", output, StringComparison.Ordinal);
         var r = TrainingReport.FromJson(File.ReadAllText(reportPath));
         Assert.Equal(("snn-conv", "cosine", 2), (r.Model, r.Schedule, r.Steps));
         Assert.Equal(["conv1", "conv2", "fc1"], r.SpikeStatistics!.Select(l => l.Layer));
-        Assert.All(r.SpikeStatistics!, l => Assert.Equal(32, l.Samples));
+        Assert.All(r.SpikeStatistics!, l => Assert.Equal(16, l.Samples));
     }
 }
