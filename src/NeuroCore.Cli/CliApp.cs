@@ -138,16 +138,8 @@ internal sealed class CliApp
         Encoding.AcceptOnlyFromAmong("rate", "direct", "latency");
         Readout.AcceptOnlyFromAmong(TrainSnnSettings.ReadoutNames);
         ResetMode.AcceptOnlyFromAmong("soft", "hard");
-        LearningRate.Validators.Add(r =>
-        {
-            if (LastToken(r) is { } text && double.TryParse(text, CultureInfo.InvariantCulture, out double lr) && !(lr > 0 && double.IsFinite(lr)))
-                r.AddError($"--lr must be a positive finite number (got {text}).");
-        });
-        Threads.Validators.Add(r =>
-        {
-            if (LastToken(r) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out int v) && v is < 1 or > 1024)
-                r.AddError($"--threads must be between 1 and 1024 (got {v}).");
-        });
+        Require(LearningRate, "a positive finite number", v => v > 0 && double.IsFinite(v));
+        Require(Threads, "between 1 and 1024", v => v is >= 1 and <= 1024);
         Resume.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<bool>() && r.Parent?.GetResult(Out) is null)
@@ -162,21 +154,13 @@ internal sealed class CliApp
             if (LastToken(r) is { } text && !TrainSnnSettings.TryParseHidden(text, out _)) r.AddError(
                 $"--hidden must be one or more positive layer widths separated by commas, e.g. 512 or 800,400 (got '{text}').");
         });
-        InRange(Beta, "--beta", "in (0, 1]", v => v > 0 && v <= 1);
-        InRange(Threshold, "--threshold", "a finite number > 0", v => v > 0 && float.IsFinite(v));
-        InRange(RateReg, "--rate-reg", "a finite number ≥ 0", v => v >= 0 && float.IsFinite(v));
-        InRange(TargetRate, "--target-rate", "in (0, 1)", v => v is > 0 and < 1);
-        Sample.Validators.Add(r =>
-        {
-            if (LastToken(r) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out int v) && v < 0)
-                r.AddError($"--sample must be 0 or more (got {v}).");
-        });
-        foreach (var (option, name) in new[] { (Width, "--width"), (Height, "--height") })
-            option.Validators.Add(r =>
-            {
-                if (LastToken(r) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out int v) && v is < 100 or > 10000)
-                    r.AddError($"{name} must be between 100 and 10000 pixels (got {v}).");
-            });
+        Require(Beta, "in (0, 1]", v => v is > 0 and <= 1);
+        Require(Threshold, "a finite number > 0", v => v > 0 && double.IsFinite(v));
+        Require(RateReg, "a finite number ≥ 0", v => v >= 0 && double.IsFinite(v));
+        Require(TargetRate, "in (0, 1)", v => v is > 0 and < 1);
+        Require(Sample, "0 or more", v => v >= 0);
+        Require(Width, "between 100 and 10000 pixels", v => v is >= 100 and <= 10000);
+        Require(Height, "between 100 and 10000 pixels", v => v is >= 100 and <= 10000);
     }
 
     /// <summary>Builds the root command with every subcommand wired to its action.</summary>
@@ -289,19 +273,19 @@ internal sealed class CliApp
     static Option<int?> Positive(string name, string description)
     {
         var option = new Option<int?>(name) { Description = description };
-        option.Validators.Add(r =>
-        {
-            if (LastToken(r) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out int v) && v < 1)
-                r.AddError($"{name} must be at least 1 (got {v}).");
-        });
+        Require(option, "at least 1", v => v >= 1);
         return option;
     }
 
-    static void InRange(Option<float?> option, string name, string range, Func<float, bool> valid) =>
+    /// <summary>
+    /// Adds a range check to a numeric option: a value that parses but fails <paramref name="valid"/> is a parse error
+    /// "NAME must be REQUIREMENT (got TEXT)". NaN fails every check (all comparisons with it are false).
+    /// </summary>
+    static void Require(Option option, string requirement, Func<double, bool> valid) =>
         option.Validators.Add(r =>
         {
-            if (LastToken(r) is { } text && float.TryParse(text, CultureInfo.InvariantCulture, out float v) && !valid(v))
-                r.AddError($"{name} must be {range} (got {text}).");
+            if (LastToken(r) is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && !valid(v))
+                r.AddError($"{option.Name} must be {requirement} (got {text}).");
         });
 
     /// <summary>

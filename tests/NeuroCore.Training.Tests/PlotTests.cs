@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using NeuroCore.Checkpoints;
-using NeuroCore.Cli;
 using NeuroCore.Cli.Plots;
 using NeuroCore.Nn;
 using NeuroCore.Snn;
@@ -11,13 +10,7 @@ public sealed class PlotTests
 {
     static readonly byte[] s_pngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = new CliApp(new CliConsole(output, error, interactive: false)).Run(args);
-        return (code, output.ToString(), error.ToString());
-    }
+    static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     /// <summary>Asserts <paramref name="path"/> is a PNG (signature, then the IHDR chunk's width and height).</summary>
     internal static void AssertPng(string path, int width, int height)

@@ -1,17 +1,10 @@
-using NeuroCore.Cli;
 
 namespace NeuroCore.Training.Tests;
 
 /// <summary><c>train snn</c>, <c>eval</c> and <c>plot raster</c> on a real (tiny) spiking run, through the command line.</summary>
 public sealed class SnnCliEndToEndTests
 {
-    static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = new CliApp(new CliConsole(output, error, interactive: false)).Run(args);
-        return (code, output.ToString(), error.ToString());
-    }
+    static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void TrainSnnMlp_TinySubset_ReportHasSpikeStatistics_EvalReproducesIt_RasterDraws()
