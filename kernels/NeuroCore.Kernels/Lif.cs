@@ -25,7 +25,7 @@ public static unsafe partial class Lif
     // sums on the stack) stay in L1 while t walks the tile's rows, so the [T,N] tensors are read and written in
     // contiguous 4 KB runs the hardware prefetcher follows. Carrying V in registers down one vector's column instead
     // strides rows of N floats apart and ran about half as fast on W2 (12.8 ms vs 6.1 ms).
-    const nuint Tile = 1024;
+    internal const nuint Tile = 1024;
 
     /// <summary>
     /// Runs <paramref name="steps"/> LIF steps: effectively computes, for t = 0..T−1 and n = 0..N−1,

@@ -27,6 +27,18 @@ public sealed record SnnModelOptions
     /// <summary>Initial firing threshold θ &gt; 0.</summary>
     public float Threshold { get; init; } = 1f;
 
+    /// <summary>
+    /// ALIF only: the adaptation trace's decay ρ per step, in [0, 1] (exp(−1/τ_a); 0.95 is τ_a ≈ 20 steps). The trace
+    /// A_t = ρ·A_{t−1} + (1 − ρ)·S_t tracks the neuron's recent firing rate.
+    /// </summary>
+    public float Rho { get; init; } = 0.95f;
+
+    /// <summary>
+    /// ALIF only: the adaptation strength κ ≥ 0; the threshold is θ + κ·A_{t−1}, so a neuron firing at rate r is held
+    /// about κ·r above θ (κ = 1 adds 0.1 at a 10 % rate).
+    /// </summary>
+    public float Kappa { get; init; } = 1f;
+
     /// <summary>Subtract the threshold on a spike (true) or reset to zero (false).</summary>
     public bool SoftReset { get; init; } = true;
 

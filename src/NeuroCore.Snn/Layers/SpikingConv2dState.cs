@@ -11,7 +11,7 @@ public sealed class SpikingConv2dState : IDisposable
     readonly float[] _input, _spikes;
     readonly int[] _argMax;
 
-    internal SpikingConv2dState(SpikingConv2d layer, int batch, object neurons)
+    internal SpikingConv2dState(SpikingConv2d layer, int batch, NeuronState neurons)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         Layer = layer;
@@ -30,7 +30,7 @@ public sealed class SpikingConv2dState : IDisposable
     /// <summary>B.</summary>
     public int Batch { get; }
 
-    internal object Neurons { get; }
+    internal NeuronState Neurons { get; }
 
     internal Tensor Input { get; }
 
@@ -41,7 +41,7 @@ public sealed class SpikingConv2dState : IDisposable
     internal Tape Tape { get; }
 
     /// <summary>Back to rest (zero membranes), as before the first step.</summary>
-    public void Reset() => SpikingNeurons.ResetState(Neurons);
+    public void Reset() => Neurons.Reset();
 
     /// <summary>Releases the private tape.</summary>
     public void Dispose() => Tape.Dispose();

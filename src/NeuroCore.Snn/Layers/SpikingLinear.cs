@@ -65,18 +65,22 @@ public sealed class SpikingLinear
     /// <summary>Spikes, neuron-steps and synaptic operations counted over the forwards so far.</summary>
     public SpikeCounter Counter { get; }
 
-    /// <summary>Runs T steps of a time-major input [T·B, in] and returns the spikes [T·B, out].</summary>
-    /// <exception cref="ArgumentException">The input is not [T·B, in] for this layer's in and T.</exception>
-    public Tensor Forward(Tape tape, Tensor x, int steps)
+    /// <summary>
+    /// Runs T steps of a time-major input [T·B, in], or, when <paramref name="staticInput"/>, of one batch [B, in] fed
+    /// unchanged at every step (direct encoding: the product is computed once and repeated over T), and returns the
+    /// spikes [T·B, out].
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is not [T·B, in] (or [B, in]) for this layer's in and T.</exception>
+    public Tensor Forward(Tape tape, Tensor x, int steps, bool staticInput = false)
     {
         ArgumentNullException.ThrowIfNull(tape);
         ArgumentNullException.ThrowIfNull(x);
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"SpikingLinear '{Name}': T must be ≥ 1.");
-        if (x.Shape.Rank != 2 || x.Shape[1] != InFeatures || x.Shape[0] % steps != 0)
+        if (x.Shape.Rank != 2 || x.Shape[1] != InFeatures || (!staticInput && x.Shape[0] % steps != 0))
             throw new ArgumentException(
-                $"SpikingLinear '{Name}': input {x.Shape} must be [T·B, {InFeatures}] with T = {steps} dividing the rows; " +
-                $"flatten samples to {InFeatures} features and stack the steps time-major.", nameof(x));
-        int batch = x.Shape[0] / steps;
+                $"SpikingLinear '{Name}': input {x.Shape} must be {(staticInput ? "[B" : $"[T·B (T = {steps})")}, {InFeatures}]" +
+                (staticInput ? "." : $" with T dividing the rows; flatten samples to {InFeatures} features and stack the steps time-major."), nameof(x));
+        int batch = staticInput ? x.Shape[0] : x.Shape[0] / steps;
         var xs = x.Span;
         int events = SpikeSynapse.CountEvents(xs);
         bool useEvents = Path switch
@@ -87,6 +91,7 @@ public sealed class SpikingLinear
         };
         LastUsedEvents = useEvents;
         var current = useEvents ? SpikeLinear.Forward(tape, x, Weight, Bias, $"SpikingLinear '{Name}'") : Ops.Linear(tape, x, Weight, Bias);
+        if (staticInput) current = RepeatOverTime.Forward(tape, current, steps, $"SpikingLinear '{Name}'");
         var spikes = _neurons.Scan(tape, current, steps);
         Counter.Add(spikes.Span, steps, batch, (double)events * OutFeatures);
         return spikes;

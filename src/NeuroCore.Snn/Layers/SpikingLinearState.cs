@@ -5,7 +5,7 @@ public sealed class SpikingLinearState
 {
     readonly float[] _current;
 
-    internal SpikingLinearState(SpikingLinear layer, int batch, object neurons)
+    internal SpikingLinearState(SpikingLinear layer, int batch, NeuronState neurons)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         Layer = layer;
@@ -20,10 +20,10 @@ public sealed class SpikingLinearState
     /// <summary>B.</summary>
     public int Batch { get; }
 
-    internal object Neurons { get; }
+    internal NeuronState Neurons { get; }
 
     internal Span<float> Current => _current;
 
     /// <summary>Back to rest (zero membranes), as before the first step.</summary>
-    public void Reset() => SpikingNeurons.ResetState(Neurons);
+    public void Reset() => Neurons.Reset();
 }

@@ -4,44 +4,34 @@ using NeuroCore.Kernels;
 namespace NeuroCore.Snn;
 
 /// <summary>
-/// The neurons of one spiking layer as the model options describe them (LIF or ALIF, β, θ, reset, surrogate): a
-/// thin switch over <see cref="LifNeuron"/> so a layer does not care which model it runs.
+/// The neurons of one spiking layer as the model options describe them (LIF or ALIF, β, θ, reset, surrogate, ρ, κ):
+/// a thin switch over <see cref="LifNeuron"/> and <see cref="AlifNeuron"/> so a layer does not care which model it runs.
 /// </summary>
 sealed class SpikingNeurons
 {
-    readonly LifParams _lif;
+    readonly LifParams? _lif;
+    readonly AlifParams? _alif;
 
     public SpikingNeurons(ParameterStore store, string name, int groups, int inner, SnnModelOptions o)
     {
-        Name = name;
-        Kind = o.Neuron;
-        Features = groups * inner;
         var reset = o.SoftReset ? LifReset.Soft : LifReset.Hard;
-        if (o.Neuron != NeuronKind.Lif)
-            throw new NotSupportedException($"Layer '{name}': neuron kind {o.Neuron} is not available in this build; use {NeuronKind.Lif}.");
-        _lif = LifParams.Create(store, name, groups, inner, o.Beta, o.Threshold, o.LearnBeta, o.LearnThreshold, reset, o.DetachReset, o.Surrogate);
+        if (o.Neuron == NeuronKind.Alif)
+            _alif = AlifParams.Create(store, name, groups, inner, o.Beta, o.Threshold, o.Rho, o.Kappa, o.LearnBeta, o.LearnThreshold, reset, o.DetachReset, o.Surrogate);
+        else
+            _lif = LifParams.Create(store, name, groups, inner, o.Beta, o.Threshold, o.LearnBeta, o.LearnThreshold, reset, o.DetachReset, o.Surrogate);
     }
 
-    public string Name { get; }
-
-    public NeuronKind Kind { get; }
-
-    /// <summary>Neurons per sample.</summary>
-    public int Features { get; }
-
     /// <summary>The fused scan over a time-major current [T·B, ...]: one tape entry.</summary>
-    public Tensor Scan(Tape tape, Tensor current, int steps) => LifNeuron.Scan(tape, current, steps, _lif);
+    public Tensor Scan(Tape tape, Tensor current, int steps) =>
+        _alif is not null ? AlifNeuron.Scan(tape, current, steps, _alif) : LifNeuron.Scan(tape, current, steps, _lif!);
 
     /// <summary>A fresh state for <paramref name="batch"/> samples.</summary>
-    public object NewState(int batch) => new LifState(_lif, batch);
+    public NeuronState NewState(int batch) => _alif is not null ? new AlifState(_alif, batch) : new LifState(_lif!, batch);
 
     /// <summary>One step; <paramref name="state"/> comes from <see cref="NewState"/>.</summary>
-    public void Step(ReadOnlySpan<float> current, object state, Span<float> spikes) =>
-        LifNeuron.Step(_lif, current, (LifState)state, spikes);
-
-    /// <summary>Clears a state from <see cref="NewState"/>.</summary>
-    public static void ResetState(object state)
+    public void Step(ReadOnlySpan<float> current, NeuronState state, Span<float> spikes)
     {
-        if (state is LifState lif) lif.Reset();
+        if (_alif is not null) AlifNeuron.Step(_alif, current, (AlifState)state, spikes);
+        else LifNeuron.Step(_lif!, current, (LifState)state, spikes);
     }
 }

@@ -5,7 +5,7 @@ public sealed class SpikingReadoutState
 {
     readonly float[] _current, _membrane, _accumulator;
 
-    internal SpikingReadoutState(SpikingReadout layer, int batch, object? neurons)
+    internal SpikingReadoutState(SpikingReadout layer, int batch, NeuronState? neurons)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         Layer = layer;
@@ -25,7 +25,7 @@ public sealed class SpikingReadoutState
     /// <summary>Steps integrated since creation or the last <see cref="Reset"/>.</summary>
     public int StepsSeen { get; internal set; }
 
-    internal object? Neurons { get; }
+    internal NeuronState? Neurons { get; }
 
     internal Span<float> Current => _current;
 
@@ -39,6 +39,6 @@ public sealed class SpikingReadoutState
         Array.Clear(_membrane);
         Array.Clear(_accumulator);
         StepsSeen = 0;
-        if (Neurons is not null) SpikingNeurons.ResetState(Neurons);
+        Neurons?.Reset();
     }
 }

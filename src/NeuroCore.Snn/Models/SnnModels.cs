@@ -131,6 +131,8 @@ public static class SnnModels
             Encoding = Read("encoding", o.Encoding, E<SpikeEncoding>),
             Beta = Read("beta", o.Beta, F),
             Threshold = Read("threshold", o.Threshold, F),
+            Rho = Read("rho", o.Rho, F),
+            Kappa = Read("kappa", o.Kappa, F),
             SoftReset = Read("soft-reset", o.SoftReset, B),
             DetachReset = Read("detach-reset", o.DetachReset, B),
             LearnBeta = Read("learn-beta", o.LearnBeta, B),
@@ -179,6 +181,8 @@ public static class SnnModels
             [P + "encoding"] = o.Encoding.ToString(),
             [P + "beta"] = F(o.Beta),
             [P + "threshold"] = F(o.Threshold),
+            [P + "rho"] = F(o.Rho),
+            [P + "kappa"] = F(o.Kappa),
             [P + "soft-reset"] = B(o.SoftReset),
             [P + "detach-reset"] = B(o.DetachReset),
             [P + "learn-beta"] = B(o.LearnBeta),
@@ -200,6 +204,8 @@ public static class SnnModels
         if (o.Steps < 1) throw new ArgumentException(Bad($"T = {o.Steps} must be ≥ 1"), nameof(o));
         if (!(o.Beta > 0f && o.Beta <= 1f)) throw new ArgumentException(Bad($"β = {o.Beta} must lie in (0, 1]"), nameof(o));
         if (!(o.Threshold > 0f) || !float.IsFinite(o.Threshold)) throw new ArgumentException(Bad($"θ = {o.Threshold} must be finite and > 0"), nameof(o));
+        if (!(o.Rho >= 0f && o.Rho <= 1f)) throw new ArgumentException(Bad($"ρ = {o.Rho} must lie in [0, 1]"), nameof(o));
+        if (!(o.Kappa >= 0f) || !float.IsFinite(o.Kappa)) throw new ArgumentException(Bad($"κ = {o.Kappa} must be finite and ≥ 0"), nameof(o));
         if (o.Hidden is null || o.Hidden.Count == 0 || o.Hidden.Any(h => h < 1)) throw new ArgumentException(Bad("the hidden widths must be a non-empty list of positive sizes"), nameof(o));
         if (!(o.RateRegularization >= 0f) || !float.IsFinite(o.RateRegularization)) throw new ArgumentException(Bad($"the rate regularisation {o.RateRegularization} must be finite and ≥ 0"), nameof(o));
         if (!(o.TargetRate >= 0f && o.TargetRate <= 1f)) throw new ArgumentException(Bad($"the target rate {o.TargetRate} must lie in [0, 1]"), nameof(o));

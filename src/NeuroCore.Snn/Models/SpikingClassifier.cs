@@ -134,22 +134,21 @@ public sealed class SpikingClassifier : ISpikingModel
         }
         else
         {
-            h = Encode(tape, Ops.Reshape(tape, x, new Shape(batch, _inputSize)));
+            h = Ops.Reshape(tape, x, new Shape(batch, _inputSize));
+            if (Options.Encoding != SpikeEncoding.Direct) h = Encode(tape, h);
         }
+        bool staticInput = _convs.Length == 0 && Options.Encoding == SpikeEncoding.Direct;
         foreach (var l in _linears)
         {
-            h = l.Forward(tape, h, steps);
+            h = l.Forward(tape, h, steps, staticInput);
+            staticInput = false;
             _lastSpikes.Add(h);
         }
         return _readout.Forward(tape, h, steps);
     }
 
-    Tensor Encode(Tape tape, Tensor x) => Options.Encoding switch
-    {
-        SpikeEncoding.Rate => _rate!.Encode(tape, x),
-        SpikeEncoding.Latency => LatencyEncoder.Encode(tape, x, Steps),
-        _ => DirectEncoder.Encode(tape, x, Steps),
-    };
+    // Direct encoding never comes here: the first layer takes the static batch and repeats its product over T.
+    Tensor Encode(Tape tape, Tensor x) => Options.Encoding == SpikeEncoding.Rate ? _rate!.Encode(tape, x) : LatencyEncoder.Encode(tape, x, Steps);
 
     void CheckInput(Shape s)
     {

@@ -4,6 +4,14 @@ using NeuroCore.Kernels;
 
 namespace NeuroCore.Snn;
 
+// Leaky integrate-and-fire neuron in discrete time, as in snnTorch's Leaky (J. K. Eshraghian et al., "Training
+// Spiking Neural Networks Using Lessons From Deep Learning", Proc. IEEE 111(9), 2023) and SpikingJelly's LIF node
+// (W. Fang et al., "SpikingJelly: An open-source machine learning infrastructure platform for spike-based
+// intelligence", Science Advances 9(40), 2023), trained by BPTT with a surrogate gradient (E. O. Neftci, H. Mostafa
+// & F. Zenke, "Surrogate Gradient Learning in Spiking Neural Networks", IEEE Signal Processing Magazine 36(6), 2019):
+//   H_t = β·V_{t−1} + I_t,   S_t = Θ(H_t − θ),   V_t = H_t − S_t·θ (soft) | H_t·(1 − S_t) (hard),   dΘ/dx := g(x).
+// The gradient formulas are derived in NeuroCore.Kernels/Reference/Lif.cs.
+
 /// <summary>
 /// Leaky integrate-and-fire neurons over the fused kernels of <see cref="Lif"/>. Per neuron and step:
 /// <code>
@@ -53,19 +61,10 @@ public static class LifNeuron
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(state);
-        CheckStep(p.Label, p.Features, state.Params.Name, state.Batch, state.Neurons, current.Length, spikes.Length);
-        state.CheckFor(p, state.Batch, nameof(state));
+        state.CheckStep(p, current.Length, spikes.Length, nameof(state));
         NeuronLayout.Broadcast(p.Beta.Span, p.Inner, state.Batch, state.BetaScratch);
         NeuronLayout.Broadcast(p.Threshold.Span, p.Inner, state.Batch, state.ThresholdScratch);
         Lif.Step(current, state.BetaScratch, state.ThresholdScratch, p.Reset, state.V, spikes, default);
-    }
-
-    internal static void CheckStep(string layer, int features, string stateLayer, int batch, int neurons, int current, int spikes)
-    {
-        if (current != neurons || spikes < neurons)
-            throw new ArgumentException(
-                $"{layer}: Step takes current [B·F] = [{batch}·{features} = {neurons}] for the state of layer '{stateLayer}' (batch {batch}), " +
-                $"got current [{current}] and spikes [{spikes}]; pass one step of the whole batch.", nameof(current));
     }
 
     static Tensor ScanCore(Tape tape, Tensor current, int steps, LifParams p, LifState? state)
@@ -78,10 +77,8 @@ public static class LifNeuron
         int n = batch * p.Features;
         bool record = tape.ShouldRecord(current, p.Beta, p.Threshold);
 
-        var beta = tape.Allocate(new Shape(n));
-        var theta = tape.Allocate(new Shape(n));
-        NeuronLayout.Broadcast(p.Beta.Span, p.Inner, batch, beta.Span);
-        NeuronLayout.Broadcast(p.Threshold.Span, p.Inner, batch, theta.Span);
+        var beta = NeuronLayout.Broadcast(tape, p.Beta, p.Inner, batch);
+        var theta = NeuronLayout.Broadcast(tape, p.Threshold, p.Inner, batch);
         var v = tape.Allocate(new Shape(n));
         Tensor? v0 = null;
         if (state is null) v.Span.Clear();
@@ -97,7 +94,7 @@ public static class LifNeuron
         var spikes = tape.Allocate(current.Shape);
         var h = record ? tape.Allocate(current.Shape) : null;
         Lif.ScanForward(current.Span, steps, n, beta.Span, theta.Span, p.Reset, v.Span, spikes.Span,
-            h is null ? default : h.Span);
+            h is null ? default : h.Span, tape.Threads);
         if (state is not null) v.Span.CopyTo(state.V);
 
         if (record)
@@ -126,17 +123,10 @@ public static class LifNeuron
     /// </summary>
     sealed class LifScanBackward : ICustomBackward
     {
-        static readonly LifScanBackward[] Instances = CreateAll();
+        static readonly LifScanBackward[] Instances = NeuronLayout.PerSurrogateKind(k => new LifScanBackward(k));
         readonly SurrogateKind _kind;
 
         LifScanBackward(SurrogateKind kind) => _kind = kind;
-
-        static LifScanBackward[] CreateAll()
-        {
-            var all = new LifScanBackward[SurrogateSpec.Names.Count];
-            for (int i = 0; i < all.Length; i++) all[i] = new LifScanBackward((SurrogateKind)i);
-            return all;
-        }
 
         public static LifScanBackward For(SurrogateKind kind) => Instances[(int)kind];
 
@@ -150,10 +140,8 @@ public static class LifNeuron
             var reset = (LifReset)(e.I3 & 1);
             bool detach = (e.I3 & 2) != 0;
 
-            var beta = tape.Allocate(new Shape(n));
-            var theta = tape.Allocate(new Shape(n));
-            NeuronLayout.Broadcast(betaT.Span, inner, batch, beta.Span);
-            NeuronLayout.Broadcast(thetaT.Span, inner, batch, theta.Span);
+            var beta = NeuronLayout.Broadcast(tape, betaT, inner, batch);
+            var theta = NeuronLayout.Broadcast(tape, thetaT, inner, batch);
             var v0 = e.Saved1 ?? tape.AllocateZeros(new Shape(n));
             var gBeta = tape.AllocateZeros(new Shape(n));
             var gTheta = tape.AllocateZeros(new Shape(n));
@@ -181,18 +169,8 @@ public static class LifNeuron
             SurrogateDispatch.Run(new SurrogateSpec(_kind, e.F0), ref call);
             if (needInput) writer.Commit();
 
-            if (tape.NeedsGrad(betaT))
-            {
-                var w = tape.BeginGrad(betaT);
-                NeuronLayout.Reduce(gBeta.Span, groups, inner, batch, w.Span);
-                w.Commit();
-            }
-            if (tape.NeedsGrad(thetaT))
-            {
-                var w = tape.BeginGrad(thetaT);
-                NeuronLayout.Reduce(gTheta.Span, groups, inner, batch, w.Span);
-                w.Commit();
-            }
+            NeuronLayout.AccumulateGrad(tape, betaT, gBeta.Span, inner, batch);
+            NeuronLayout.AccumulateGrad(tape, thetaT, gTheta.Span, inner, batch);
         }
 
         ref struct Call : ISurrogateCall
@@ -205,7 +183,7 @@ public static class LifNeuron
 
             public readonly void Invoke<TSurrogate>(in TSurrogate sg) where TSurrogate : struct, ISurrogate =>
                 Lif.ScanBackward(sg, V0, H, S, GradS, default, Steps, Neurons, Beta, Theta, Reset, Detach,
-                    GradInput, GradBeta, GradTheta, default);
+                    GradInput, GradBeta, GradTheta, default, Threads);
         }
     }
 }

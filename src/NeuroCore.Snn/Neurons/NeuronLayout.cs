@@ -1,4 +1,5 @@
 using System.Globalization;
+using NeuroCore.Autodiff;
 
 namespace NeuroCore.Snn;
 
@@ -27,19 +28,6 @@ internal static class NeuronLayout
         if (perRow == features) return lead / steps;              // [T·B, F...]
         if (lead == steps && shape.Rank >= 3 && shape.SizeOf(2, shape.Rank) == features) return shape[1]; // [T, B, F...]
         throw new ArgumentException($"{layer}: current {shape} does not hold {features} features per sample (layer shape Groups × Inner); expected [T·B, {features}] or [T, B, {features}] with T = {steps}.", paramName);
-    }
-
-    /// <summary>Checks every value of <paramref name="values"/> is finite and inside the range, naming the layer.</summary>
-    public static void CheckRange(string layer, string what, ReadOnlySpan<float> values, float min, bool minInclusive, float max, string range)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            float x = values[i];
-            bool ok = float.IsFinite(x) && (minInclusive ? x >= min : x > min) && x <= max;
-            if (!ok)
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"{layer}: {what}[{i}] = {x} is outside {range} (shape [{values.Length}])."), what);
-        }
     }
 
     /// <summary>Repeats each per-group value over Inner features and the batch: <c>dst[(b·G + g)·Inner + i] = src[g]</c>.</summary>
@@ -72,6 +60,34 @@ internal static class NeuronLayout
                 for (int g = 0; g < groups; g++)
                     dst[g] += System.Numerics.Tensors.TensorPrimitives.Sum(row.Slice(g * inner, inner));
         }
+    }
+
+    /// <summary>A tape-owned [B·Groups·Inner] tensor holding <paramref name="perGroup"/> broadcast (see <see cref="Broadcast(ReadOnlySpan{float}, int, int, Span{float})"/>).</summary>
+    public static Tensor Broadcast(Tape tape, Tensor perGroup, int inner, int batch)
+    {
+        var t = tape.Allocate(new Shape(batch * perGroup.Size * inner));
+        Broadcast(perGroup.Span, inner, batch, t.Span);
+        return t;
+    }
+
+    /// <summary>
+    /// When <paramref name="perGroup"/> needs a gradient, adds <paramref name="perNeuron"/> reduced to its groups
+    /// (see <see cref="Reduce"/>) into it.
+    /// </summary>
+    public static void AccumulateGrad(Tape tape, Tensor perGroup, ReadOnlySpan<float> perNeuron, int inner, int batch)
+    {
+        if (!tape.NeedsGrad(perGroup)) return;
+        var w = tape.BeginGrad(perGroup);
+        Reduce(perNeuron, perGroup.Size, inner, batch, w.Span);
+        w.Commit();
+    }
+
+    /// <summary>One instance per <see cref="SurrogateKind"/>, built once (the shared stateless backward objects).</summary>
+    public static T[] PerSurrogateKind<T>(Func<SurrogateKind, T> create)
+    {
+        var all = new T[SurrogateSpec.Names.Count];
+        for (int i = 0; i < all.Length; i++) all[i] = create((SurrogateKind)i);
+        return all;
     }
 
     /// <summary>Describes a state's shape for messages: "layer 'x', batch B × F features".</summary>

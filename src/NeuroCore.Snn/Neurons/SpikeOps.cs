@@ -28,17 +28,10 @@ public static class SpikeOps
     /// <summary>Backward of <see cref="Spike"/>: one shared instance per surrogate kind.</summary>
     sealed class SpikeBackward : ICustomBackward
     {
-        static readonly SpikeBackward[] Instances = CreateAll();
+        static readonly SpikeBackward[] Instances = NeuronLayout.PerSurrogateKind(k => new SpikeBackward(k));
         readonly SurrogateKind _kind;
 
         SpikeBackward(SurrogateKind kind) => _kind = kind;
-
-        static SpikeBackward[] CreateAll()
-        {
-            var all = new SpikeBackward[SurrogateSpec.Names.Count];
-            for (int i = 0; i < all.Length; i++) all[i] = new SpikeBackward((SurrogateKind)i);
-            return all;
-        }
 
         public static SpikeBackward For(SurrogateKind kind) => Instances[(int)kind];
 

@@ -12,7 +12,7 @@ public sealed class SnnModelsTests
     {
         var o = new SnnModelOptions
         {
-            Architecture = "mlp", Neuron = NeuronKind.Lif, Surrogate = SurrogateSpec.Parse("atan:3.5"), Steps = 7,
+            Architecture = "mlp", Neuron = NeuronKind.Alif, Rho = 0.875f, Kappa = 0.5f, Surrogate = SurrogateSpec.Parse("atan:3.5"), Steps = 7,
             Encoding = SpikeEncoding.Latency, Beta = 0.8125f, Threshold = 0.75f, SoftReset = false, DetachReset = true,
             LearnBeta = true, LearnThreshold = true, Readout = ReadoutKind.MaxMembrane, Hidden = [64, 32],
             RateRegularization = 0.25f, TargetRate = 0.05f,
@@ -78,5 +78,68 @@ public sealed class SnnModelsTests
         public string Path { get; }
 
         public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}
+
+public sealed class SpikingClassifierTests
+{
+    [Theory]
+    [InlineData("mlp", SpikeEncoding.Rate)]
+    [InlineData("mlp", SpikeEncoding.Latency)]
+    [InlineData("conv", SpikeEncoding.Direct)]
+    public void Forward_CountsStatistics_RecordSpikesLeavesThemAlone(string arch, SpikeEncoding encoding)
+    {
+        var o = SnnModels.DefaultOptions(arch) with { Steps = 3, Hidden = [12], Encoding = encoding, Threshold = 0.2f };
+        var model = SnnModels.Build(new ParameterStore(), SnnModels.Describe(o, [1, 8, 8], 4), 2);
+        var rng = new Random(1);
+        var data = new float[5 * 64];
+        for (int i = 0; i < data.Length; i++) data[i] = (float)rng.NextDouble();
+        using var tape = new Tape(recording: false);
+        var logits = model.Forward(tape, Tensor.From(data, new Shape(5, 1, 8, 8)));
+        Assert.Equal(new Shape(5, 4), logits.Shape);
+        var stats = model.Statistics;
+        Assert.Equal(arch == "conv" ? ["conv1", "conv2", "fc1"] : ["fc1"], stats.Select(s => s.Layer));
+        Assert.All(stats, s => Assert.Equal(5, s.Samples));
+        Assert.All(stats, s => Assert.InRange(s.SpikeRate, 1e-6, 1));
+        Assert.All(stats, s => Assert.True(s.SynOpsPerSample > 0));
+
+        var records = model.RecordSpikes(data.AsSpan(0, 64));
+        Assert.Equal(stats.Select(s => s.Layer), records.Select(r => r.Layer));
+        Assert.All(records, r => Assert.Equal(r.Steps * r.Neurons, r.Spikes.Length));
+        Assert.Equal(stats.Select(s => s.Neurons), records.Select(r => r.Neurons));
+        Assert.Equal(stats, model.Statistics); // inspection runs are not counted
+        model.ResetStatistics();
+        Assert.All(model.Statistics, s => Assert.Equal(0, s.Samples));
+    }
+
+    [Fact]
+    public void RegularizationLoss_OffIsNull_OnNeedsTheSameTape()
+    {
+        var off = SnnModels.Build(new ParameterStore(), SnnModels.Describe(new SnnModelOptions { Hidden = [4], Steps = 2 }, [4], 2), 1);
+        using var tape = new Tape();
+        Assert.Null(off.RegularizationLoss(tape));
+        var on = SnnModels.Build(new ParameterStore(), SnnModels.Describe(new SnnModelOptions { Hidden = [4], Steps = 2, RateRegularization = 1f }, [4], 2), 1);
+        Assert.Throws<InvalidOperationException>(() => on.RegularizationLoss(tape));
+        on.Forward(tape, Tensor.Full(new Shape(3, 4), 0.5f));
+        var reg = on.RegularizationLoss(tape)!;
+        Assert.True(reg.Item() >= 0);
+        using var other = new Tape();
+        Assert.Throws<InvalidOperationException>(() => on.RegularizationLoss(other));
+    }
+
+    [Fact]
+    public void DirectMlp_StaticFirstLayer_EqualsRepeatedInput()
+    {
+        var o = new SnnModelOptions { Encoding = SpikeEncoding.Direct, Steps = 4, Hidden = [10], Threshold = 0.3f };
+        var store = new ParameterStore();
+        var model = (SpikingClassifier)SnnModels.Build(store, SnnModels.Describe(o, [6], 3), 1);
+        var x = new float[2 * 6];
+        for (int i = 0; i < x.Length; i++) x[i] = i / 12f;
+        using var tape = new Tape(recording: false);
+        var logits = model.Forward(tape, Tensor.From(x, new Shape(2, 6))).ToArray();
+        var fc1 = model.LinearLayers[0];
+        var spikes = fc1.Forward(tape, DirectEncoder.Encode(tape, Tensor.From(x, new Shape(2, 6)), 4), 4);
+        var expected = model.Readout.Forward(tape, spikes, 4).ToArray();
+        Assert.Equal(expected, logits);
     }
 }

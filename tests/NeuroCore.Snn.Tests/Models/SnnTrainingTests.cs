@@ -56,6 +56,10 @@ public sealed class SnnTrainingTests
         AssertReproducibleAndLearning(SnnModels.DefaultOptions("conv") with { Hidden = [16], Steps = 3 }, [1, 8, 8], steps: 10);
 
     [Fact]
+    public void SnnMlp_Alif_BitwiseEqualAtOneAndTwoThreads_LossDecreases() =>
+        AssertReproducibleAndLearning(new SnnModelOptions { Neuron = NeuronKind.Alif, Hidden = [48], Steps = 6, Encoding = SpikeEncoding.Direct }, [1, 6, 6], steps: 12);
+
+    [Fact]
     public void SnnMlp_SpikeCountReadout_LossDecreases()
     {
         var r = Train(new SnnModelOptions { Hidden = [48], Steps = 6, Readout = ReadoutKind.SpikeCount, Encoding = SpikeEncoding.Direct }, [1, 6, 6], 1, 12);

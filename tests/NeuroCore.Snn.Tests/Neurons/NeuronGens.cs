@@ -4,9 +4,9 @@ using NeuroCore.Kernels;
 
 namespace NeuroCore.Snn.Tests.Neurons;
 
-/// <summary>One neuron-layer problem for a property (printed on failure, so replayable from the seed).</summary>
+/// <summary>One neuron-layer problem (LIF, or ALIF when <see cref="Adaptive"/>) for a property (printed on failure, so replayable from the seed).</summary>
 public sealed record NeuronCase(int Steps, int Batch, int Groups, int Inner, LifReset Reset, bool Detach,
-    SurrogateSpec Surrogate, bool TimeBatchAxes, int Seed)
+    SurrogateSpec Surrogate, bool TimeBatchAxes, bool Adaptive, int Seed)
 {
     /// <summary>Features per sample.</summary>
     public int Features => Groups * Inner;
@@ -19,7 +19,7 @@ public sealed record NeuronCase(int Steps, int Batch, int Groups, int Inner, Lif
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"T={Steps} B={Batch} G={Groups} inner={Inner} {Reset} detach={Detach} {Surrogate} {(TimeBatchAxes ? "[T,B,F]" : "[T·B,G,I]")} seed={Seed}";
+        $"{(Adaptive ? "ALIF" : "LIF")} T={Steps} B={Batch} G={Groups} inner={Inner} {Reset} detach={Detach} {Surrogate} {(TimeBatchAxes ? "[T,B,F]" : "[T·B,G,I]")} seed={Seed}";
 }
 
 /// <summary>FsCheck generators for the neuron tests (small sizes: every case runs a composed per-step graph).</summary>
@@ -40,6 +40,7 @@ internal static class NeuronGens
          from detach in Gen.Elements(false, true)
          from sg in Surrogate
          from axes in Gen.Elements(false, true)
+         from adaptive in Gen.Elements(false, true)
          from seed in Gen.Choose(0, 1_000_000)
-         select new NeuronCase(steps, batch, groups, inner, reset, detach, sg, axes, seed)).ToArbitrary();
+         select new NeuronCase(steps, batch, groups, inner, reset, detach, sg, axes, adaptive, seed)).ToArbitrary();
 }

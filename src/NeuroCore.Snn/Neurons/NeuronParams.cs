@@ -1,0 +1,102 @@
+using NeuroCore.Kernels;
+
+namespace NeuroCore.Snn;
+
+/// <summary>
+/// What every threshold neuron layer has (<see cref="LifParams"/>, <see cref="AlifParams"/>): decay
+/// <see cref="Beta"/> and threshold <see cref="Threshold"/>, each a tensor of length <see cref="Groups"/> whose values
+/// are repeated over <see cref="Inner"/> contiguous features (<see cref="Features"/> = Groups × Inner: Inner = H·W for
+/// per-channel convolutional neurons, 1 for per-neuron linear ones), the reset rule and the surrogate gradient.
+/// </summary>
+/// <remarks>
+/// A learnable β or θ is a <see cref="ParameterStore"/> parameter (<c>{name}.beta</c>, <c>{name}.threshold</c>) that
+/// the optimizer trains and checkpoints save; a fixed one is a constant tensor outside the store (never trained, not
+/// in checkpoints: rebuild it from the model options). β is used as is (no sigmoid reparameterisation), like
+/// snnTorch's <c>learn_beta</c>; an optimizer can push a learnable β out of (0, 1], which the scan does not check.
+/// </remarks>
+public abstract class NeuronParams
+{
+    private protected NeuronParams(string kind, ParameterStore store, string name, int groups, int inner, float beta,
+        float threshold, bool learnBeta, bool learnThreshold, LifReset reset, bool detachReset, SurrogateSpec surrogate)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Label = $"{kind} layer '{name}'";
+        if (groups < 1 || inner < 1 || (long)groups * inner > int.MaxValue)
+            throw new ArgumentException($"{Label}: groups ({groups}) and inner ({inner}) must be ≥ 1 with groups × inner < 2³¹.", nameof(groups));
+        if (!Enum.IsDefined(reset))
+            throw new ArgumentException($"{Label}: unknown reset mode {(int)reset}; use LifReset.Soft or LifReset.Hard.", nameof(reset));
+        SurrogateDispatch.Validate(surrogate, Label, nameof(surrogate));
+        if (!(beta > 0 && beta <= 1))
+            throw new ArgumentException($"{Label}: beta = {beta} must be in (0, 1] (decay per step; 1 is a non-leaky IF neuron).", nameof(beta));
+        if (!(threshold > 0 && float.IsFinite(threshold)))
+            throw new ArgumentException($"{Label}: threshold = {threshold} must be finite and > 0.", nameof(threshold));
+        Name = name;
+        Groups = groups;
+        Inner = inner;
+        Reset = reset;
+        DetachReset = detachReset;
+        Surrogate = surrogate;
+        LearnBeta = learnBeta;
+        LearnThreshold = learnThreshold;
+        Beta = Values(store, learnBeta, "beta", beta);
+        Threshold = Values(store, learnThreshold, "threshold", threshold);
+    }
+
+    /// <summary>The layer name (prefix of the parameter names, used in error messages).</summary>
+    public string Name { get; }
+
+    /// <summary>Decay β per group, in (0, 1].</summary>
+    public Tensor Beta { get; }
+
+    /// <summary>Threshold θ per group (the baseline θ0 for ALIF), &gt; 0.</summary>
+    public Tensor Threshold { get; }
+
+    /// <summary>The number of distinct parameter values.</summary>
+    public int Groups { get; }
+
+    /// <summary>How many contiguous features share one group's values.</summary>
+    public int Inner { get; }
+
+    /// <summary>Features per sample: <see cref="Groups"/> × <see cref="Inner"/>.</summary>
+    public int Features => Groups * Inner;
+
+    /// <summary>Soft (subtract θ) or hard (to zero) reset.</summary>
+    public LifReset Reset { get; }
+
+    /// <summary>When true the reset's dependence on the spike is not differentiated (snnTorch's <c>reset_mechanism</c> detach).</summary>
+    public bool DetachReset { get; }
+
+    /// <summary>The surrogate gradient of the spike.</summary>
+    public SurrogateSpec Surrogate { get; }
+
+    /// <summary>True when <see cref="Beta"/> is a trained parameter.</summary>
+    public bool LearnBeta { get; }
+
+    /// <summary>True when <see cref="Threshold"/> is a trained parameter.</summary>
+    public bool LearnThreshold { get; }
+
+    /// <summary>"LIF layer 'name'", the prefix of this layer's messages.</summary>
+    internal string Label { get; }
+
+    /// <summary>
+    /// A [Groups] tensor named <c>{Name}.{suffix}</c> filled with <paramref name="value"/>: a parameter of
+    /// <paramref name="store"/> when learnable, else a constant tensor outside it.
+    /// </summary>
+    private protected Tensor Values(ParameterStore store, bool learnable, string suffix, float value)
+    {
+        string name = Name + "." + suffix;
+        Tensor t;
+        if (learnable)
+        {
+            t = store.Add(name, new Shape(Groups));
+            t.Span.Fill(value);
+        }
+        else
+        {
+            t = Tensor.Full(new Shape(Groups), value);
+            t.Name = name;
+        }
+        return t;
+    }
+}
