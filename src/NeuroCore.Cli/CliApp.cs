@@ -78,6 +78,14 @@ internal sealed class CliApp
     };
     internal readonly Option<float?> Beta = new("--beta") { Description = "Membrane decay β in (0, 1] [default: 0.9 for mlp, 0.5 for conv]." };
     internal readonly Option<float?> Threshold = new("--threshold") { Description = "Firing threshold θ > 0 [default: 1]." };
+    internal readonly Option<float?> Rho = new("--rho")
+    {
+        Description = "ALIF: decay ρ ∈ [0, 1] of the adaptation trace A_t = ρ·A_{t−1} + (1 − ρ)·S_t [default: 0.95, τ ≈ 20 steps].",
+    };
+    internal readonly Option<float?> Kappa = new("--kappa")
+    {
+        Description = "ALIF: adaptation strength κ ≥ 0; the threshold is θ + κ·A_{t−1} [default: 1].",
+    };
     internal readonly Option<string?> Readout = new("--readout")
     {
         Description = "How output activity becomes logits: mean-membrane, max-membrane (non-spiking leaky integrators) or " +
@@ -156,6 +164,8 @@ internal sealed class CliApp
         });
         Require(Beta, "in (0, 1]", v => v is > 0 and <= 1);
         Require(Threshold, "a finite number > 0", v => v > 0 && double.IsFinite(v));
+        Require(Rho, "in [0, 1]", v => v is >= 0 and <= 1);
+        Require(Kappa, "a finite number ≥ 0", v => v >= 0 && double.IsFinite(v));
         Require(RateReg, "a finite number ≥ 0", v => v >= 0 && double.IsFinite(v));
         Require(TargetRate, "in (0, 1)", v => v is > 0 and < 1);
         Require(Sample, "0 or more", v => v >= 0);
@@ -172,7 +182,7 @@ internal sealed class CliApp
 
         var snn = new Command("snn", "Train a spiking network with surrogate-gradient backpropagation through time.")
         {
-            SnnModel, Neuron, Surrogate, Steps, Encoding, Beta, Threshold, Readout, Hidden, RateReg, TargetRate, ResetMode,
+            SnnModel, Neuron, Surrogate, Steps, Encoding, Beta, Threshold, Rho, Kappa, Readout, Hidden, RateReg, TargetRate, ResetMode,
             DetachReset, LearnBeta, LearnThreshold,
         };
         AddTrainOptions(snn);
@@ -227,6 +237,8 @@ internal sealed class CliApp
         Encoding = parse.GetValue(Encoding),
         Beta = parse.GetValue(Beta),
         Threshold = parse.GetValue(Threshold),
+        Rho = parse.GetValue(Rho),
+        Kappa = parse.GetValue(Kappa),
         Readout = parse.GetValue(Readout),
         Hidden = parse.GetValue(Hidden),
         RateRegularization = parse.GetValue(RateReg),

@@ -10,7 +10,7 @@ internal static class CliErrors
     public static bool IsUserFacing(Exception e) => e is DatasetNotFoundException or IdxFormatException
         or CheckpointFormatException or TrainingDivergedException or ArgumentException or IOException
         or UnauthorizedAccessException or System.Text.Json.JsonException or FormatException
-        // A model option this build cannot run yet (e.g. --neuron alif before the ALIF layers land), with its message.
+        // A model option this build cannot run (the layers throw it naming the layer and the option).
         or NotSupportedException
         // Checkpoint.Load's "this file belongs to a different model/optimizer" (e.g. --resume with another --model).
         or InvalidOperationException;

@@ -24,6 +24,8 @@ internal sealed record TrainSnnSettings : TrainSettings
     public string? Encoding { get; init; }
     public float? Beta { get; init; }
     public float? Threshold { get; init; }
+    public float? Rho { get; init; }
+    public float? Kappa { get; init; }
     public string? Readout { get; init; }
     public string? Hidden { get; init; }
     public float? RateRegularization { get; init; }
@@ -63,6 +65,8 @@ internal sealed record TrainSnnSettings : TrainSettings
                 },
                 Beta = Beta ?? o.Beta,
                 Threshold = Threshold ?? o.Threshold,
+                Rho = Rho ?? o.Rho,
+                Kappa = Kappa ?? o.Kappa,
                 Readout = Readout is null ? o.Readout
                     : Array.IndexOf(ReadoutNames, Readout) is var r and >= 0 ? (ReadoutKind)r
                     : throw new ArgumentException($"Unknown readout '{Readout}': expected {string.Join(", ", ReadoutNames)}.", nameof(Readout)),
@@ -102,7 +106,7 @@ internal sealed record TrainSnnSettings : TrainSettings
             o.Surrogate.ToString(),
             string.Create(c, $"T={o.Steps}"),
             o.Encoding.ToString().ToLowerInvariant() + " encoding",
-            string.Create(c, $"β={o.Beta:G3}, θ={o.Threshold:G3}"),
+            string.Create(c, $"β={o.Beta:G3}, θ={o.Threshold:G3}") + (o.Neuron == NeuronKind.Alif ? string.Create(c, $", ρ={o.Rho:G3}, κ={o.Kappa:G3}") : ""),
             (o.SoftReset ? "soft" : "hard") + " reset",
             "readout " + ReadoutNames[(int)o.Readout],
         };

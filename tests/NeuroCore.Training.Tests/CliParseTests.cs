@@ -85,6 +85,8 @@ public sealed class CliParseTests
     [InlineData("train snn --beta 1.5", "--beta")]
     [InlineData("train snn --beta NaN", "--beta")]
     [InlineData("train snn --threshold -1", "--threshold")]
+    [InlineData("train snn --rho 1.5", "--rho")]
+    [InlineData("train snn --kappa -1", "--kappa")]
     [InlineData("train snn --readout softmax", "softmax")]
     [InlineData("train snn --hidden 0", "--hidden")]
     [InlineData("train snn --hidden 512,x", "--hidden")]
@@ -108,7 +110,7 @@ public sealed class CliParseTests
     public void TrainSnn_AllOptions_AreRead()
     {
         var (app, parse) = Parse(
-            "train snn --model mlp --neuron alif --surrogate atan:3 --steps 10 --encoding latency --beta 0.8 --threshold 0.5 " +
+            "train snn --model mlp --neuron alif --surrogate atan:3 --steps 10 --encoding latency --beta 0.8 --threshold 0.5 --rho 0.9 --kappa 2 " +
             "--readout spike-count --hidden 300,100 --rate-reg 0.01 --target-rate 0.05 --reset hard --detach-reset --learn-beta " +
             "--learn-threshold --data builtin --epochs 2 --batch-size 32 --lr 5e-4 --optimizer adamw --schedule cosine --seed 3 " +
             "--threads 1 --out o --report r.json --limit-train 100 --limit-test 50");
@@ -123,7 +125,7 @@ public sealed class CliParseTests
         Assert.Equal(new SurrogateSpec(SurrogateKind.ATan, 3f), o.Surrogate);
         Assert.Equal(10, o.Steps);
         Assert.Equal(SpikeEncoding.Latency, o.Encoding);
-        Assert.Equal((0.8f, 0.5f), (o.Beta, o.Threshold));
+        Assert.Equal((0.8f, 0.5f, 0.9f, 2f), (o.Beta, o.Threshold, o.Rho, o.Kappa));
         Assert.Equal(ReadoutKind.SpikeCount, o.Readout);
         Assert.Equal([300, 100], o.Hidden);
         Assert.Equal((0.01f, 0.05f), (o.RateRegularization, o.TargetRate));

@@ -64,4 +64,20 @@ public sealed class SnnCliEndToEndTests
         Assert.Equal(["conv1", "conv2", "fc1"], r.SpikeStatistics!.Select(l => l.Layer));
         Assert.All(r.SpikeStatistics!, l => Assert.Equal(16, l.Samples));
     }
+
+    [Fact]
+    public void TrainSnnAlif_TinySubset_RecordsItsOptions()
+    {
+        string reportPath = Path.Combine(TestData.NewDirectory(), "report.json");
+        var (code, output, error) = Run("train", "snn", "--neuron", "alif", "--rho", "0.9", "--kappa", "0.5", "--steps", "5",
+            "--hidden", "64", "--data", "fmnist", "--epochs", "1", "--limit-train", "128", "--limit-test", "64", "--batch-size", "64",
+            "--threads", "2", "--report", reportPath);
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("alif", output, StringComparison.Ordinal);
+        var r = TrainingReport.FromJson(File.ReadAllText(reportPath));
+        Assert.Equal(("Alif", "0.9", "0.5", "64"), (r.ModelOptions!["snn.neuron"], r.ModelOptions["snn.rho"], r.ModelOptions["snn.kappa"],
+            r.ModelOptions["snn.hidden"]));
+        Assert.Equal(784 * 64 + 64 + 64 * 10 + 10, r.Parameters);
+        Assert.Equal(64, Assert.Single(r.SpikeStatistics!).Neurons);
+    }
 }
