@@ -33,7 +33,7 @@ internal sealed class CliApp
         [.. TrainingRecipe.Optimizers]);
     internal readonly Option<string?> Schedule = new("--schedule")
     {
-        Description = "Learning-rate schedule: constant or cosine [default: cosine for the conv models, constant otherwise].",
+        Description = "Learning-rate schedule: constant or cosine [default: constant for train ann --model mlp, cosine otherwise].",
     };
     internal readonly Option<ulong> Seed = new("--seed")
     {

@@ -6,7 +6,8 @@ namespace NeuroCore.Cli;
 
 /// <summary>
 /// The parsed options of <c>neurocore train snn</c>; a null option takes the model's default from
-/// <see cref="SnnModelOptions"/> (mlp: rate encoding, T = 25; conv: direct encoding, T = 4, cosine schedule).
+/// <see cref="SnnModels.DefaultOptions"/> (mlp: rate encoding, T = 25; conv: direct encoding, T = 4), and the
+/// schedule is cosine for both.
 /// </summary>
 internal sealed record TrainSnnSettings : TrainSettings
 {
@@ -35,7 +36,7 @@ internal sealed record TrainSnnSettings : TrainSettings
     public bool LearnBeta { get; init; }
     public bool LearnThreshold { get; init; }
 
-    /// <summary>Cosine annealing for the conv SNN (as for the CNN), constant for the MLP.</summary>
+    /// <summary>Cosine annealing for both spiking models (see <see cref="SurrogateBptt.DefaultSchedule"/>).</summary>
     protected override string DefaultSchedule => SurrogateBptt.DefaultSchedule(Model);
 
     /// <summary>The model options in effect: the architecture's defaults with every given option applied.</summary>
