@@ -13,8 +13,9 @@ namespace NeuroCore.Snn;
 /// </summary>
 /// <remarks>
 /// When the input is static (direct encoding into the first layer: the same image at every step), conv and BN run
-/// once on [B, C, H, W] and the result is repeated over T, which is T times cheaper and gives the same values
-/// (BN's batch statistics over T identical copies equal those over one). Parameters: "{name}.weight" [O, C, 3, 3],
+/// once on [B, C, H, W] and the result is repeated over T, which is T times cheaper and gives the same output (BN's
+/// batch mean and biased variance over T identical copies equal those over one; only the running variance's
+/// N/(N − 1) correction sees N = B·H·W instead of T·B·H·W). Parameters: "{name}.weight" [O, C, 3, 3],
 /// "{name}.bias" [O] (U(±1/√(9C))), "{name}.bn.*" when batch-normalised, and the neurons' learnable β/θ if any.
 /// </remarks>
 public sealed class SpikingConv2d

@@ -116,9 +116,7 @@ public sealed class SpikingLinear
                 $"SpikingLinear '{Name}': input holds {input.Length} values and spikes {spikes.Length}; the state is for batch {batch}, " +
                 $"so expected [{batch}, {InFeatures}] = {batch * InFeatures} and [{batch}, {OutFeatures}] = {batch * OutFeatures}.", nameof(input));
         var current = state.Current;
-        var b = Bias!.Span;
-        for (int r = 0; r < batch; r++) b.CopyTo(current.Slice(r * OutFeatures, OutFeatures));
-        Gemm.Sgemm(false, true, batch, OutFeatures, InFeatures, 1f, input, InFeatures, Weight.Span, InFeatures, 1f, current, OutFeatures, 1);
+        DenseStep.Product(input, batch, Weight, Bias!, current);
         _neurons.Step(current, state.Neurons, spikes);
     }
 }

@@ -95,9 +95,7 @@ public sealed class SpikingReadout
                 $"SpikingReadout '{Name}': input holds {input.Length} values and logits {logits.Length}; the state is for batch {batch}, " +
                 $"so expected [{batch}, {InFeatures}] and [{batch}, {Classes}].", nameof(input));
         var current = state.Current;
-        var b = Bias!.Span;
-        for (int r = 0; r < batch; r++) b.CopyTo(current.Slice(r * Classes, Classes));
-        Gemm.Sgemm(false, true, batch, Classes, InFeatures, 1f, input, InFeatures, Weight.Span, InFeatures, 1f, current, Classes, 1);
+        DenseStep.Product(input, batch, Weight, Bias!, current);
         var m = state.Membrane;
         var acc = state.Accumulator;
         int t = state.StepsSeen++;
