@@ -74,7 +74,7 @@ internal sealed class CliApp
     internal readonly Option<string?> Encoding = new("--encoding")
     {
         Description = "How images become input over T steps: rate (Poisson spikes), direct (the image as a constant current) " +
-                      "or latency (one spike, brighter earlier) [default: rate for mlp, direct for conv].",
+                      "or latency (one spike, brighter earlier) [default: direct].",
     };
     internal readonly Option<float?> Beta = new("--beta") { Description = "Membrane decay β in (0, 1] [default: 0.9 for mlp, 0.5 for conv]." };
     internal readonly Option<float?> Threshold = new("--threshold") { Description = "Firing threshold θ > 0 [default: 1]." };

@@ -6,7 +6,7 @@ namespace NeuroCore.Cli;
 
 /// <summary>
 /// The parsed options of <c>neurocore train snn</c>; a null option takes the model's default from
-/// <see cref="SnnModels.DefaultOptions"/> (mlp: rate encoding, T = 25; conv: direct encoding, T = 4), and the
+/// <see cref="SnnModels.DefaultOptions"/> (direct encoding; mlp: T = 25; conv: T = 4), and the
 /// schedule is cosine for both.
 /// </summary>
 internal sealed record TrainSnnSettings : TrainSettings

@@ -134,7 +134,7 @@ public sealed class CliParseTests
     }
 
     [Theory]
-    [InlineData("mlp", SpikeEncoding.Rate, 25, "cosine")]
+    [InlineData("mlp", SpikeEncoding.Direct, 25, "cosine")]
     [InlineData("conv", SpikeEncoding.Direct, 4, "cosine")]
     public void TrainSnn_NoOptions_TakesThePerModelDefaults(string model, SpikeEncoding encoding, int steps, string schedule)
     {

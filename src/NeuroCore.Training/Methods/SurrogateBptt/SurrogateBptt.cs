@@ -28,11 +28,10 @@ public static class SurrogateBptt
     public const string MethodName = "surrogate-bptt";
 
     /// <summary>
-    /// The default model options of <paramref name="architecture"/> ("mlp" or "conv"), as <c>snn-layers</c> defines
-    /// them in <see cref="SnnModels.DefaultOptions"/>. mlp: Poisson rate encoding over T = 25 steps (snnTorch's
-    /// Fashion-MNIST recipe; rate coding needs enough steps for spike counts to resolve grey levels). conv: direct
-    /// encoding (the image as a constant input current, so the first conv layer sees the analogue image) over T = 4
-    /// steps with β = 0.5 (SpikingJelly's recipe; few steps suffice because nothing is sampled).
+    /// The default model options of <paramref name="architecture"/> ("mlp" or "conv"), as <c>NeuroCore.Snn</c> defines
+    /// them in <see cref="SnnModels.DefaultOptions"/>: both direct-encoded (the image as a constant input current, so the
+    /// first layer's product runs once per sample and nothing is sampled); mlp 784-512-10 over T = 25 steps with β = 0.9
+    /// (snnTorch's tutorial neuron), conv over T = 4 with β = 0.5 (SpikingJelly's Fashion-MNIST recipe).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="architecture"/> is neither mlp nor conv.</exception>
     public static SnnModelOptions DefaultOptions(string architecture) => SnnModels.DefaultOptions(architecture);
