@@ -1,19 +1,21 @@
 using System.CommandLine;
-using System.Globalization;
 using System.CommandLine.Parsing;
+using System.Globalization;
+using NeuroCore.Snn;
+using NeuroCore.Training;
 
 namespace NeuroCore.Cli;
 
 /// <summary>
-/// The <c>neurocore</c> command tree (System.CommandLine 2): <c>train ann</c>, <c>eval</c>, <c>info</c>.
-/// Options are plain fields so tests can parse without running anything.
+/// The <c>neurocore</c> command tree (System.CommandLine 2): <c>train ann</c>, <c>train snn</c>, <c>eval</c>,
+/// <c>plot curves</c>, <c>plot raster</c>, <c>info</c>. Options are plain fields so tests can parse without running
+/// anything; the options every <c>train</c> command shares are single instances added to each of them.
 /// </summary>
 internal sealed class CliApp
 {
     readonly CliConsole _console;
 
-    // train ann
-    internal readonly Option<string> Model = Choice("--model", "mlp", "The architecture: mlp (784-512-10) or cnn (two conv blocks).", "mlp", "cnn");
+    // Shared by every train command (and partly by eval and plot raster).
     internal readonly Option<string> Data = Choice("--data", "auto",
         "The data set: fmnist (Fashion-MNIST), builtin (procedural shapes) or auto (Fashion-MNIST when installed, else builtin).",
         "auto", "fmnist", "builtin");
@@ -28,14 +30,14 @@ internal sealed class CliApp
         Description = "Learning rate [default: 1e-3 for adam/adamw, 0.05 for sgd].",
     };
     internal readonly Option<string> Optimizer = Choice("--optimizer", "adam", "adam, adamw (weight decay 0.01) or sgd (momentum 0.9).",
-        "adam", "adamw", "sgd");
+        [.. TrainingRecipe.Optimizers]);
     internal readonly Option<string?> Schedule = new("--schedule")
     {
-        Description = "Learning-rate schedule: constant or cosine [default: constant for mlp, cosine for cnn].",
+        Description = "Learning-rate schedule: constant or cosine [default: constant for train ann --model mlp, cosine otherwise].",
     };
     internal readonly Option<ulong> Seed = new("--seed")
     {
-        Description = "Seed of initialisation, shuffling and dropout (same seed, same weights, for any --threads).",
+        Description = "Seed of initialisation, shuffling, dropout and spike encoding (same seed, same weights, for any --threads).",
         DefaultValueFactory = _ => 1,
     };
     internal readonly Option<int> Threads = new("--threads")
@@ -55,46 +57,139 @@ internal sealed class CliApp
     internal readonly Option<int?> LimitTrain = Positive("--limit-train", "Use only the first N training samples.");
     internal readonly Option<int?> LimitTest = Positive("--limit-test", "Evaluate on only the first N test samples.");
 
-    // eval
+    // train ann
+    internal readonly Option<string> Model = Choice("--model", "mlp", "The architecture: mlp (784-512-10) or cnn (two conv blocks).", "mlp", "cnn");
+
+    // train snn
+    internal readonly Option<string> SnnModel = Choice("--model", "mlp",
+        "The spiking architecture: mlp (784-512-10, fully connected) or conv (two spiking conv blocks and a classifier).", "mlp", "conv");
+    internal readonly Option<string> Neuron = Choice("--neuron", "lif", "The hidden neurons: lif, or alif (spike-triggered adaptive threshold).",
+        "lif", "alif");
+    internal readonly Option<string?> Surrogate = new("--surrogate")
+    {
+        Description = "The surrogate gradient, NAME or NAME:parameter with NAME one of " + string.Join(", ", SurrogateSpec.Names) +
+                      " [default: fast-sigmoid:25].",
+    };
+    internal readonly Option<int?> Steps = Positive("--steps", "Time steps T per sample [default: 25 for mlp, 4 for conv].");
+    internal readonly Option<string?> Encoding = new("--encoding")
+    {
+        Description = "How images become input over T steps: rate (Poisson spikes), direct (the image as a constant current) " +
+                      "or latency (one spike, brighter earlier) [default: direct].",
+    };
+    internal readonly Option<float?> Beta = new("--beta") { Description = "Membrane decay β in (0, 1] [default: 0.9 for mlp, 0.5 for conv]." };
+    internal readonly Option<float?> Threshold = new("--threshold") { Description = "Firing threshold θ > 0 [default: 1]." };
+    internal readonly Option<float?> Rho = new("--rho")
+    {
+        Description = "ALIF: decay ρ ∈ [0, 1] of the adaptation trace A_t = ρ·A_{t−1} + (1 − ρ)·S_t [default: 0.95, τ ≈ 20 steps].",
+    };
+    internal readonly Option<float?> Kappa = new("--kappa")
+    {
+        Description = "ALIF: adaptation strength κ ≥ 0; the threshold is θ + κ·A_{t−1} [default: 1].",
+    };
+    internal readonly Option<string?> Readout = new("--readout")
+    {
+        Description = "How output activity becomes logits: mean-membrane, max-membrane (non-spiking leaky integrators) or " +
+                      "spike-count [default: mean-membrane].",
+    };
+    internal readonly Option<string?> Hidden = new("--hidden")
+    {
+        Description = "Hidden layer widths, comma separated (e.g. 512 or 800,400); the conv model takes the first as its " +
+                      "fully connected layer [default: 512 for mlp, 128 for conv].",
+    };
+    internal readonly Option<float?> RateReg = new("--rate-reg")
+    {
+        Description = "Weight of the spike-rate regulariser pulling hidden rates towards --target-rate (0 = off) [default: 0].",
+    };
+    internal readonly Option<float?> TargetRate = new("--target-rate")
+    {
+        Description = "The spike rate (spikes per neuron per step) the regulariser pulls towards [default: 0.1].",
+    };
+    internal readonly Option<string?> ResetMode = new("--reset")
+    {
+        Description = "Membrane reset on a spike: soft (subtract θ) or hard (to zero) [default: soft].",
+    };
+    internal readonly Option<bool> DetachReset = new("--detach-reset") { Description = "Do not back-propagate through the reset term." };
+    internal readonly Option<bool> LearnBeta = new("--learn-beta") { Description = "Learn a decay β per neuron." };
+    internal readonly Option<bool> LearnThreshold = new("--learn-threshold") { Description = "Learn a threshold θ per neuron." };
+
+    // eval, plot raster
     internal readonly Option<string> ModelDir = new("--model-dir")
     {
         Description = "A directory written by `neurocore train ... --out DIR`.",
         Required = true,
     };
+    internal readonly Option<string> RasterModel = new("--model", "--model-dir")
+    {
+        Description = "A spiking model's directory, written by `neurocore train snn --out DIR`.",
+        Required = true,
+    };
+    internal readonly Option<int> Sample = new("--sample")
+    {
+        Description = "Index of the test-set sample to run through the model [default: 0].",
+        DefaultValueFactory = _ => 0,
+    };
+
+    // plot
+    internal readonly Option<string> CurvesReport = new("--report")
+    {
+        Description = "A JSON report written by `neurocore train ... --report FILE`.",
+        Required = true,
+    };
+    internal readonly Option<string> PlotOut = new("--out") { Description = "The PNG file to write.", Required = true };
+    internal readonly Option<int> Width = new("--width") { Description = "Image width in pixels [default: 1200].", DefaultValueFactory = _ => 1200 };
+    internal readonly Option<int> Height = new("--height") { Description = "Image height in pixels [default: 500 for curves, 250 per layer for rasters].", };
 
     public CliApp(CliConsole console)
     {
         _console = console;
-        Schedule.AcceptOnlyFromAmong("constant", "cosine");
-        LearningRate.Validators.Add(r =>
-        {
-            if (LastToken(r) is { } text && double.TryParse(text, CultureInfo.InvariantCulture, out double lr) && !(lr > 0 && double.IsFinite(lr)))
-                r.AddError($"--lr must be a positive finite number (got {text}).");
-        });
-        Threads.Validators.Add(r =>
-        {
-            if (LastToken(r) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out int v) && v is < 1 or > 1024)
-                r.AddError($"--threads must be between 1 and 1024 (got {v}).");
-        });
+        Schedule.AcceptOnlyFromAmong([.. TrainingRecipe.Schedules]);
+        Encoding.AcceptOnlyFromAmong("rate", "direct", "latency");
+        Readout.AcceptOnlyFromAmong(TrainSnnSettings.ReadoutNames);
+        ResetMode.AcceptOnlyFromAmong("soft", "hard");
+        Require(LearningRate, "a positive finite number", v => v > 0 && double.IsFinite(v));
+        Require(Threads, "between 1 and 1024", v => v is >= 1 and <= 1024);
         Resume.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<bool>() && r.Parent?.GetResult(Out) is null)
                 r.AddError("--resume needs --out DIR: the directory whose latest checkpoint to continue from.");
         });
+        Surrogate.Validators.Add(r =>
+        {
+            if (LastToken(r) is { } text && !SurrogateSpec.TryParse(text, out _, out string? error)) r.AddError("--surrogate: " + error);
+        });
+        Hidden.Validators.Add(r =>
+        {
+            if (LastToken(r) is { } text && !TrainSnnSettings.TryParseHidden(text, out _)) r.AddError(
+                $"--hidden must be one or more positive layer widths separated by commas, e.g. 512 or 800,400 (got '{text}').");
+        });
+        Require(Beta, "in (0, 1]", v => v is > 0 and <= 1);
+        Require(Threshold, "a finite number > 0", v => v > 0 && double.IsFinite(v));
+        Require(Rho, "in [0, 1]", v => v is >= 0 and <= 1);
+        Require(Kappa, "a finite number ≥ 0", v => v >= 0 && double.IsFinite(v));
+        Require(RateReg, "a finite number ≥ 0", v => v >= 0 && double.IsFinite(v));
+        Require(TargetRate, "in (0, 1)", v => v is > 0 and < 1);
+        Require(Sample, "0 or more", v => v >= 0);
+        Require(Width, "between 100 and 10000 pixels", v => v is >= 100 and <= 10000);
+        Require(Height, "between 100 and 10000 pixels", v => v is >= 100 and <= 10000);
     }
 
     /// <summary>Builds the root command with every subcommand wired to its action.</summary>
     public RootCommand BuildRootCommand()
     {
-        var ann = new Command("ann", "Train an ordinary (non-spiking) network with backpropagation.")
-        {
-            Model, Data, DataDir, Epochs, BatchSize, LearningRate, Optimizer, Schedule, Seed, Threads, Out, Report,
-            Resume, LimitTrain, LimitTest,
-        };
+        var ann = new Command("ann", "Train an ordinary (non-spiking) network with backpropagation.") { Model };
+        AddTrainOptions(ann);
         ann.SetAction(parse => TrainAnnCommand.Run(ReadTrainAnn(parse), _console));
-        var train = new Command("train", "Train a model.") { ann };
 
-        var eval = new Command("eval", "Rebuild a trained model from its directory and report its test accuracy.")
+        var snn = new Command("snn", "Train a spiking network with surrogate-gradient backpropagation through time.")
+        {
+            SnnModel, Neuron, Surrogate, Steps, Encoding, Beta, Threshold, Rho, Kappa, Readout, Hidden, RateReg, TargetRate, ResetMode,
+            DetachReset, LearnBeta, LearnThreshold,
+        };
+        AddTrainOptions(snn);
+        snn.SetAction(parse => TrainSnnCommand.Run(ReadTrainSnn(parse), _console));
+        var train = new Command("train", "Train a model.") { ann, snn };
+
+        var eval = new Command("eval", "Rebuild a trained model (spiking or not) from its directory and report its test accuracy.")
         {
             ModelDir, Data, DataDir, Threads, LimitTest,
         };
@@ -102,16 +197,61 @@ internal sealed class CliApp
             parse.GetRequiredValue(ModelDir), parse.GetValue(Data)!, parse.GetValue(DataDir), parse.GetValue(Threads),
             parse.GetValue(LimitTest), _console));
 
+        var curves = new Command("curves", "Plot loss and accuracy per epoch (train and test) from a training report.")
+        {
+            CurvesReport, PlotOut, Width, Height,
+        };
+        curves.SetAction(parse => PlotCommand.Curves(parse.GetRequiredValue(CurvesReport), parse.GetRequiredValue(PlotOut),
+            parse.GetValue(Width), parse.GetValue(Height), _console));
+        var raster = new Command("raster", "Plot the spikes of every spiking layer (time × neuron) for one test sample.")
+        {
+            RasterModel, Sample, Data, DataDir, PlotOut, Width, Height,
+        };
+        raster.SetAction(parse => PlotCommand.Raster(parse.GetRequiredValue(RasterModel), parse.GetValue(Sample), parse.GetValue(Data)!,
+            parse.GetValue(DataDir), parse.GetRequiredValue(PlotOut), parse.GetValue(Width), parse.GetValue(Height), _console));
+        var plot = new Command("plot", "Draw PNG figures of a run.") { curves, raster };
+
         var info = new Command("info", "Print the version, the active SIMD widths and the thread count.");
         info.SetAction(_ => InfoCommand.Run(_console));
 
-        return new RootCommand("NeuroCore: spiking and ordinary neural networks in pure managed C#.") { train, eval, info };
+        return new RootCommand("NeuroCore: spiking and ordinary neural networks in pure managed C#.") { train, eval, plot, info };
+    }
+
+    void AddTrainOptions(Command command)
+    {
+        foreach (Option option in (Option[])[Data, DataDir, Epochs, BatchSize, LearningRate, Optimizer, Schedule, Seed, Threads, Out,
+                     Report, Resume, LimitTrain, LimitTest])
+            command.Options.Add(option);
     }
 
     /// <summary>Reads the <c>train ann</c> options out of a parse result.</summary>
-    internal TrainAnnSettings ReadTrainAnn(ParseResult parse) => new()
+    internal TrainAnnSettings ReadTrainAnn(ParseResult parse) => ReadTrain(parse, new TrainAnnSettings { Model = parse.GetValue(Model)! });
+
+    /// <summary>Reads the <c>train snn</c> options out of a parse result.</summary>
+    internal TrainSnnSettings ReadTrainSnn(ParseResult parse) => ReadTrain(parse, new TrainSnnSettings
     {
-        Model = parse.GetValue(Model)!,
+        Model = parse.GetValue(SnnModel)!,
+        Neuron = parse.GetValue(Neuron)!,
+        Surrogate = parse.GetValue(Surrogate),
+        Steps = parse.GetValue(Steps),
+        Encoding = parse.GetValue(Encoding),
+        Beta = parse.GetValue(Beta),
+        Threshold = parse.GetValue(Threshold),
+        Rho = parse.GetValue(Rho),
+        Kappa = parse.GetValue(Kappa),
+        Readout = parse.GetValue(Readout),
+        Hidden = parse.GetValue(Hidden),
+        RateRegularization = parse.GetValue(RateReg),
+        TargetRate = parse.GetValue(TargetRate),
+        Reset = parse.GetValue(ResetMode),
+        DetachReset = parse.GetValue(DetachReset),
+        LearnBeta = parse.GetValue(LearnBeta),
+        LearnThreshold = parse.GetValue(LearnThreshold),
+    });
+
+    /// <summary>Fills the options every train command shares into <paramref name="settings"/>.</summary>
+    T ReadTrain<T>(ParseResult parse, T settings) where T : TrainSettings => settings with
+    {
         Data = parse.GetValue(Data)!,
         DataDir = parse.GetValue(DataDir),
         Epochs = parse.GetValue(Epochs),
@@ -145,13 +285,20 @@ internal sealed class CliApp
     static Option<int?> Positive(string name, string description)
     {
         var option = new Option<int?>(name) { Description = description };
-        option.Validators.Add(r =>
-        {
-            if (LastToken(r) is { } text && int.TryParse(text, CultureInfo.InvariantCulture, out int v) && v < 1)
-                r.AddError($"{name} must be at least 1 (got {v}).");
-        });
+        Require(option, "at least 1", v => v >= 1);
         return option;
     }
+
+    /// <summary>
+    /// Adds a range check to a numeric option: a value that parses but fails <paramref name="valid"/> is a parse error
+    /// "NAME must be REQUIREMENT (got TEXT)". NaN fails every check (all comparisons with it are false).
+    /// </summary>
+    static void Require(Option option, string requirement, Func<double, bool> valid) =>
+        option.Validators.Add(r =>
+        {
+            if (LastToken(r) is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && !valid(v))
+                r.AddError($"{option.Name} must be {requirement} (got {text}).");
+        });
 
     /// <summary>
     /// The option's raw value, or null when absent. Validators read the token rather than the typed value because

@@ -9,7 +9,9 @@ internal static class CliErrors
 {
     public static bool IsUserFacing(Exception e) => e is DatasetNotFoundException or IdxFormatException
         or CheckpointFormatException or TrainingDivergedException or ArgumentException or IOException
-        or UnauthorizedAccessException
+        or UnauthorizedAccessException or System.Text.Json.JsonException or FormatException
+        // A model option this build cannot run (the layers throw it naming the layer and the option).
+        or NotSupportedException
         // Checkpoint.Load's "this file belongs to a different model/optimizer" (e.g. --resume with another --model).
         or InvalidOperationException;
 }

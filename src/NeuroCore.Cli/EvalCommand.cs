@@ -20,6 +20,7 @@ internal static class EvalCommand
                          $"{Path.GetFileName(loaded.CheckpointPath)} (epoch {loaded.State.Epoch}, seed {loaded.State.Seed})");
             console.Line($"{selection.Dataset} test: accuracy {result.Accuracy:P2} ({result.Correct}/{result.Count}), " +
                          $"loss {result.Loss:F4}, {clock.Elapsed.TotalSeconds:F1} s with {threads} threads; {IsaInfo.Describe()}");
+            if (result.SpikeStatistics is { Count: > 0 } spikes) ResultsTable.WriteSpikes(console, spikes);
             return 0;
         }
         catch (Exception e) when (CliErrors.IsUserFacing(e))

@@ -1,7 +1,7 @@
 using System.Numerics;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using NeuroCore.Kernels;
+using NeuroCore.Training;
 
 namespace NeuroCore.Cli;
 
@@ -18,14 +18,5 @@ internal static class InfoCommand
     }
 
     /// <summary>The informational version of this build (e.g. 0.1.0), without the source-revision suffix.</summary>
-    public static string Version
-    {
-        get
-        {
-            string? v = typeof(InfoCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-            if (v is null) return "unknown";
-            int plus = v.IndexOf('+', StringComparison.Ordinal);
-            return plus < 0 ? v : v[..plus];
-        }
-    }
+    public static string Version => TrainingReport.CurrentVersion;
 }

@@ -24,7 +24,8 @@ internal sealed class LiveProgress(ProgressContext context) : IProgress<Training
                 _task.Description = $"{Label(p)} testing {p.Step}/{p.Steps} acc {p.Accuracy:P1}";
                 break;
             case TrainingPhase.EpochEnd when p.EpochMetrics is { } m && _task is not null:
-                _task.Description = $"{Label(p)} train {m.TrainAccuracy:P1} test [bold]{m.TestAccuracy:P2}[/] {m.Seconds:F1} s";
+                _task.Description = $"{Label(p)} train {m.TrainAccuracy:P1} test [bold]{m.TestAccuracy:P2}[/] {m.Seconds:F1} s" +
+                                    (TrainingReport.OverallSpikeRate(m.SpikeStatistics) is { } rate ? $" rate {rate:P1}" : "");
                 _task.Value = _task.MaxValue;
                 _task.StopTask();
                 _task = null;

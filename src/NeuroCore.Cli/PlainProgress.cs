@@ -19,7 +19,8 @@ internal sealed class PlainProgress(CliConsole console) : IProgress<TrainingProg
                 break;
             case TrainingPhase.EpochEnd when p.EpochMetrics is { } m:
                 console.Line($"epoch {m.Epoch}/{p.Epochs} done  train loss {m.TrainLoss:F4} acc {m.TrainAccuracy:P2}  " +
-                             $"test loss {m.TestLoss:F4} acc {m.TestAccuracy:P2}  {m.Seconds:F1} s (+{m.EvalSeconds:F1} s eval)");
+                             $"test loss {m.TestLoss:F4} acc {m.TestAccuracy:P2}  {m.Seconds:F1} s (+{m.EvalSeconds:F1} s eval)" +
+                             (TrainingReport.OverallSpikeRate(m.SpikeStatistics) is { } rate ? $"  spike rate {rate:P2}" : ""));
                 break;
         }
     }

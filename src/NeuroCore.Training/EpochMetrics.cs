@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using NeuroCore.Snn;
+
 namespace NeuroCore.Training;
 
 /// <summary>The metrics of one finished epoch.</summary>
@@ -17,4 +20,12 @@ public sealed record EpochMetrics(
     double TestAccuracy,
     double LearningRate,
     double Seconds,
-    double EvalSeconds);
+    double EvalSeconds)
+{
+    /// <summary>
+    /// For a spiking model: per spiking layer, the spike rate and synaptic operations per sample measured on this
+    /// epoch's test-set evaluation; null for a non-spiking model (and then left out of the JSON).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<LayerSpikeStatistics>? SpikeStatistics { get; init; }
+}

@@ -1,12 +1,15 @@
 using NeuroCore.Checkpoints;
 using NeuroCore.Nn;
+using NeuroCore.Snn;
 
 namespace NeuroCore.Training;
 
 /// <summary>
 /// A model rebuilt from a training output directory: the architecture from its <c>model.json</c> description and
 /// the weights from its latest epoch checkpoint. Used by <c>neurocore eval</c> and by embedding apps that load a
-/// trained network without knowing its architecture in advance.
+/// trained network without knowing its architecture in advance. Spiking descriptions (architecture <c>snn-*</c>) are
+/// rebuilt by <c>SnnModels.Build</c>, so <see cref="Model"/> is then an <see cref="ISpikingModel"/>; ordinary ones by
+/// <see cref="AnnModels.Build"/>.
 /// </summary>
 /// <param name="Model">The rebuilt model, in evaluation mode.</param>
 /// <param name="Store">Its parameters and buffers, loaded from the checkpoint.</param>
@@ -26,16 +29,28 @@ public sealed record TrainedModel(IModule Model, ParameterStore Store, ModelDesc
         if (!File.Exists(descriptionPath))
             throw new FileNotFoundException(
                 $"'{directory}' has no {TrainingCheckpoint.DescriptionFileName}; expected a directory written by " +
-                "`neurocore train ann --out DIR`.", descriptionPath);
+                "`neurocore train ann --out DIR` or `neurocore train snn --out DIR`.", descriptionPath);
         string checkpoint = TrainingCheckpoint.FindLatest(directory)
             ?? throw new FileNotFoundException(
                 $"'{directory}' has no epoch-NNNN.safetensors checkpoint; training writes one after every epoch.",
                 directory);
         var description = Checkpoint.LoadDescription(descriptionPath);
         var store = new ParameterStore();
-        var model = AnnModels.Build(store, description, seed: 0);   // weights come from the checkpoint
+        // For an ordinary model the seed only initialises weights, which the checkpoint then overwrites. A spiking
+        // model's rate encoder also keys its Poisson spikes with it (evaluation draws from a fixed stream of that key),
+        // so it is rebuilt with the training seed: evaluation then reproduces the trainer's test figures exactly.
+        IModule model = IsSpiking(description)
+            ? SnnModels.Build(store, description, TrainingCheckpoint.ReadState(checkpoint).Seed)
+            : AnnModels.Build(store, description, seed: 0);
         var state = TrainingCheckpoint.Load(checkpoint, store);
         model.Training = false;
         return new TrainedModel(model, store, description, state, checkpoint);
+    }
+
+    /// <summary>Whether <paramref name="description"/> is of a spiking architecture (<c>snn-*</c>).</summary>
+    public static bool IsSpiking(ModelDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        return description.Architecture.StartsWith("snn-", StringComparison.Ordinal);
     }
 }

@@ -3,11 +3,14 @@ using System.Numerics.Tensors;
 using NeuroCore.Autodiff;
 using NeuroCore.Data;
 using NeuroCore.Nn;
+using NeuroCore.Snn;
 
 namespace NeuroCore.Training;
 
 /// <summary>
-/// The one training loop every method uses (here: ordinary networks by backpropagation). Per epoch it shuffles
+/// The one training loop every method uses (ordinary networks by backpropagation, spiking networks by surrogate-gradient
+/// BPTT: an <see cref="ISpikingModel"/> is driven the same way, its activity regulariser is added to the loss and its
+/// spike statistics are collected on the test set). Per epoch it shuffles
 /// the training set with a Philox permutation keyed by (seed, epoch), runs forward, cross-entropy, backward and
 /// one optimizer step per batch on a reused tape, evaluates the test set, and writes a checkpoint (weights,
 /// buffers, optimizer state, epoch and RNG position). A NaN or infinite loss stops training at once, before the
@@ -15,7 +18,9 @@ namespace NeuroCore.Training;
 /// </summary>
 /// <remarks>
 /// Effectively computes, for each epoch e and batch (x, y):
-/// <c>θ ← optimizer(θ, ∇θ mean_i CE(model(xᵢ), yᵢ), lr(e))</c>.
+/// <c>θ ← optimizer(θ, ∇θ [mean_i CE(model(xᵢ), yᵢ) + R], lr(e))</c>, where R is the spiking model's
+/// <see cref="ISpikingModel.RegularizationLoss"/> (absent for other models or when it returns null). The reported
+/// training loss is the cross-entropy alone, so it compares with the test loss.
 /// Determinism: the shuffle, dropout masks and kernels depend on the seed and the step only, never on
 /// <see cref="TrainerOptions.Threads"/>, so weights are bitwise identical for any thread count and a resumed run
 /// equals an uninterrupted one.
@@ -64,11 +69,12 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         CheckCompatible(train, test);
-        var total = Stopwatch.StartNew();
+        var wall = Stopwatch.StartNew();
 
         int startEpoch = _options.Resume ? ResumeFromLatest() : 0;
 
         var history = new List<EpochMetrics>();
+        var spiking = _model as ISpikingModel;
         using var tape = new Tape(recording: true, threads: _options.Threads);
         using var batches = new BatchIterator(train, _options.BatchSize, _options.Seed, BatchLayout.Image, shuffle: true, dropLast: false);
         int steps = batches.BatchesPerEpoch;
@@ -88,17 +94,22 @@ public sealed class Trainer
                 _store.ZeroGrad();
                 var logits = _model.Forward(tape, batches.Images);
                 var loss = Ops.CrossEntropy(tape, logits, batches.Labels);
+                var regularizer = spiking?.RegularizationLoss(tape);
+                var objective = regularizer is null ? loss : Ops.Add(tape, loss, regularizer);
                 float value = loss.Item();
-                if (!float.IsFinite(value))
+                float total = regularizer is null ? value : objective.Item();
+                if (!float.IsFinite(total))
                     throw new TrainingDivergedException(
-                        $"Training diverged: the loss is {value} at epoch {epoch}, step {step} of {steps} " +
+                        $"Training diverged: the loss is {total}" +
+                        (regularizer is null ? "" : $" (cross-entropy {value} plus the activity regulariser)") +
+                        $" at epoch {epoch}, step {step} of {steps} " +
                         $"(learning rate {lr:G4}). Nothing was saved for this epoch; " +
                         (epoch > 1 && _options.CheckpointDirectory is not null
                             ? $"the checkpoint of epoch {epoch - 1} is intact (--resume continues from it). "
                             : "") +
                         "Try a lower learning rate (--lr).")
-                    { Epoch = epoch, Step = step, Value = value };
-                tape.Backward(loss);
+                    { Epoch = epoch, Step = step, Value = total };
+                tape.Backward(objective);
                 _optimizer.Step();
                 _schedule?.Step();
 
@@ -123,14 +134,14 @@ public sealed class Trainer
                 { Epoch = epoch, Step = 0, Value = (float)eval.Loss };
 
             var metrics = new EpochMetrics(epoch, lossSum / seen, (double)correct / seen, eval.Loss, eval.Accuracy, lr,
-                seconds, evalSeconds);
+                seconds, evalSeconds) { SpikeStatistics = eval.SpikeStatistics };
             history.Add(metrics);
             if (_options.CheckpointDirectory is { } dir)
                 TrainingCheckpoint.Save(dir, new TrainingState(epoch, _optimizer.StepCount, _options.Seed), _store, _optimizer, _model);
             progress?.Report(new TrainingProgress(TrainingPhase.EpochEnd, epoch, _options.Epochs, steps, steps,
                 metrics.TrainLoss, metrics.TrainAccuracy, lr, metrics));
         }
-        return new TrainingResult(history, startEpoch, total.Elapsed.TotalSeconds);
+        return new TrainingResult(history, startEpoch, wall.Elapsed.TotalSeconds);
     }
 
     /// <summary>
@@ -145,7 +156,8 @@ public sealed class Trainer
 
     /// <summary>
     /// Classifies <paramref name="set"/> with <paramref name="model"/> in evaluation mode and returns the mean
-    /// cross-entropy and the accuracy. Used by the trainer after every epoch and by tools that load a checkpoint.
+    /// cross-entropy and the accuracy, and for an <see cref="ISpikingModel"/> its per-layer spike statistics over
+    /// this set (reset first). Used by the trainer after every epoch and by tools that load a checkpoint.
     /// </summary>
     public static Evaluation Evaluate(IModule model, LabeledImageSet set, int batchSize = 256, int threads = 1,
         IProgress<TrainingProgress>? progress = null, int epoch = 0, int epochs = 0)
@@ -154,6 +166,8 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(set);
         bool wasTraining = model.Training;
         model.Training = false;
+        var spiking = model as ISpikingModel;
+        spiking?.ResetStatistics();
         try
         {
             using var tape = new Tape(recording: false, threads: threads);
@@ -174,7 +188,10 @@ public sealed class Trainer
                 progress?.Report(new TrainingProgress(TrainingPhase.Evaluate, epoch, epochs, step, steps,
                     lossSum / seen, (double)correct / seen, 0));
             }
-            return seen == 0 ? new Evaluation(0, 0, 0, 0) : new Evaluation(lossSum / seen, (double)correct / seen, (int)correct, (int)seen);
+            IReadOnlyList<LayerSpikeStatistics>? statistics = spiking is null ? null : [.. spiking.Statistics];
+            return seen == 0
+                ? new Evaluation(0, 0, 0, 0) { SpikeStatistics = statistics }
+                : new Evaluation(lossSum / seen, (double)correct / seen, (int)correct, (int)seen) { SpikeStatistics = statistics };
         }
         finally
         {

@@ -80,11 +80,20 @@ public static class TrainingCheckpoint
         if (model is not null)
             foreach (var dropout in Dropouts(model))
                 dropout.Calls = (ulong)ReadNumber(metadata, DropoutKeyPrefix + dropout.Name, name, long.MaxValue);
-        return new TrainingState(
-            (int)ReadNumber(metadata, EpochKey, name, int.MaxValue),
-            ReadNumber(metadata, StepKey, name, long.MaxValue),
-            ulong.Parse(Require(metadata, SeedKey, name), NumberStyles.None, CultureInfo.InvariantCulture));
+        return StateOf(metadata, name);
     }
+
+    /// <summary>
+    /// The training state recorded in the checkpoint at <paramref name="path"/>, read without loading it into a model
+    /// (e.g. to learn the seed a model must be rebuilt with before its weights are loaded).
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">The file is malformed or lacks the trainer's metadata.</exception>
+    public static TrainingState ReadState(string path) => StateOf(Safetensors.Read(path).Metadata, Path.GetFileName(path));
+
+    static TrainingState StateOf(IReadOnlyDictionary<string, string> metadata, string name) => new(
+        (int)ReadNumber(metadata, EpochKey, name, int.MaxValue),
+        ReadNumber(metadata, StepKey, name, long.MaxValue),
+        ulong.Parse(Require(metadata, SeedKey, name), NumberStyles.None, CultureInfo.InvariantCulture));
 
     /// <summary>The dropout layers of <paramref name="model"/> in forward order (nested sequentials included).</summary>
     static IEnumerable<Dropout> Dropouts(IModule model)

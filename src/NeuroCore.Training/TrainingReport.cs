@@ -1,11 +1,16 @@
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using NeuroCore.Snn;
 
 namespace NeuroCore.Training;
 
 /// <summary>
 /// The summary of a training run, written by <c>neurocore train --report FILE.json</c> as one JSON object with
 /// snake_case names (method, dataset, epochs, train_accuracy, test_accuracy, seconds, seconds_per_epoch, seed,
-/// threads, model, parameters, ...). Serialized through a source-generated context: no reflection.
+/// threads, model, parameters, ...); a spiking run adds steps, model_options, spike_rate, syn_ops_per_sample and
+/// spike_statistics (per layer), fields that an ordinary run leaves out. Serialized through a source-generated
+/// context: no reflection.
 /// </summary>
 public sealed class TrainingReport
 {
@@ -80,6 +85,60 @@ public sealed class TrainingReport
 
     /// <summary>Per-epoch metrics of the epochs run in this invocation.</summary>
     public IReadOnlyList<EpochMetrics> History { get; init; } = [];
+
+    /// <summary>For a spiking model: T, the time steps per sample; otherwise null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Steps { get; init; }
+
+    /// <summary>
+    /// The options the model was built from, as recorded in its description's metadata (for a spiking model: neuron,
+    /// surrogate, encoding, β, θ, readout, ...); null when there are none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? ModelOptions { get; init; }
+
+    /// <summary>
+    /// For a spiking model: the spike rate over all its spiking neurons (spikes per neuron per step) on the last
+    /// test-set evaluation; otherwise null.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? SpikeRate { get; init; }
+
+    /// <summary>For a spiking model: synaptic operations per test sample, summed over its layers; otherwise null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? SynOpsPerSample { get; init; }
+
+    /// <summary>For a spiking model: per layer, the spike rate and synops per sample of the last test-set evaluation.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<LayerSpikeStatistics>? SpikeStatistics { get; init; }
+
+    /// <summary>The version of this NeuroCore build (e.g. 0.1.0), without the source-revision suffix.</summary>
+    public static string CurrentVersion { get; } = ReadVersion();
+
+    static string ReadVersion()
+    {
+        string? v = typeof(TrainingReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        if (v is null) return "unknown";
+        int plus = v.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? v : v[..plus];
+    }
+
+    /// <summary>
+    /// The spike rate over all neurons of <paramref name="layers"/> (each layer's rate weighted by its neuron count),
+    /// or null when there are no layers.
+    /// </summary>
+    public static double? OverallSpikeRate(IReadOnlyList<LayerSpikeStatistics>? layers)
+    {
+        if (layers is null || layers.Count == 0) return null;
+        double spikes = 0;
+        long neurons = 0;
+        foreach (var layer in layers)
+        {
+            spikes += layer.SpikeRate * layer.Neurons;
+            neurons += layer.Neurons;
+        }
+        return neurons == 0 ? 0 : spikes / neurons;
+    }
 
     /// <summary>The report as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, TrainingJsonContext.Default.TrainingReport);

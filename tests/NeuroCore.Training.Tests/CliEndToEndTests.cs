@@ -1,16 +1,9 @@
-using NeuroCore.Cli;
 
 namespace NeuroCore.Training.Tests;
 
 public sealed class CliEndToEndTests
 {
-    static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = new CliApp(new CliConsole(output, error, interactive: false)).Run(args);
-        return (code, output.ToString(), error.ToString());
-    }
+    static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void TrainAnn_TinySubset_WritesValidReportAndCheckpoint_ThenEvalAndResumeWork()

@@ -46,7 +46,7 @@ public sealed class ReadmeTests
     }
 
     public static TheoryData<string> ReadmeFiles() =>
-        new() { "README.md", "src/NeuroCore.Training/README.md" };
+        new() { "README.md", "src/NeuroCore.Training/README.md", "src/NeuroCore.Training/Methods/SurrogateBptt/README.md" };
 
     [Theory]
     [MemberData(nameof(ReadmeFiles))]

@@ -16,6 +16,8 @@ public sealed class TrainingReportTests
         Assert.Contains("\"seconds_per_epoch\": 30", json, StringComparison.Ordinal);
         Assert.Contains("\"test_accuracy\": 0.915", json, StringComparison.Ordinal);
         Assert.Contains("\"train_loss\": 0.5", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("spike", json, StringComparison.Ordinal);   // spiking fields are left out of an ANN report
+        Assert.DoesNotContain("\"steps\"", json, StringComparison.Ordinal);
         var back = TrainingReport.FromJson(json);
         Assert.Equal(report.Parameters, back.Parameters);
         Assert.Equal(report.Seed, back.Seed);

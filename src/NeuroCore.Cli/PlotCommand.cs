@@ -1,0 +1,76 @@
+using NeuroCore.Cli.Plots;
+using NeuroCore.Snn;
+using NeuroCore.Training;
+
+namespace NeuroCore.Cli;
+
+/// <summary><c>neurocore plot curves|raster</c>: PNG figures of a run (drawn with ScottPlot; plotting stays in the CLI).</summary>
+internal static class PlotCommand
+{
+    /// <summary>Default height of the curves figure.</summary>
+    const int CurvesHeight = 500;
+
+    /// <summary>Default height of one raster panel.</summary>
+    const int RasterPanelHeight = 250;
+
+    public static int Curves(string reportPath, string outPath, int width, int height, CliConsole console) => Guard(console, () =>
+    {
+        if (!File.Exists(reportPath))
+            throw new FileNotFoundException(
+                $"The report '{reportPath}' does not exist; write one with `neurocore train ... --report FILE.json`.", reportPath);
+        TrainingReport report;
+        try
+        {
+            report = TrainingReport.FromJson(File.ReadAllText(reportPath));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ArgumentException($"The report '{reportPath}' is not a training report: {e.Message}", e);
+        }
+        height = height == 0 ? CurvesHeight : height;
+        CurvesPlot.Save(report, reportPath, outPath, width, height);
+        console.Line($"curves of {report.History.Count} epochs written to {outPath} ({width}×{height})");
+    });
+
+    public static int Raster(string modelDir, int sample, string data, string? dataDir, string outPath, int width, int height,
+        CliConsole console) => Guard(console, () =>
+    {
+        var loaded = TrainedModel.Load(modelDir);
+        if (loaded.Model is not ISpikingModel spiking)
+            throw new ArgumentException(
+                $"'{modelDir}' holds a non-spiking model ({loaded.Description.Architecture}); a raster needs a spiking model, " +
+                "trained with `neurocore train snn --out DIR`.");
+        var selection = DataSelection.Load(data, dataDir, limitTrain: 1, limitTest: null);
+        if (selection.Note is not null) console.Line(selection.Note);
+        var test = selection.Test;
+        if (sample >= test.Count)
+            throw new ArgumentOutOfRangeException(nameof(sample),
+                $"--sample {sample} is past the end of the {selection.Dataset} test set ({test.Count} samples, 0..{test.Count - 1}).");
+        int pixels = loaded.Description.InputShape.Aggregate(1, (a, b) => a * b);
+        if (pixels != test.ImageSize)
+            throw new ArgumentException(
+                $"The model in '{modelDir}' takes inputs [{string.Join(", ", loaded.Description.InputShape)}] ({pixels} values) but the " +
+                $"{selection.Dataset} images are {test.Height}×{test.Width}; use the data set it was trained on (--data).");
+        var layers = spiking.RecordSpikes(test.Image(sample));
+        int label = test.Labels[sample];
+        string title = $"{loaded.Description.Architecture}, T = {spiking.Steps}: {selection.Dataset} test sample {sample} " +
+                       $"('{test.ClassNames[label]}')";
+        height = height == 0 ? RasterPanelHeight * Math.Max(1, layers.Count) + 50 : height;
+        RasterPlot.Save(layers, title, outPath, width, height);
+        console.Line($"raster of {layers.Count} layers written to {outPath} ({width}×{height})");
+    });
+
+    static int Guard(CliConsole console, Action action)
+    {
+        try
+        {
+            action();
+            return 0;
+        }
+        catch (Exception e) when (CliErrors.IsUserFacing(e))
+        {
+            console.Fail(e.Message);
+            return 1;
+        }
+    }
+}
