@@ -23,9 +23,9 @@ public static class SpikeRateRegularizer
         var r = tape.Allocate(Shape.Scalar);
         r.Span[0] = target;
         Tensor? sum = null;
-        foreach (var s in spikes)
+        for (int i = 0; i < spikes.Count; i++)   // indexing, not foreach: an interface enumerator is a heap object per step
         {
-            var d = Ops.Sub(tape, Ops.Mean(tape, s), r);
+            var d = Ops.Sub(tape, Ops.Mean(tape, spikes[i]), r);
             var sq = Ops.Mul(tape, d, d);
             sum = sum is null ? sq : Ops.Add(tape, sum, sq);
         }

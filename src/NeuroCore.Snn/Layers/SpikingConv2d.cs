@@ -20,6 +20,8 @@ namespace NeuroCore.Snn;
 /// </remarks>
 public sealed class SpikingConv2d
 {
+    readonly string _label;   // "SpikingConv2d 'name'" for error messages, built once so Forward allocates nothing
+
     const int KernelSize = 3, Pad = 1;
     readonly Conv2d _conv;
     readonly BatchNorm2d? _bn;
@@ -47,6 +49,7 @@ public sealed class SpikingConv2d
         if (pool && (height % 2 != 0 || width % 2 != 0))
             throw new ArgumentException($"SpikingConv2d '{name}': a 2×2 pool needs an even height and width, got {height}×{width}.", nameof(pool));
         Name = name;
+        _label = $"SpikingConv2d '{name}'";
         InChannels = inChannels;
         OutChannels = outChannels;
         Height = height;
@@ -126,7 +129,7 @@ public sealed class SpikingConv2d
         int batch = staticInput ? s[0] : s[0] / steps;
         var z = _conv.Forward(tape, x);
         if (_bn is not null) z = _bn.Forward(tape, z);
-        if (staticInput) z = RepeatOverTime.Forward(tape, z, steps, $"SpikingConv2d '{Name}'");
+        if (staticInput) z = RepeatOverTime.Forward(tape, z, steps, _label);
         var spikes = _neurons.Scan(tape, z, steps);
         LastSpikes = spikes;
         Counter.Add(spikes.Span, steps, batch, SynOps(x.Span));

@@ -18,6 +18,8 @@ namespace NeuroCore.Snn;
 /// </remarks>
 public sealed class SpikingLinear
 {
+    readonly string _label;   // "SpikingLinear 'name'" for error messages, built once so Forward allocates nothing
+
     readonly SpikingNeurons _neurons;
 
     /// <summary>Adds the layer's parameters to <paramref name="store"/>, initialised from <paramref name="seed"/>.</summary>
@@ -34,6 +36,7 @@ public sealed class SpikingLinear
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFeatures);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outFeatures);
         Name = name;
+        _label = $"SpikingLinear '{name}'";
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         (Weight, Bias) = Init.WeightAndBias(store, name, new Shape(outFeatures, inFeatures), inFeatures, seed, bias: true);
@@ -90,8 +93,8 @@ public sealed class SpikingLinear
             _ => events < SpikeSynapse.DensityThreshold * xs.Length && SpikeLinear.IsBinary(xs),
         };
         LastUsedEvents = useEvents;
-        var current = useEvents ? SpikeLinear.Forward(tape, x, Weight, Bias, $"SpikingLinear '{Name}'") : Ops.Linear(tape, x, Weight, Bias);
-        if (staticInput) current = RepeatOverTime.Forward(tape, current, steps, $"SpikingLinear '{Name}'");
+        var current = useEvents ? SpikeLinear.Forward(tape, x, Weight, Bias, _label) : Ops.Linear(tape, x, Weight, Bias);
+        if (staticInput) current = RepeatOverTime.Forward(tape, current, steps, _label);
         var spikes = _neurons.Scan(tape, current, steps);
         Counter.Add(spikes.Span, steps, batch, (double)events * OutFeatures);
         return spikes;
