@@ -1,4 +1,4 @@
-// NativeAOT smoke test: loads a model directory written by `neurocore train ann --out DIR`, classifies the
+// NativeAOT smoke test: loads a model directory written by `neurocore train ann|snn --out DIR`, classifies the
 // Fashion-MNIST test set with it, and prints the accuracy and the vector widths this native binary really uses.
 // Usage: NeuroCore.AotSmoke MODEL_DIR [--data-dir D] [--min-accuracy F]
 // Exit codes: 0 pass, 1 accuracy below the floor, 2 bad usage or input (missing files, corrupt checkpoint).
