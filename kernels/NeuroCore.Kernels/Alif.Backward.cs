@@ -18,16 +18,15 @@ public static unsafe partial class Alif
     /// gI_t = gH;  gβ += gH·V_{t−1};  gθ0 += gθ;  gκ += gθ·A_{t−1};  gρ += gA·(A_{t−1} − S)
     /// gV ← β·gH;  gA ← ρ·gA + κ·gθ
     /// </code>
-    /// The trace A_{t−1} is recomputed per block of neurons from <paramref name="a0"/> and the spikes (bitwise the
-    /// forward's), into a per-thread buffer of T × block floats (block ≤ 1024, chosen so the buffer stays near 256 KB),
-    /// allocated on a thread's first call and reused: steady-state calls allocate nothing.
+    /// θ_t is recomputed as θ0 + κ·A_{t−1} from the forward's saved trace <paramref name="aSaved"/> with the forward's
+    /// float operations (bitwise the forward's θ_t), so the pass needs no scratch beyond a tile's carries on the stack:
+    /// it holds no state and allocates nothing, first call included.
     /// </summary>
     /// <typeparam name="TSurrogate">The surrogate gradient (a readonly struct, inlined).</typeparam>
     /// <param name="sg">The surrogate and its shape parameters.</param>
     /// <param name="v0">V0[N], the membrane before step 0.</param>
-    /// <param name="a0">A_{−1}[N], the adaptation trace before step 0.</param>
     /// <param name="hSaved">H[T,N] saved by the forward pass.</param>
-    /// <param name="thetaSaved">θ[T,N] saved by the forward pass.</param>
+    /// <param name="aSaved">A_{t−1}[T,N], the trace in force at each step, saved by the forward pass (row 0 is A_{−1}).</param>
     /// <param name="spikes">S[T,N] from the forward pass.</param>
     /// <param name="gradSpikes">∂L/∂S[T,N].</param>
     /// <param name="steps">T (≥ 0).</param>
@@ -51,11 +50,11 @@ public static unsafe partial class Alif
     /// (N within one tile runs on the calling thread). Results are bitwise equal for every thread count.
     /// </param>
     /// <exception cref="ArgumentException">A span is too short, or a count is negative.</exception>
-    public static void ScanBackward<TSurrogate>(in TSurrogate sg, ReadOnlySpan<float> v0, ReadOnlySpan<float> a0,
-        ReadOnlySpan<float> hSaved, ReadOnlySpan<float> thetaSaved, ReadOnlySpan<float> spikes,
-        ReadOnlySpan<float> gradSpikes, int steps, int neurons, ReadOnlySpan<float> beta, ReadOnlySpan<float> theta0,
-        ReadOnlySpan<float> rho, ReadOnlySpan<float> kappa, LifReset reset, bool detachReset, Span<float> gradInput,
-        Span<float> gradBeta, Span<float> gradTheta0, Span<float> gradRho, Span<float> gradKappa, int threads = 1)
+    public static void ScanBackward<TSurrogate>(in TSurrogate sg, ReadOnlySpan<float> v0, ReadOnlySpan<float> hSaved,
+        ReadOnlySpan<float> aSaved, ReadOnlySpan<float> spikes, ReadOnlySpan<float> gradSpikes, int steps, int neurons,
+        ReadOnlySpan<float> beta, ReadOnlySpan<float> theta0, ReadOnlySpan<float> rho, ReadOnlySpan<float> kappa,
+        LifReset reset, bool detachReset, Span<float> gradInput, Span<float> gradBeta, Span<float> gradTheta0,
+        Span<float> gradRho, Span<float> gradKappa, int threads = 1)
         where TSurrogate : struct, ISurrogate
     {
         const string Op = "Alif.ScanBackward";
@@ -63,9 +62,8 @@ public static unsafe partial class Alif
         Lif.CheckThreads(threads, Op);
         nuint total = (nuint)steps * (nuint)neurons;
         if (v0.Length < neurons) Throw.LengthMismatch($"{Op}: v0 must hold N = {neurons} values", neurons, v0.Length);
-        if (a0.Length < neurons) Throw.LengthMismatch($"{Op}: a0 must hold N = {neurons} values", neurons, a0.Length);
         CheckSteps(Op, "hSaved", hSaved.Length, total, steps, neurons);
-        CheckSteps(Op, "thetaSaved", thetaSaved.Length, total, steps, neurons);
+        CheckSteps(Op, "aSaved", aSaved.Length, total, steps, neurons);
         CheckSteps(Op, "spikes", spikes.Length, total, steps, neurons);
         CheckSteps(Op, "gradSpikes", gradSpikes.Length, total, steps, neurons);
         CheckParameters(Op, neurons, beta, theta0, rho, kappa);
@@ -75,49 +73,29 @@ public static unsafe partial class Alif
         if (gradRho.Length < neurons) Throw.LengthMismatch($"{Op}: gradRho must hold N = {neurons} values", neurons, gradRho.Length);
         if (gradKappa.Length < neurons) Throw.LengthMismatch($"{Op}: gradKappa must hold N = {neurons} values", neurons, gradKappa.Length);
         if (total == 0) return;
-        nuint block = BlockFor(steps);
-        if ((ulong)block * (ulong)steps > (ulong)Array.MaxLength)
-            Throw.OutOfRange(nameof(steps), $"{Op}: T = {steps} steps need a trace buffer beyond the largest array; split the sequence.");
 
-        fixed (float* pv0 = v0, pa0 = a0, ph = hSaved, pth = thetaSaved, ps = spikes, pgs = gradSpikes, pb = beta,
-            pr = rho, pk = kappa, pgi = gradInput, pgb = gradBeta, pgt0 = gradTheta0, pgr = gradRho,
-            pgk = gradKappa)
+        fixed (float* pv0 = v0, ph = hSaved, pas = aSaved, ps = spikes, pgs = gradSpikes, pb = beta, pt0 = theta0,
+            pr = rho, pk = kappa, pgi = gradInput, pgb = gradBeta, pgt0 = gradTheta0, pgr = gradRho, pgk = gradKappa)
         {
             var job = new BackwardJob<TSurrogate>
             {
-                Sg = sg, V0 = pv0, A0 = pa0, H = ph, Theta = pth, Spikes = ps, GradSpikes = pgs, Beta = pb,
+                Sg = sg, V0 = pv0, H = ph, APrev = pas, Spikes = ps, GradSpikes = pgs, Beta = pb, Theta0 = pt0,
                 Rho = pr, Kappa = pk, GradInput = pgi, GradBeta = pgb, GradTheta0 = pgt0, GradRho = pgr, GradKappa = pgk,
-                N = (nuint)neurons, T = (nuint)steps, Block = block, Soft = reset == LifReset.Soft, Detach = detachReset,
+                N = (nuint)neurons, T = (nuint)steps, Soft = reset == LifReset.Soft, Detach = detachReset,
             };
             Lif.RunTiles(neurons, threads, in job);
         }
     }
 
-    // Floats of the per-thread A_{t−1} buffer a block aims for (256 KB, in L2 beside the streamed rows).
-    const nuint TraceBudget = 1 << 16;
-
-    // Scratch rows per block: the gV and gA carries, then the β, θ0, κ, ρ partial sums.
+    // Scratch rows per tile: the gV and gA carries, then the β, θ0, κ, ρ partial sums.
     const nuint Carries = 6;
-
-    /// <summary>Neurons per backward block: a multiple of 64 (every vector width), at most a tile, T·block ≈ 64K floats.</summary>
-    static nuint BlockFor(int steps) => Math.Clamp(TraceBudget / (nuint)Math.Max(steps, 1) / 64 * 64, 64, Lif.Tile);
-
-    [ThreadStatic] static float[]? t_trace;
-
-    /// <summary>This thread's trace buffer, grown to at least <paramref name="length"/> floats (the only allocation).</summary>
-    static ref float TraceBuffer(nuint length)
-    {
-        float[]? buffer = t_trace;
-        if (buffer is null || (nuint)buffer.Length < length) t_trace = buffer = GC.AllocateUninitializedArray<float>((int)length);
-        return ref MemoryMarshal.GetArrayDataReference(buffer);
-    }
 
     /// <summary>One backward scan's operands; <see cref="Invoke"/> runs the neuron tiles [start, limit).</summary>
     struct BackwardJob<TSurrogate> : IRangeBody where TSurrogate : struct, ISurrogate
     {
         public TSurrogate Sg;
-        public float* V0, A0, H, Theta, Spikes, GradSpikes, Beta, Rho, Kappa, GradInput, GradBeta, GradTheta0, GradRho, GradKappa;
-        public nuint N, T, Block;
+        public float* V0, H, APrev, Spikes, GradSpikes, Beta, Theta0, Rho, Kappa, GradInput, GradBeta, GradTheta0, GradRho, GradKappa;
+        public nuint N, T;
         public bool Soft, Detach;
 
         public readonly void Invoke(int start, int limit) =>
@@ -125,19 +103,19 @@ public static unsafe partial class Alif
     }
 
     /// <summary>
-    /// The backward scan over neurons [r0, r1) (r0 a tile boundary), in blocks of <c>Block</c> neurons: pass 1 rebuilds
-    /// A_{t−1} forward in time, pass 2 walks t backwards; then a scalar tail over the same formulas.
+    /// The backward scan over neurons [r0, r1) (r0 a tile boundary), tile by tile: t walks backwards with the tile's
+    /// carries and partial sums in stack scratch (θ_t recomputed from A_{t−1}); then a scalar tail over the same formulas.
     /// </summary>
     static void Backward<TSurrogate>(in BackwardJob<TSurrogate> job, nuint r0, nuint r1) where TSurrogate : struct, ISurrogate
     {
         TSurrogate sg = job.Sg;
         ref float v0r = ref Unsafe.AsRef<float>(job.V0);
-        ref float a0r = ref Unsafe.AsRef<float>(job.A0);
         ref float hr = ref Unsafe.AsRef<float>(job.H);
-        ref float thr = ref Unsafe.AsRef<float>(job.Theta);
+        ref float apr = ref Unsafe.AsRef<float>(job.APrev);
         ref float sr = ref Unsafe.AsRef<float>(job.Spikes);
         ref float gsr = ref Unsafe.AsRef<float>(job.GradSpikes);
         ref float br = ref Unsafe.AsRef<float>(job.Beta);
+        ref float t0r = ref Unsafe.AsRef<float>(job.Theta0);
         ref float rr = ref Unsafe.AsRef<float>(job.Rho);
         ref float kr = ref Unsafe.AsRef<float>(job.Kappa);
         ref float gir = ref Unsafe.AsRef<float>(job.GradInput);
@@ -146,9 +124,8 @@ public static unsafe partial class Alif
         ref float gRr = ref Unsafe.AsRef<float>(job.GradRho);
         ref float gKr = ref Unsafe.AsRef<float>(job.GradKappa);
         bool soft = job.Soft, detach = job.Detach;
-        nuint n = job.N, T = job.T, sub = job.Block, j = r0;
-        ref float hist = ref TraceBuffer(T * sub);
-        // The block's carries and partial sums (6 × 4 KB at most), in L1 while t walks the block's rows.
+        nuint n = job.N, T = job.T, sub = Lif.Tile, j = r0;
+        // The tile's carries and partial sums (6 × 4 KB), in L1 while t walks the tile's rows.
         Span<float> scratch = stackalloc float[(int)(Carries * Lif.Tile)];
         ref float gvb = ref MemoryMarshal.GetReference(scratch);
         ref float gab = ref Unsafe.Add(ref gvb, sub);
@@ -163,24 +140,15 @@ public static unsafe partial class Alif
             for (nuint b0 = r0; b0 < end; b0 += sub)
             {
                 nuint b1 = Math.Min(b0 + sub, end);
-                // Pass 1: the trace A_{t−1} of every step, from a0 and S with the forward's operations (bitwise equal).
-                for (nuint k = b0; k < b1; k += w) Vector512.LoadUnsafe(ref a0r, k).StoreUnsafe(ref gab, k - b0);
-                for (nuint t = 0, row = 0; t < T; t++, row += n)
-                    for (nuint k = b0; k < b1; k += w)
-                    {
-                        nuint q = k - b0;
-                        Vector512<float> acc = Vector512.LoadUnsafe(ref gab, q), rv = Vector512.LoadUnsafe(ref rr, k);
-                        acc.StoreUnsafe(ref hist, t * sub + q);
-                        (rv * acc + (one - rv) * Vector512.LoadUnsafe(ref sr, row + k)).StoreUnsafe(ref gab, q);
-                    }
                 for (nuint k = b0; k < b1; k += w)
                     for (nuint c = 0; c < Carries; c++) Vector512<float>.Zero.StoreUnsafe(ref gvb, c * sub + k - b0);
-                // Pass 2: reverse time with the gV, gA carries and the partial sums in the block's scratch.
                 for (nuint t = T; t-- > 0;)
                     for (nuint k = b0; k < b1; k += w)
                     {
                         nuint i = t * n + k, q = k - b0;
-                        Vector512<float> h = Vector512.LoadUnsafe(ref hr, i), th = Vector512.LoadUnsafe(ref thr, i), sp = Vector512.LoadUnsafe(ref sr, i);
+                        Vector512<float> t0v = Vector512.LoadUnsafe(ref t0r, k), kv = Vector512.LoadUnsafe(ref kr, k);
+                        Vector512<float> h = Vector512.LoadUnsafe(ref hr, i), ap = Vector512.LoadUnsafe(ref apr, i), sp = Vector512.LoadUnsafe(ref sr, i);
+                        Vector512<float> th = t0v + kv * ap; // the forward's θ_t, bitwise
                         Vector512<float> gv = Vector512.LoadUnsafe(ref gvb, q), ga = Vector512.LoadUnsafe(ref gab, q), rv = Vector512.LoadUnsafe(ref rr, k);
                         Vector512<float> g = sg.Grad(h - th);
                         Vector512<float> gsTotal = Vector512.LoadUnsafe(ref gsr, i) + (one - rv) * ga;
@@ -188,13 +156,12 @@ public static unsafe partial class Alif
                         Vector512<float> gsg = gsTotal * g;
                         Vector512<float> gh = gsg + (soft ? gv : gv * (one - sp));
                         Vector512<float> gth = soft ? -gsg - gv * sp : -gsg;
-                        Vector512<float> ap = Vector512.LoadUnsafe(ref hist, t * sub + q);
                         Vector512<float> vPrev;
                         if (t == 0) vPrev = Vector512.LoadUnsafe(ref v0r, k);
                         else
                         {
                             Vector512<float> hp = Vector512.LoadUnsafe(ref hr, i - n), spp = Vector512.LoadUnsafe(ref sr, i - n);
-                            vPrev = soft ? hp - spp * Vector512.LoadUnsafe(ref thr, i - n) : hp * (one - spp);
+                            vPrev = soft ? hp - spp * (t0v + kv * Vector512.LoadUnsafe(ref apr, i - n)) : hp * (one - spp);
                         }
                         gh.StoreUnsafe(ref gir, i);
                         (Vector512.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
@@ -202,7 +169,7 @@ public static unsafe partial class Alif
                         (Vector512.LoadUnsafe(ref gkb, q) + gth * ap).StoreUnsafe(ref gkb, q);
                         (Vector512.LoadUnsafe(ref grb, q) + ga * (ap - sp)).StoreUnsafe(ref grb, q);
                         (gh * Vector512.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
-                        (rv * ga + Vector512.LoadUnsafe(ref kr, k) * gth).StoreUnsafe(ref gab, q);
+                        (rv * ga + kv * gth).StoreUnsafe(ref gab, q);
                     }
                 for (nuint k = b0; k < b1; k += w)
                 {
@@ -222,24 +189,15 @@ public static unsafe partial class Alif
             for (nuint b0 = r0; b0 < end; b0 += sub)
             {
                 nuint b1 = Math.Min(b0 + sub, end);
-                // Pass 1: the trace A_{t−1} of every step, from a0 and S with the forward's operations (bitwise equal).
-                for (nuint k = b0; k < b1; k += w) Vector256.LoadUnsafe(ref a0r, k).StoreUnsafe(ref gab, k - b0);
-                for (nuint t = 0, row = 0; t < T; t++, row += n)
-                    for (nuint k = b0; k < b1; k += w)
-                    {
-                        nuint q = k - b0;
-                        Vector256<float> acc = Vector256.LoadUnsafe(ref gab, q), rv = Vector256.LoadUnsafe(ref rr, k);
-                        acc.StoreUnsafe(ref hist, t * sub + q);
-                        (rv * acc + (one - rv) * Vector256.LoadUnsafe(ref sr, row + k)).StoreUnsafe(ref gab, q);
-                    }
                 for (nuint k = b0; k < b1; k += w)
                     for (nuint c = 0; c < Carries; c++) Vector256<float>.Zero.StoreUnsafe(ref gvb, c * sub + k - b0);
-                // Pass 2: reverse time with the gV, gA carries and the partial sums in the block's scratch.
                 for (nuint t = T; t-- > 0;)
                     for (nuint k = b0; k < b1; k += w)
                     {
                         nuint i = t * n + k, q = k - b0;
-                        Vector256<float> h = Vector256.LoadUnsafe(ref hr, i), th = Vector256.LoadUnsafe(ref thr, i), sp = Vector256.LoadUnsafe(ref sr, i);
+                        Vector256<float> t0v = Vector256.LoadUnsafe(ref t0r, k), kv = Vector256.LoadUnsafe(ref kr, k);
+                        Vector256<float> h = Vector256.LoadUnsafe(ref hr, i), ap = Vector256.LoadUnsafe(ref apr, i), sp = Vector256.LoadUnsafe(ref sr, i);
+                        Vector256<float> th = t0v + kv * ap; // the forward's θ_t, bitwise
                         Vector256<float> gv = Vector256.LoadUnsafe(ref gvb, q), ga = Vector256.LoadUnsafe(ref gab, q), rv = Vector256.LoadUnsafe(ref rr, k);
                         Vector256<float> g = sg.Grad(h - th);
                         Vector256<float> gsTotal = Vector256.LoadUnsafe(ref gsr, i) + (one - rv) * ga;
@@ -247,13 +205,12 @@ public static unsafe partial class Alif
                         Vector256<float> gsg = gsTotal * g;
                         Vector256<float> gh = gsg + (soft ? gv : gv * (one - sp));
                         Vector256<float> gth = soft ? -gsg - gv * sp : -gsg;
-                        Vector256<float> ap = Vector256.LoadUnsafe(ref hist, t * sub + q);
                         Vector256<float> vPrev;
                         if (t == 0) vPrev = Vector256.LoadUnsafe(ref v0r, k);
                         else
                         {
                             Vector256<float> hp = Vector256.LoadUnsafe(ref hr, i - n), spp = Vector256.LoadUnsafe(ref sr, i - n);
-                            vPrev = soft ? hp - spp * Vector256.LoadUnsafe(ref thr, i - n) : hp * (one - spp);
+                            vPrev = soft ? hp - spp * (t0v + kv * Vector256.LoadUnsafe(ref apr, i - n)) : hp * (one - spp);
                         }
                         gh.StoreUnsafe(ref gir, i);
                         (Vector256.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
@@ -261,7 +218,7 @@ public static unsafe partial class Alif
                         (Vector256.LoadUnsafe(ref gkb, q) + gth * ap).StoreUnsafe(ref gkb, q);
                         (Vector256.LoadUnsafe(ref grb, q) + ga * (ap - sp)).StoreUnsafe(ref grb, q);
                         (gh * Vector256.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
-                        (rv * ga + Vector256.LoadUnsafe(ref kr, k) * gth).StoreUnsafe(ref gab, q);
+                        (rv * ga + kv * gth).StoreUnsafe(ref gab, q);
                     }
                 for (nuint k = b0; k < b1; k += w)
                 {
@@ -281,24 +238,15 @@ public static unsafe partial class Alif
             for (nuint b0 = r0; b0 < end; b0 += sub)
             {
                 nuint b1 = Math.Min(b0 + sub, end);
-                // Pass 1: the trace A_{t−1} of every step, from a0 and S with the forward's operations (bitwise equal).
-                for (nuint k = b0; k < b1; k += w) Vector128.LoadUnsafe(ref a0r, k).StoreUnsafe(ref gab, k - b0);
-                for (nuint t = 0, row = 0; t < T; t++, row += n)
-                    for (nuint k = b0; k < b1; k += w)
-                    {
-                        nuint q = k - b0;
-                        Vector128<float> acc = Vector128.LoadUnsafe(ref gab, q), rv = Vector128.LoadUnsafe(ref rr, k);
-                        acc.StoreUnsafe(ref hist, t * sub + q);
-                        (rv * acc + (one - rv) * Vector128.LoadUnsafe(ref sr, row + k)).StoreUnsafe(ref gab, q);
-                    }
                 for (nuint k = b0; k < b1; k += w)
                     for (nuint c = 0; c < Carries; c++) Vector128<float>.Zero.StoreUnsafe(ref gvb, c * sub + k - b0);
-                // Pass 2: reverse time with the gV, gA carries and the partial sums in the block's scratch.
                 for (nuint t = T; t-- > 0;)
                     for (nuint k = b0; k < b1; k += w)
                     {
                         nuint i = t * n + k, q = k - b0;
-                        Vector128<float> h = Vector128.LoadUnsafe(ref hr, i), th = Vector128.LoadUnsafe(ref thr, i), sp = Vector128.LoadUnsafe(ref sr, i);
+                        Vector128<float> t0v = Vector128.LoadUnsafe(ref t0r, k), kv = Vector128.LoadUnsafe(ref kr, k);
+                        Vector128<float> h = Vector128.LoadUnsafe(ref hr, i), ap = Vector128.LoadUnsafe(ref apr, i), sp = Vector128.LoadUnsafe(ref sr, i);
+                        Vector128<float> th = t0v + kv * ap; // the forward's θ_t, bitwise
                         Vector128<float> gv = Vector128.LoadUnsafe(ref gvb, q), ga = Vector128.LoadUnsafe(ref gab, q), rv = Vector128.LoadUnsafe(ref rr, k);
                         Vector128<float> g = sg.Grad(h - th);
                         Vector128<float> gsTotal = Vector128.LoadUnsafe(ref gsr, i) + (one - rv) * ga;
@@ -306,13 +254,12 @@ public static unsafe partial class Alif
                         Vector128<float> gsg = gsTotal * g;
                         Vector128<float> gh = gsg + (soft ? gv : gv * (one - sp));
                         Vector128<float> gth = soft ? -gsg - gv * sp : -gsg;
-                        Vector128<float> ap = Vector128.LoadUnsafe(ref hist, t * sub + q);
                         Vector128<float> vPrev;
                         if (t == 0) vPrev = Vector128.LoadUnsafe(ref v0r, k);
                         else
                         {
                             Vector128<float> hp = Vector128.LoadUnsafe(ref hr, i - n), spp = Vector128.LoadUnsafe(ref sr, i - n);
-                            vPrev = soft ? hp - spp * Vector128.LoadUnsafe(ref thr, i - n) : hp * (one - spp);
+                            vPrev = soft ? hp - spp * (t0v + kv * Vector128.LoadUnsafe(ref apr, i - n)) : hp * (one - spp);
                         }
                         gh.StoreUnsafe(ref gir, i);
                         (Vector128.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
@@ -320,7 +267,7 @@ public static unsafe partial class Alif
                         (Vector128.LoadUnsafe(ref gkb, q) + gth * ap).StoreUnsafe(ref gkb, q);
                         (Vector128.LoadUnsafe(ref grb, q) + ga * (ap - sp)).StoreUnsafe(ref grb, q);
                         (gh * Vector128.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
-                        (rv * ga + Vector128.LoadUnsafe(ref kr, k) * gth).StoreUnsafe(ref gab, q);
+                        (rv * ga + kv * gth).StoreUnsafe(ref gab, q);
                     }
                 for (nuint k = b0; k < b1; k += w)
                 {
@@ -335,31 +282,25 @@ public static unsafe partial class Alif
         }
         for (; j < r1; j++)
         {
-            float b = Unsafe.Add(ref br, j), r = Unsafe.Add(ref rr, j), kk = Unsafe.Add(ref kr, j);
-            float trace = Unsafe.Add(ref a0r, j);
-            for (nuint t = 0; t < T; t++)
-            {
-                Unsafe.Add(ref hist, t) = trace;
-                trace = r * trace + (1f - r) * Unsafe.Add(ref sr, t * n + j);
-            }
+            float b = Unsafe.Add(ref br, j), t0 = Unsafe.Add(ref t0r, j), r = Unsafe.Add(ref rr, j), kk = Unsafe.Add(ref kr, j);
             float gv = 0f, ga = 0f, gb = 0f, gt0 = 0f, gr = 0f, gk = 0f;
             for (nuint t = T; t-- > 0;)
             {
                 nuint i = t * n + j;
-                float h = Unsafe.Add(ref hr, i), th = Unsafe.Add(ref thr, i), sp = Unsafe.Add(ref sr, i);
+                float h = Unsafe.Add(ref hr, i), ap = Unsafe.Add(ref apr, i), sp = Unsafe.Add(ref sr, i);
+                float th = t0 + kk * ap; // the forward's θ_t, bitwise
                 float g = sg.Grad(h - th);
                 float gsTotal = Unsafe.Add(ref gsr, i) + (1f - r) * ga;
                 if (!detach) gsTotal -= gv * (soft ? th : h);
                 float gsg = gsTotal * g;
                 float gh = gsg + (soft ? gv : gv * (1f - sp));
                 float gth = soft ? -gsg - gv * sp : -gsg;
-                float ap = Unsafe.Add(ref hist, t);
                 float vPrev;
                 if (t == 0) vPrev = Unsafe.Add(ref v0r, j);
                 else
                 {
                     float hp = Unsafe.Add(ref hr, i - n), spp = Unsafe.Add(ref sr, i - n);
-                    vPrev = soft ? hp - spp * Unsafe.Add(ref thr, i - n) : hp * (1f - spp);
+                    vPrev = soft ? hp - spp * (t0 + kk * Unsafe.Add(ref apr, i - n)) : hp * (1f - spp);
                 }
                 Unsafe.Add(ref gir, i) = gh;
                 gb += gh * vPrev;

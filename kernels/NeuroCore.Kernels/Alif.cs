@@ -27,7 +27,7 @@ public static unsafe partial class Alif
     /// Runs <paramref name="steps"/> ALIF steps: effectively computes, for t = 0..T−1 and n = 0..N−1,
     /// <c>h = β[n]·v[n] + input[t,n]; θ = θ0[n] + κ[n]·a[n]; s = h ≥ θ ? 1 : 0; v[n] = reset(h, s, θ);
     /// a[n] = ρ[n]·a[n] + (1 − ρ[n])·s</c>, writing <c>spikes[t,n] = s</c> and, when given, <c>hSaved[t,n] = h</c>,
-    /// <c>thetaSaved[t,n] = θ</c>.
+    /// <c>aSaved[t,n] = A_{t−1}</c> (the trace in force at step t, before this step's update).
     /// </summary>
     /// <param name="input">Synaptic current I[T,N].</param>
     /// <param name="steps">T, the number of time steps (≥ 0).</param>
@@ -41,20 +41,23 @@ public static unsafe partial class Alif
     /// <param name="a">Adaptation trace A[N]: A_{−1} in, A_{T−1} out. Keep a copy of A_{−1} for the backward pass.</param>
     /// <param name="spikes">Destination S[T,N] (0 or 1).</param>
     /// <param name="hSaved">Destination H[T,N] for the backward pass, or empty for inference.</param>
-    /// <param name="thetaSaved">Destination θ[T,N] (the adaptive threshold of each step) for the backward pass, or empty.</param>
+    /// <param name="aSaved">
+    /// Destination A_{t−1}[T,N] (the adaptation trace in force at each step) for the backward pass, or empty. The
+    /// backward recomputes θ_t = θ0 + κ·A_{t−1} from it with this pass's float operations, so bitwise this pass's θ_t.
+    /// </param>
     /// <param name="threads">
     /// Threads to use, 1 to <see cref="FixedPartition.MaxThreads"/>: whole 1024-neuron tiles are split over them
     /// (N within one tile runs on the calling thread). Results are bitwise equal for every thread count.
     /// </param>
     /// <remarks>
-    /// Any one of <paramref name="spikes"/>, <paramref name="hSaved"/> and <paramref name="thetaSaved"/> may be the very
+    /// Any one of <paramref name="spikes"/>, <paramref name="hSaved"/> and <paramref name="aSaved"/> may be the very
     /// same span as <paramref name="input"/> (each element is read before it is written); other overlaps are not
     /// supported.
     /// </remarks>
     /// <exception cref="ArgumentException">A span is too short, or a count is negative.</exception>
     public static void ScanForward(ReadOnlySpan<float> input, int steps, int neurons, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> theta0, ReadOnlySpan<float> rho, ReadOnlySpan<float> kappa, LifReset reset, Span<float> v,
-        Span<float> a, Span<float> spikes, Span<float> hSaved, Span<float> thetaSaved, int threads = 1)
+        Span<float> a, Span<float> spikes, Span<float> hSaved, Span<float> aSaved, int threads = 1)
     {
         const string Op = "Alif.ScanForward";
         Lif.CheckCounts(steps, neurons);
@@ -66,15 +69,15 @@ public static unsafe partial class Alif
         if (a.Length < neurons) Throw.LengthMismatch($"{Op}: a must hold N = {neurons} values", neurons, a.Length);
         CheckSteps(Op, "spikes", spikes.Length, total, steps, neurons);
         if (!hSaved.IsEmpty) CheckSteps(Op, "hSaved", hSaved.Length, total, steps, neurons);
-        if (!thetaSaved.IsEmpty) CheckSteps(Op, "thetaSaved", thetaSaved.Length, total, steps, neurons);
+        if (!aSaved.IsEmpty) CheckSteps(Op, "aSaved", aSaved.Length, total, steps, neurons);
         if (total == 0) return;
 
         fixed (float* pi = input, pb = beta, pt0 = theta0, pr = rho, pk = kappa, pv = v, pa = a, ps = spikes, ph = hSaved,
-            pth = thetaSaved)
+            pas = aSaved)
         {
             var job = new ForwardJob
             {
-                Input = pi, Beta = pb, Theta0 = pt0, Rho = pr, Kappa = pk, V = pv, A = pa, Spikes = ps, H = ph, Theta = pth,
+                Input = pi, Beta = pb, Theta0 = pt0, Rho = pr, Kappa = pk, V = pv, A = pa, Spikes = ps, H = ph, APrev = pas,
                 N = (nuint)neurons, T = (nuint)steps, Soft = reset == LifReset.Soft,
             };
             Lif.RunTiles(neurons, threads, in job);
@@ -95,17 +98,17 @@ public static unsafe partial class Alif
     /// <param name="a">Adaptation trace A[N], updated in place.</param>
     /// <param name="spikes">Destination S[N].</param>
     /// <param name="h">Destination H[N] (pre-reset potential), or empty.</param>
-    /// <param name="theta">Destination θ[N] (this step's threshold), or empty.</param>
+    /// <param name="aPrev">Destination A_{−1}[N] (the trace in force at this step, before its update), or empty.</param>
     /// <exception cref="ArgumentException">A span is too short.</exception>
     public static void Step(ReadOnlySpan<float> input, ReadOnlySpan<float> beta, ReadOnlySpan<float> theta0,
         ReadOnlySpan<float> rho, ReadOnlySpan<float> kappa, LifReset reset, Span<float> v, Span<float> a,
-        Span<float> spikes, Span<float> h, Span<float> theta) =>
-        ScanForward(input, 1, input.Length, beta, theta0, rho, kappa, reset, v, a, spikes, h, theta);
+        Span<float> spikes, Span<float> h, Span<float> aPrev) =>
+        ScanForward(input, 1, input.Length, beta, theta0, rho, kappa, reset, v, a, spikes, h, aPrev);
 
     /// <summary>One forward scan's operands; <see cref="Invoke"/> runs the neuron tiles [start, limit).</summary>
     struct ForwardJob : IRangeBody
     {
-        public float* Input, Beta, Theta0, Rho, Kappa, V, A, Spikes, H, Theta;
+        public float* Input, Beta, Theta0, Rho, Kappa, V, A, Spikes, H, APrev;
         public nuint N, T;
         public bool Soft;
 
@@ -125,8 +128,8 @@ public static unsafe partial class Alif
         ref float ar = ref Unsafe.AsRef<float>(job.A);
         ref float sr = ref Unsafe.AsRef<float>(job.Spikes);
         ref float hr = ref Unsafe.AsRef<float>(job.H);
-        ref float thr = ref Unsafe.AsRef<float>(job.Theta);
-        bool soft = job.Soft, saveH = job.H != null, saveTheta = job.Theta != null;
+        ref float apr = ref Unsafe.AsRef<float>(job.APrev);
+        bool soft = job.Soft, saveH = job.H != null, saveA = job.APrev != null;
         nuint n = job.N, T = job.T, j = r0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -147,7 +150,7 @@ public static unsafe partial class Alif
                         (rv * av + (one - rv) * s).StoreUnsafe(ref ar, k);
                         s.StoreUnsafe(ref sr, i);
                         if (saveH) h.StoreUnsafe(ref hr, i);
-                        if (saveTheta) th.StoreUnsafe(ref thr, i);
+                        if (saveA) av.StoreUnsafe(ref apr, i);
                     }
             }
             j = end;
@@ -171,7 +174,7 @@ public static unsafe partial class Alif
                         (rv * av + (one - rv) * s).StoreUnsafe(ref ar, k);
                         s.StoreUnsafe(ref sr, i);
                         if (saveH) h.StoreUnsafe(ref hr, i);
-                        if (saveTheta) th.StoreUnsafe(ref thr, i);
+                        if (saveA) av.StoreUnsafe(ref apr, i);
                     }
             }
             j = end;
@@ -195,7 +198,7 @@ public static unsafe partial class Alif
                         (rv * av + (one - rv) * s).StoreUnsafe(ref ar, k);
                         s.StoreUnsafe(ref sr, i);
                         if (saveH) h.StoreUnsafe(ref hr, i);
-                        if (saveTheta) th.StoreUnsafe(ref thr, i);
+                        if (saveA) av.StoreUnsafe(ref apr, i);
                     }
             }
             j = end;
@@ -209,11 +212,11 @@ public static unsafe partial class Alif
                 float h = b * vv + Unsafe.Add(ref ir, i);
                 float th = t0 + kk * aa;
                 float s = h >= th ? 1f : 0f;
+                if (saveA) Unsafe.Add(ref apr, i) = aa;
                 vv = soft ? h - s * th : h * (1f - s);
                 aa = r * aa + (1f - r) * s;
                 Unsafe.Add(ref sr, i) = s;
                 if (saveH) Unsafe.Add(ref hr, i) = h;
-                if (saveTheta) Unsafe.Add(ref thr, i) = th;
             }
             Unsafe.Add(ref vr, j) = vv;
             Unsafe.Add(ref ar, j) = aa;

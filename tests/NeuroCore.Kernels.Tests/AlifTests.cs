@@ -52,12 +52,12 @@ public class AlifTests
             return p;
         }
 
-        public (float[] V, float[] A, float[] S, float[] H, float[] Theta) Forward(LifReset reset, int threads = 1)
+        public (float[] V, float[] A, float[] S, float[] H, float[] APrev) Forward(LifReset reset, int threads = 1)
         {
             float[] v = (float[])V0.Clone(), a = (float[])A0.Clone();
-            float[] s = new float[T * N], h = new float[T * N], th = new float[T * N];
-            Alif.ScanForward(Input, T, N, Beta, Theta0, Rho, Kappa, reset, v, a, s, h, th, threads);
-            return (v, a, s, h, th);
+            float[] s = new float[T * N], h = new float[T * N], ap = new float[T * N];
+            Alif.ScanForward(Input, T, N, Beta, Theta0, Rho, Kappa, reset, v, a, s, h, ap, threads);
+            return (v, a, s, h, ap);
         }
     }
 
@@ -73,13 +73,22 @@ public class AlifTests
                 var p = Problem.Create(rng, n, steps, reset, specials: rng.Next(2) == 0);
                 atThreshold += p.AtThreshold;
                 float[] vE = (float[])p.V0.Clone(), aE = (float[])p.A0.Clone();
-                float[] sE = new float[steps * n], hE = new float[steps * n], thE = new float[steps * n];
-                Reference.AlifScanForward(p.Input, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, reset, vE, aE, sE, hE, thE);
-                var (vA, aA, sA, hA, thA) = p.Forward(reset);
+                float[] sE = new float[steps * n], hE = new float[steps * n], apE = new float[steps * n];
+                Reference.AlifScanForward(p.Input, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, reset, vE, aE, sE, hE, apE);
+                var (vA, aA, sA, hA, apA) = p.Forward(reset);
                 string ctx = $"n={n} T={steps} {reset} seed={seed} ({IsaInfo.Describe()})";
                 TestData.AssertBitwise(sE, sA, ctx + " spikes");
                 TestData.AssertBitwise(hE, hA, ctx + " h");
-                TestData.AssertBitwise(thE, thA, ctx + " theta");
+                TestData.AssertBitwise(apE, apA, ctx + " aSaved");
+                // aSaved holds A_{t−1}: row 0 is A_{−1}, and row t + 1 is the update of row t by S_t.
+                if (steps > 0) TestData.AssertBitwise(p.A0, apA.AsSpan(0, n).ToArray(), ctx + " aSaved row 0");
+                for (int t = 0; t + 1 < steps; t++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        float r = p.Rho[j], next = r * apA[t * n + j] + (1f - r) * sA[t * n + j];
+                        Assert.True(BitConverter.SingleToInt32Bits(next) == BitConverter.SingleToInt32Bits(apA[(t + 1) * n + j]),
+                            $"{ctx}: aSaved[{t + 1},{j}] = {apA[(t + 1) * n + j]:R}, expected {next:R}");
+                    }
                 TestData.AssertBitwise(vE, vA, ctx + " v");
                 TestData.AssertBitwise(aE, aA, ctx + " a");
                 // Inference (nothing saved) and H-only saves give the same spikes and state.
@@ -91,7 +100,7 @@ public class AlifTests
                 vI = (float[])p.V0.Clone();
                 aI = (float[])p.A0.Clone();
                 Alif.ScanForward(p.Input, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, reset, vI, aI, sI, hI, default);
-                TestData.AssertBitwise(hE, hI, ctx + " h (no theta saved)");
+                TestData.AssertBitwise(hE, hI, ctx + " h (no trace saved)");
             }
         Assert.True(atThreshold > 100, $"only {atThreshold} inputs landed exactly on the threshold");
     }
@@ -105,10 +114,10 @@ public class AlifTests
     }
 
     [Fact]
-    public void ScanBackward_LongSequence_BlocksSmallerThanATile_MatchReferenceBitwise()
+    public void ScanBackward_LongSequence_MatchesReferenceBitwise()
     {
-        // T = 300 makes the backward's blocks 192 neurons wide (T·block ≈ 64K floats): several blocks per tile, the
-        // last one partial, and a scalar tail. (Only arithmetic-only surrogates give bitwise equal vector and scalar g.)
+        // T = 300 over a whole tile, a partial one and a scalar tail. (Only arithmetic-only surrogates give bitwise equal
+        // vector and scalar g.)
         var rng = new Random(21);
         BackwardMatchesReference(new FastSigmoidSurrogate(3f), rng, 21, [1037], steps: 300);
     }
@@ -122,15 +131,15 @@ public class AlifTests
                 {
                     int t = steps >= 0 ? steps : rng.Next(0, 11);
                     var p = Problem.Create(rng, n, t, reset, specials: rng.Next(4) == 0);
-                    var (_, _, s, h, th) = p.Forward(reset);
+                    var (_, _, s, h, ap) = p.Forward(reset);
                     float[] gS = TestData.Random(rng, t * n, 2f);
                     float[] init = TestData.Random(rng, n, 1f);
                     float[] giE = new float[t * n], giA = new float[t * n];
                     float[][] gE = [(float[])init.Clone(), (float[])init.Clone(), (float[])init.Clone(), (float[])init.Clone()];
                     float[][] gA = [(float[])init.Clone(), (float[])init.Clone(), (float[])init.Clone(), (float[])init.Clone()];
-                    Reference.AlifScanBackward(sg, p.V0, p.A0, h, th, s, gS, t, n, p.Beta, p.Theta0, p.Rho, p.Kappa, reset, detach,
+                    Reference.AlifScanBackward(sg, p.V0, h, ap, s, gS, t, n, p.Beta, p.Theta0, p.Rho, p.Kappa, reset, detach,
                         giE, gE[0], gE[1], gE[2], gE[3]);
-                    Alif.ScanBackward(sg, p.V0, p.A0, h, th, s, gS, t, n, p.Beta, p.Theta0, p.Rho, p.Kappa, reset, detach,
+                    Alif.ScanBackward(sg, p.V0, h, ap, s, gS, t, n, p.Beta, p.Theta0, p.Rho, p.Kappa, reset, detach,
                         giA, gA[0], gA[1], gA[2], gA[3]);
                     string ctx = $"{typeof(TS).Name} n={n} T={t} {reset} detach={detach} seed={seed} ({IsaInfo.Describe()})";
                     TestData.AssertClose(giE, giA, 0, 0, ctx + " gradInput");
@@ -148,7 +157,7 @@ public class AlifTests
     /// </summary>
     static double SmoothLoss<TS>(TS sg, double[] input, double[] beta, double[] th0, double[] rho, double[] kappa, double[] v0,
         double[] a0, int steps, int n, LifReset reset, double[]? sFixed, double[] w, double[]? hOut = null,
-        double[]? thOut = null, double[]? sOut = null) where TS : struct, ISurrogate
+        double[]? aOut = null, double[]? sOut = null) where TS : struct, ISurrogate
     {
         double loss = 0;
         for (int j = 0; j < n; j++)
@@ -160,11 +169,11 @@ public class AlifTests
                 double h = beta[j] * v + input[i], th = th0[j] + kappa[j] * a;
                 double s = sg.Primitive(h - th);
                 double sr = sFixed is null ? s : sFixed[i];
+                if (aOut is not null) aOut[i] = a; // A_{t−1}, before this step's update
                 v = reset == LifReset.Soft ? h - sr * th : h * (1 - sr);
                 a = rho[j] * a + (1 - rho[j]) * s;
                 loss += w[i] * s;
                 if (hOut is not null) hOut[i] = h;
-                if (thOut is not null) thOut[i] = th;
                 if (sOut is not null) sOut[i] = s;
             }
         }
@@ -192,14 +201,14 @@ public class AlifTests
         double[] F(int len, double lo, double hi) => Enumerable.Range(0, len).Select(_ => (double)(float)(lo + (hi - lo) * rng.NextDouble())).ToArray();
         double[] input = F(steps * n, -0.5, 1.5), beta = F(n, 0.2, 1.0), th0 = F(n, 0.3, 1.5), rho = F(n, 0.1, 0.95);
         double[] kappa = F(n, 0.0, 1.5), v0 = F(n, -0.5, 1.0), a0 = F(n, 0.0, 1.0), w = F(steps * n, -1, 1);
-        double[] hD = new double[steps * n], thD = new double[steps * n], sD = new double[steps * n];
-        SmoothLoss(sg, input, beta, th0, rho, kappa, v0, a0, steps, n, reset, null, w, hD, thD, sD);
+        double[] hD = new double[steps * n], aD = new double[steps * n], sD = new double[steps * n];
+        SmoothLoss(sg, input, beta, th0, rho, kappa, v0, a0, steps, n, reset, null, w, hD, aD, sD);
         double[]? sFixed = detach ? (double[])sD.Clone() : null;
 
         static float[] f(double[] a) => a.Select(x => (float)x).ToArray();
         float[] gi = new float[steps * n], gb = new float[n], gt0 = new float[n], gr = new float[n], gk = new float[n];
-        // The smooth S is fractional: the reference uses it as given (A_{t−1} rebuilt from it, as the smooth forward does).
-        Reference.AlifScanBackward(sg, f(v0), f(a0), f(hD), f(thD), f(sD), f(w), steps, n, f(beta), f(th0), f(rho), f(kappa),
+        // The smooth S is fractional: the reference uses it and the smooth forward's A_{t−1} as given (θ_t recomputed).
+        Reference.AlifScanBackward(sg, f(v0), f(hD), f(aD), f(sD), f(w), steps, n, f(beta), f(th0), f(rho), f(kappa),
             reset, detach, gi, gb, gt0, gr, gk);
 
         const double eps = 1e-5;
@@ -243,21 +252,24 @@ public class AlifTests
         //         t3 H = 3/32 + 9/8 = 39/32, θ = 21/16 → S 0 (a LIF with θ = 1 would fire here), V 39/32, A 5/16
         //   hard: t0 H = 5/4 → S 1, V 0;  t1 H = 1/2 → S 0, V 1/2;  t2 H = 1/4 + 1 = 5/4 ≥ 9/8 → S 1, V 0;
         //         t3 H = 9/8 < 21/16 → S 0, V 9/8; θ and A as for soft.
-        float[] input = [1.25f, 0.5f, 1f, 1.125f], theta = [1f, 1.25f, 1.125f, 1.3125f], s = [1, 0, 1, 0];
-        Golden(LifReset.Soft, input, [1.25f, 0.625f, 1.3125f, 1.21875f], theta, s, 1.21875f);
-        Golden(LifReset.Hard, input, [1.25f, 0.5f, 1.25f, 1.125f], theta, s, 1.125f);
+        // The saved trace is A_{t−1} = [0, 1/2, 1/4, 5/8], and θ0 + κ·A_{t−1} gives back θ.
+        float[] input = [1.25f, 0.5f, 1f, 1.125f], aPrev = [0f, 0.5f, 0.25f, 0.625f], theta = [1f, 1.25f, 1.125f, 1.3125f];
+        float[] s = [1, 0, 1, 0];
+        Golden(LifReset.Soft, input, [1.25f, 0.625f, 1.3125f, 1.21875f], aPrev, theta, s, 1.21875f);
+        Golden(LifReset.Hard, input, [1.25f, 0.5f, 1.25f, 1.125f], aPrev, theta, s, 1.125f);
 
-        static void Golden(LifReset reset, float[] input, float[] h, float[] theta, float[] s, float vEnd)
+        static void Golden(LifReset reset, float[] input, float[] h, float[] aPrev, float[] theta, float[] s, float vEnd)
         {
             // The same neuron over 37 columns exercises every vector width and the scalar tail.
             const int n = 37;
             var p = OneNeuronProblem(input, n);
-            var (v, a, sp, hs, ths) = p.Forward(reset);
+            var (v, a, sp, hs, aps) = p.Forward(reset);
             for (int t = 0; t < input.Length; t++)
                 for (int j = 0; j < n; j++)
                 {
                     Assert.Equal(h[t], hs[t * n + j]);
-                    Assert.Equal(theta[t], ths[t * n + j]);
+                    Assert.Equal(aPrev[t], aps[t * n + j]);
+                    Assert.Equal(theta[t], p.Theta0[j] + p.Kappa[j] * aps[t * n + j]);
                     Assert.Equal(s[t], sp[t * n + j]);
                 }
             Assert.All(v, x => Assert.Equal(vEnd, x));
@@ -299,11 +311,11 @@ public class AlifTests
         {
             const int n = 37, steps = 4;
             var p = OneNeuronProblem([1.25f, 0.5f, 1f, 1.125f], n);
-            var (_, _, s, h, th) = p.Forward(reset);
+            var (_, _, s, h, ap) = p.Forward(reset);
             float[] gS = new float[steps * n];
             Array.Fill(gS, 1f, 3 * n, n);
             float[] gi = new float[steps * n], gb = new float[n], gt0 = new float[n], gr = new float[n], gk = new float[n];
-            Alif.ScanBackward(new RectangularSurrogate(2f), p.V0, p.A0, h, th, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa,
+            Alif.ScanBackward(new RectangularSurrogate(2f), p.V0, h, ap, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa,
                 reset, detach, gi, gb, gt0, gr, gk);
             for (int j = 0; j < n; j++)
             {
@@ -344,7 +356,7 @@ public class AlifTests
                 var p = Problem.Create(rng, n, steps, reset, specials: false);
                 Array.Clear(p.Kappa);
                 Array.Clear(p.Rho);
-                var (v, _, s, h, th) = p.Forward(reset);
+                var (v, _, s, h, ap) = p.Forward(reset);
                 float[] vL = (float[])p.V0.Clone(), sL = new float[steps * n], hL = new float[steps * n];
                 Lif.ScanForward(p.Input, steps, n, p.Beta, p.Theta0, reset, vL, sL, hL);
                 TestData.AssertBitwise(sL, s, $"{reset} spikes");
@@ -353,7 +365,7 @@ public class AlifTests
                 var sg = new FastSigmoidSurrogate(5f);
                 float[] gS = TestData.Random(rng, steps * n, 1f);
                 float[] giA = new float[steps * n], gbA = new float[n], gtA = new float[n], grA = new float[n], gkA = new float[n];
-                Alif.ScanBackward(sg, p.V0, p.A0, h, th, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, reset, detach, giA, gbA, gtA, grA, gkA);
+                Alif.ScanBackward(sg, p.V0, h, ap, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, reset, detach, giA, gbA, gtA, grA, gkA);
                 float[] giL = new float[steps * n], gbL = new float[n], gtL = new float[n];
                 Lif.ScanBackward(sg, p.V0, hL, sL, gS, default, steps, n, p.Beta, p.Theta0, reset, detach, giL, gbL, gtL, default);
                 TestData.AssertClose(giL, giA, 1e-5, 1e-6, $"{reset} detach={detach} gradInput");
@@ -367,7 +379,7 @@ public class AlifTests
     [InlineData(2048, 7)]
     [InlineData(3077, 5)]
     [InlineData(5 * 1024 + 13, 3)]
-    [InlineData(1100, 520)] // backward blocks of 64 neurons
+    [InlineData(1100, 520)] // a long sequence
     public void Scans_AnyThreadCount_BitwiseEqual(int n, int steps)
     {
         var rng = new Random(n);
@@ -378,11 +390,11 @@ public class AlifTests
             float[][]? first = null;
             foreach (int threads in new[] { 1, 2, 3 })
             {
-                var (v, a, s, h, th) = p.Forward(reset, threads);
+                var (v, a, s, h, ap) = p.Forward(reset, threads);
                 float[] gi = new float[steps * n], gb = new float[n], gt0 = new float[n], gr = new float[n], gk = new float[n];
-                Alif.ScanBackward(new ATanSurrogate(2f), p.V0, p.A0, h, th, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, reset,
+                Alif.ScanBackward(new ATanSurrogate(2f), p.V0, h, ap, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, reset,
                     reset == LifReset.Hard, gi, gb, gt0, gr, gk, threads);
-                float[][] all = [v, a, s, h, th, gi, gb, gt0, gr, gk];
+                float[][] all = [v, a, s, h, ap, gi, gb, gt0, gr, gk];
                 if (first is null)
                 {
                     first = all;
@@ -399,15 +411,15 @@ public class AlifTests
         var rng = new Random(9);
         const int n = 83, steps = 9;
         var p = Problem.Create(rng, n, steps, LifReset.Hard, specials: false);
-        var (vScan, aScan, sScan, hScan, thScan) = p.Forward(LifReset.Hard);
+        var (vScan, aScan, sScan, hScan, apScan) = p.Forward(LifReset.Hard);
         float[] v = (float[])p.V0.Clone(), a = (float[])p.A0.Clone();
-        float[] s = new float[steps * n], h = new float[steps * n], th = new float[steps * n];
+        float[] s = new float[steps * n], h = new float[steps * n], ap = new float[steps * n];
         for (int t = 0; t < steps; t++)
             Alif.Step(p.Input.AsSpan(t * n, n), p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Hard, v, a, s.AsSpan(t * n, n),
-                h.AsSpan(t * n, n), th.AsSpan(t * n, n));
+                h.AsSpan(t * n, n), ap.AsSpan(t * n, n));
         TestData.AssertBitwise(sScan, s, "spikes");
         TestData.AssertBitwise(hScan, h, "h");
-        TestData.AssertBitwise(thScan, th, "theta");
+        TestData.AssertBitwise(apScan, ap, "aPrev");
         TestData.AssertBitwise(vScan, v, "v");
         TestData.AssertBitwise(aScan, a, "a");
     }
@@ -415,53 +427,68 @@ public class AlifTests
     [Fact]
     public void Scans_InPlace_MatchOutOfPlace()
     {
-        // Documented aliasing: spikes, hSaved or thetaSaved may be the input buffer; gradInput may be gradSpikes.
+        // Documented aliasing: spikes, hSaved or aSaved may be the input buffer; gradInput may be gradSpikes.
         var rng = new Random(13);
         var sg = new SigmoidSurrogate(4f);
         foreach (int n in new[] { 1, 15, 16, 37, 130, 1100 })
         {
             const int steps = 6;
             var p = Problem.Create(rng, n, steps, LifReset.Soft, specials: false);
-            var (v, a, s, h, th) = p.Forward(LifReset.Soft);
+            var (v, a, s, h, ap) = p.Forward(LifReset.Soft);
             for (int which = 0; which < 3; which++)
             {
                 float[] x = (float[])p.Input.Clone(), v2 = (float[])p.V0.Clone(), a2 = (float[])p.A0.Clone();
-                float[] s2 = which == 0 ? x : new float[steps * n], h2 = which == 1 ? x : new float[steps * n], th2 = which == 2 ? x : new float[steps * n];
-                Alif.ScanForward(x, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Soft, v2, a2, s2, h2, th2);
-                string ctx = $"n={n} {(which == 0 ? "spikes" : which == 1 ? "h" : "theta")} over input";
+                float[] s2 = which == 0 ? x : new float[steps * n], h2 = which == 1 ? x : new float[steps * n], ap2 = which == 2 ? x : new float[steps * n];
+                Alif.ScanForward(x, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Soft, v2, a2, s2, h2, ap2);
+                string ctx = $"n={n} {(which == 0 ? "spikes" : which == 1 ? "h" : "aSaved")} over input";
                 TestData.AssertBitwise(s, s2, ctx + ": spikes");
                 TestData.AssertBitwise(h, h2, ctx + ": h");
-                TestData.AssertBitwise(th, th2, ctx + ": theta");
+                TestData.AssertBitwise(ap, ap2, ctx + ": aSaved");
                 TestData.AssertBitwise(v, v2, ctx + ": v");
                 TestData.AssertBitwise(a, a2, ctx + ": a");
             }
             float[] gS = TestData.Random(rng, steps * n, 2f), gi = new float[steps * n];
-            Alif.ScanBackward(sg, p.V0, p.A0, h, th, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Soft, false,
+            Alif.ScanBackward(sg, p.V0, h, ap, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Soft, false,
                 gi, new float[n], new float[n], new float[n], new float[n]);
-            Alif.ScanBackward(sg, p.V0, p.A0, h, th, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Soft, false,
+            Alif.ScanBackward(sg, p.V0, h, ap, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Soft, false,
                 gS, new float[n], new float[n], new float[n], new float[n]);
             TestData.AssertBitwise(gi, gS, $"n={n} gradInput over gradSpikes");
         }
     }
 
     [Fact]
-    public void StepAndScans_SteadyState_AllocateNothing()
+    public void StepAndScans_FirstCallOnAFreshThreadAndSteadyState_AllocateNothing()
     {
         const int n = 2 * 1024 + 70, steps = 5;
         var p = Problem.Create(new Random(3), n, steps, LifReset.Hard, specials: false);
-        float[] v = new float[n], a = new float[n], s = new float[steps * n], h = new float[steps * n], th = new float[steps * n];
+        float[] v = new float[n], a = new float[n], s = new float[steps * n], h = new float[steps * n], ap = new float[steps * n];
         float[] gS = TestData.Random(new Random(4), steps * n), gi = new float[steps * n];
         float[] gb = new float[n], gt0 = new float[n], gr = new float[n], gk = new float[n];
         var sg = new FastSigmoidSurrogate(5f);
         Action run = () =>
         {
             Alif.Step(p.Input.AsSpan(0, n), p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Soft, v, a, s.AsSpan(0, n), default, default);
-            Alif.ScanForward(p.Input, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Hard, v, a, s, h, th);
-            Alif.ScanBackward(sg, p.V0, p.A0, h, th, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Hard, false, gi, gb, gt0, gr, gk);
-            Alif.ScanForward(p.Input, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Hard, v, a, s, h, th, threads: 2);
-            Alif.ScanBackward(sg, p.V0, p.A0, h, th, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Hard, false, gi, gb, gt0, gr, gk, threads: 3);
+            Alif.ScanForward(p.Input, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Hard, v, a, s, h, ap);
+            Alif.ScanBackward(sg, p.V0, h, ap, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Hard, false, gi, gb, gt0, gr, gk);
+            Alif.ScanForward(p.Input, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Hard, v, a, s, h, ap, threads: 2);
+            Alif.ScanBackward(sg, p.V0, h, ap, s, gS, steps, n, p.Beta, p.Theta0, p.Rho, p.Kappa, LifReset.Hard, false, gi, gb, gt0, gr, gk, threads: 3);
         };
-        LifTests.AssertSteadyStateAllocatesNothing(run, "Alif kernels"); // the first run makes each thread's trace buffer
+        LifTests.AssertSteadyStateAllocatesNothing(run, "Alif kernels"); // also JITs the code and starts the pool workers
+        // Kernels hold no per-thread state: the very first call on a thread that never ran them allocates nothing either.
+        long firstCall = -1;
+        var fresh = new Thread(() =>
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            run();
+            firstCall = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+        fresh.Start();
+        fresh.Join();
+        Assert.True(firstCall == 0, $"Alif kernels allocated {firstCall} bytes on their first call on a fresh thread");
+        // Nor any static state at all (constants aside): a per-thread buffer would hide on the pool's worker threads.
+        var fields = typeof(Alif).GetFields(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public
+            | System.Reflection.BindingFlags.NonPublic).Where(f => !f.IsLiteral).Select(f => f.Name);
+        Assert.Empty(fields);
     }
 
     [Fact]
@@ -477,16 +504,17 @@ public class AlifTests
         AssertNames("rho", () => Alif.ScanForward(x, 3, 4, q, q, new float[3], q, LifReset.Soft, q, q, x, default, default));
         AssertNames("kappa", () => Alif.ScanForward(x, 3, 4, q, q, q, new float[3], LifReset.Soft, q, q, x, default, default));
         AssertNames("a must", () => Alif.ScanForward(x, 3, 4, q, q, q, q, LifReset.Soft, q, new float[3], x, default, default));
-        AssertNames("thetaSaved", () => Alif.ScanForward(x, 3, 4, q, q, q, q, LifReset.Soft, q, q, x, default, new float[5]));
+        AssertNames("aSaved", () => Alif.ScanForward(x, 3, 4, q, q, q, q, LifReset.Soft, q, q, x, default, new float[5]));
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Alif.ScanForward(x, 3, 4, q, q, q, q, LifReset.Soft, q, q, x, default, default, threads: 0));
         Assert.Contains("Alif.ScanForward", e.Message);
-        AssertNames("a0", () => Alif.ScanBackward(sg, q, new float[3], x, x, x, x, 3, 4, q, q, q, q, LifReset.Soft, false, x, q, q, q, q));
-        AssertNames("thetaSaved", () => Alif.ScanBackward(sg, q, q, x, new float[11], x, x, 3, 4, q, q, q, q, LifReset.Soft, false, x, q, q, q, q));
-        AssertNames("gradInput", () => Alif.ScanBackward(sg, q, q, x, x, x, x, 3, 4, q, q, q, q, LifReset.Soft, false, new float[11], q, q, q, q));
-        AssertNames("gradKappa", () => Alif.ScanBackward(sg, q, q, x, x, x, x, 3, 4, q, q, q, q, LifReset.Soft, false, x, q, q, q, new float[3]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Alif.ScanBackward(sg, q, q, x, x, x, x, 3, 4, q, q, q, q, LifReset.Soft, false, x, q, q, q, q, threads: 257));
+        AssertNames("v0", () => Alif.ScanBackward(sg, new float[3], x, x, x, x, 3, 4, q, q, q, q, LifReset.Soft, false, x, q, q, q, q));
+        AssertNames("aSaved", () => Alif.ScanBackward(sg, q, x, new float[11], x, x, 3, 4, q, q, q, q, LifReset.Soft, false, x, q, q, q, q));
+        AssertNames("gradInput", () => Alif.ScanBackward(sg, q, x, x, x, x, 3, 4, q, q, q, q, LifReset.Soft, false, new float[11], q, q, q, q));
+        AssertNames("gradKappa", () => Alif.ScanBackward(sg, q, x, x, x, x, 3, 4, q, q, q, q, LifReset.Soft, false, x, q, q, q, new float[3]));
+        AssertNames("theta0", () => Alif.ScanBackward(sg, q, x, x, x, x, 3, 4, q, new float[3], q, q, LifReset.Soft, false, x, q, q, q, q));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Alif.ScanBackward(sg, q, x, x, x, x, 3, 4, q, q, q, q, LifReset.Soft, false, x, q, q, q, q, threads: 257));
         Alif.ScanForward(x, 0, 4, q, q, q, q, LifReset.Soft, q, q, default, default, default); // T = 0 is a no-op
-        Alif.ScanBackward(sg, q, q, default, default, default, default, 0, 4, q, q, q, q, LifReset.Soft, false, default, q, q, q, q);
+        Alif.ScanBackward(sg, q, default, default, default, default, 0, 4, q, q, q, q, LifReset.Soft, false, default, q, q, q, q);
 
         static void AssertNames(string what, Action call)
         {

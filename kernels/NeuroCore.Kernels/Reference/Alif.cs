@@ -29,10 +29,11 @@
 //   ∂L/∂ρ  += gA·(A_{t−1} − S_t)      (gA still ∂L/∂A_t here)
 //   carries: ∂L/∂V_{t−1} = β·gH_t;  ∂L/∂A_{t−1} = ρ·gA + κ·gθ_t   (A_{t−1} feeds A_t and θ_t)
 // With ρ = κ = 0 this is exactly the LIF backward of Reference/Lif.cs (gŜ·g = gS·g − gV·θ·g, and so on).
-// A_{t−1} is not saved by the forward (θ_t = θ0 + κ·A_{t−1} cannot give it back when κ = 0, nor exactly otherwise):
-// the backward recomputes it from a0 and the saved spikes with the forward's own float operations, so it is bitwise
-// the forward's trace. The formulas stay exact when S is the smooth S = P(H − θ) (P = sg.Primitive); the tests check
-// them against central differences of that smooth forward, and against a hand-derived 4-step trajectory.
+// The forward saves A_{t−1} (the trace in force at step t; θ_t could not give it back when κ = 0, nor exactly
+// otherwise), and the backward recomputes θ_t = fl(θ0 + fl(κ·A_{t−1})) from it with the forward's own float operations,
+// so it is bitwise the forward's threshold: the same T·N floats a saved θ would take, and no scratch. The formulas
+// stay exact when S is the smooth S = P(H − θ) (P = sg.Primitive); the tests check them against central differences
+// of that smooth forward, and against a hand-derived 4-step trajectory.
 namespace NeuroCore.Kernels;
 
 public static partial class Reference
@@ -40,7 +41,8 @@ public static partial class Reference
     /// <summary>
     /// Scalar twin of <see cref="Alif.ScanForward"/>: for t = 0..T−1, n = 0..N−1,
     /// <c>h = β·v + I; θ = θ0 + κ·a; s = h ≥ θ ? 1 : 0; v = soft ? h − s·θ : h·(1 − s); a = ρ·a + (1 − ρ)·s</c>,
-    /// writing <c>spikes[t,n] = s</c>, and <c>hSaved[t,n] = h</c>, <c>thetaSaved[t,n] = θ</c> when not empty.
+    /// writing <c>spikes[t,n] = s</c>, and <c>hSaved[t,n] = h</c>, <c>aSaved[t,n] = a</c> (A_{t−1}, before the update) when
+    /// not empty.
     /// </summary>
     /// <param name="input">I[T,N].</param>
     /// <param name="steps">T.</param>
@@ -54,10 +56,10 @@ public static partial class Reference
     /// <param name="a">A[N] in/out.</param>
     /// <param name="spikes">S[T,N] out.</param>
     /// <param name="hSaved">H[T,N] out, or empty.</param>
-    /// <param name="thetaSaved">θ[T,N] out, or empty.</param>
+    /// <param name="aSaved">A_{t−1}[T,N] out (the trace in force at each step), or empty.</param>
     public static void AlifScanForward(ReadOnlySpan<float> input, int steps, int neurons, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> theta0, ReadOnlySpan<float> rho, ReadOnlySpan<float> kappa, LifReset reset, Span<float> v,
-        Span<float> a, Span<float> spikes, Span<float> hSaved, Span<float> thetaSaved)
+        Span<float> a, Span<float> spikes, Span<float> hSaved, Span<float> aSaved)
     {
         for (int t = 0; t < steps; t++)
             for (int n = 0; n < neurons; n++)
@@ -66,17 +68,17 @@ public static partial class Reference
                 float h = beta[n] * v[n] + input[i];
                 float th = theta0[n] + kappa[n] * a[n];
                 float s = h >= th ? 1f : 0f;
+                if (!aSaved.IsEmpty) aSaved[i] = a[n];
                 v[n] = reset == LifReset.Soft ? h - s * th : h * (1f - s);
                 a[n] = rho[n] * a[n] + (1f - rho[n]) * s;
                 spikes[i] = s;
                 if (!hSaved.IsEmpty) hSaved[i] = h;
-                if (!thetaSaved.IsEmpty) thetaSaved[i] = th;
             }
     }
 
     /// <summary>
     /// Scalar twin of <see cref="Alif.ScanBackward{TSurrogate}"/>; the derivation is in this file's header. Per neuron,
-    /// A_{t−1} is recomputed from a0 and S, then for t = T−1..0 with carries gV = gA = 0 and g = sg.Grad(H_t − θ_t):
+    /// for t = T−1..0 with carries gV = gA = 0, θ_t = θ0 + κ·A_{t−1} (A_{t−1} = aSaved) and g = sg.Grad(H_t − θ_t):
     /// <c>gŜ = gS + (1−ρ)·gA − (detached ? 0 : gV·(soft ? θ_t : H_t)); gH = gŜ·g + (soft ? gV : gV·(1−S));
     /// gθ = soft ? −gŜ·g − gV·S : −gŜ·g; gradInput = gH; gβ += gH·V_{t−1}; gθ0 += gθ; gκ += gθ·A_{t−1};
     /// gρ += gA·(A_{t−1} − S); gV = gH·β; gA = ρ·gA + κ·gθ</c>.
@@ -84,9 +86,8 @@ public static partial class Reference
     /// <typeparam name="TSurrogate">The surrogate.</typeparam>
     /// <param name="sg">The surrogate instance.</param>
     /// <param name="v0">V0[N].</param>
-    /// <param name="a0">A0[N] (the trace before step 0).</param>
     /// <param name="hSaved">H[T,N].</param>
-    /// <param name="thetaSaved">θ[T,N].</param>
+    /// <param name="aSaved">A_{t−1}[T,N] from the forward.</param>
     /// <param name="spikes">S[T,N].</param>
     /// <param name="gradSpikes">∂L/∂S[T,N].</param>
     /// <param name="steps">T.</param>
@@ -102,38 +103,31 @@ public static partial class Reference
     /// <param name="gradTheta0">∂L/∂θ0[N], added to.</param>
     /// <param name="gradRho">∂L/∂ρ[N], added to.</param>
     /// <param name="gradKappa">∂L/∂κ[N], added to.</param>
-    public static void AlifScanBackward<TSurrogate>(in TSurrogate sg, ReadOnlySpan<float> v0, ReadOnlySpan<float> a0,
-        ReadOnlySpan<float> hSaved, ReadOnlySpan<float> thetaSaved, ReadOnlySpan<float> spikes, ReadOnlySpan<float> gradSpikes,
+    public static void AlifScanBackward<TSurrogate>(in TSurrogate sg, ReadOnlySpan<float> v0, ReadOnlySpan<float> hSaved,
+        ReadOnlySpan<float> aSaved, ReadOnlySpan<float> spikes, ReadOnlySpan<float> gradSpikes,
         int steps, int neurons, ReadOnlySpan<float> beta, ReadOnlySpan<float> theta0, ReadOnlySpan<float> rho,
         ReadOnlySpan<float> kappa, LifReset reset, bool detachReset, Span<float> gradInput, Span<float> gradBeta,
         Span<float> gradTheta0, Span<float> gradRho, Span<float> gradKappa)
         where TSurrogate : struct, ISurrogate
     {
         bool soft = reset == LifReset.Soft;
-        var aPrev = new float[steps]; // A_{t−1} per step; the twin may allocate, the kernel does not
         for (int n = 0; n < neurons; n++)
         {
-            float b = beta[n], r = rho[n], k = kappa[n];
-            float trace = a0[n];
-            for (int t = 0; t < steps; t++)
-            {
-                aPrev[t] = trace;
-                trace = r * trace + (1f - r) * spikes[t * neurons + n];
-            }
+            float b = beta[n], t0 = theta0[n], r = rho[n], k = kappa[n];
             float gv = 0f, ga = 0f, gb = 0f, gt0 = 0f, gr = 0f, gk = 0f;
             for (int t = steps - 1; t >= 0; t--)
             {
                 int i = t * neurons + n;
-                float h = hSaved[i], th = thetaSaved[i], s = spikes[i];
+                float h = hSaved[i], ap = aSaved[i], s = spikes[i];
+                float th = t0 + k * ap;
                 float g = sg.Grad(h - th);
                 float gsTotal = gradSpikes[i] + (1f - r) * ga;
                 if (!detachReset) gsTotal -= gv * (soft ? th : h);
                 float gsg = gsTotal * g;
                 float gh = gsg + (soft ? gv : gv * (1f - s));
                 float gth = soft ? -gsg - gv * s : -gsg;
-                float ap = aPrev[t];
                 float vPrev = t == 0 ? v0[n]
-                    : soft ? hSaved[i - neurons] - spikes[i - neurons] * thetaSaved[i - neurons]
+                    : soft ? hSaved[i - neurons] - spikes[i - neurons] * (t0 + k * aSaved[i - neurons])
                     : hSaved[i - neurons] * (1f - spikes[i - neurons]);
                 gradInput[i] = gh;
                 gb += gh * vPrev;

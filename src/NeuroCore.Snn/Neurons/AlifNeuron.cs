@@ -21,7 +21,8 @@ public static class AlifNeuron
 {
     /// <summary>
     /// Runs the layer over a time-major sequence starting from rest (V0 = 0, A_{−1} = 0) and returns the spikes (same
-    /// shape as <paramref name="current"/>). One tape entry; saves H[T,N] and θ[T,N]; uses <see cref="Tape.Threads"/>.
+    /// shape as <paramref name="current"/>). One tape entry; saves H[T,N] and A_{t−1}[T,N] (the backward recomputes θ_t
+    /// from it); uses <see cref="Tape.Threads"/>.
     /// </summary>
     /// <param name="tape">The tape.</param>
     /// <param name="current">Synaptic current, [T·B, features...] or [T, B, features...], time-major and contiguous.</param>
@@ -82,12 +83,12 @@ public static class AlifNeuron
         var rho = NeuronLayout.Broadcast(tape, p.Rho, p.Inner, batch);
         var kappa = NeuronLayout.Broadcast(tape, p.Kappa, p.Inner, batch);
         var v = NeuronLayout.StartFrom(tape, n, state is null ? default : state.V, record, out var v0);
-        var a = NeuronLayout.StartFrom(tape, n, state is null ? default : state.A, record, out var a0);
+        var a = NeuronLayout.StartFrom(tape, n, state is null ? default : state.A, keepCopy: false, out _);
         var spikes = tape.Allocate(current.Shape);
         var h = record ? tape.Allocate(current.Shape) : null;
-        var theta = record ? tape.Allocate(current.Shape) : null;
+        var aPrev = record ? tape.Allocate(current.Shape) : null;
         Alif.ScanForward(current.Span, steps, n, beta.Span, theta0.Span, rho.Span, kappa.Span, p.Reset, v.Span, a.Span,
-            spikes.Span, h is null ? default : h.Span, theta is null ? default : theta.Span, tape.Threads);
+            spikes.Span, h is null ? default : h.Span, aPrev is null ? default : aPrev.Span, tape.Threads);
         if (state is not null)
         {
             v.Span.CopyTo(state.V);
@@ -96,8 +97,9 @@ public static class AlifNeuron
 
         if (record)
         {
-            // ρ and κ (and the chunk's V0, A_{−1}) do not fit the entry's fixed slots: they go in the tape's list.
-            int list = v0 is null ? tape.RecordList([p.Rho, p.Kappa]) : tape.RecordList([p.Rho, p.Kappa, v0, a0!]);
+            // ρ and κ (and the chunk's V0) do not fit the entry's fixed slots: they go in the tape's list. The chunk's
+            // A_{−1} is row 0 of the saved trace.
+            int list = v0 is null ? tape.RecordList([p.Rho, p.Kappa]) : tape.RecordList([p.Rho, p.Kappa, v0]);
             tape.Record(new TapeEntry
             {
                 Op = OpCode.Custom,
@@ -107,9 +109,9 @@ public static class AlifNeuron
                 B = p.Beta,
                 C = p.Threshold,
                 Saved0 = h,
-                Saved1 = theta,
+                Saved1 = aPrev,
                 ListStart = list,
-                ListCount = v0 is null ? 2 : 4,
+                ListCount = v0 is null ? 2 : 3,
                 I0 = steps,
                 I1 = p.Groups,
                 I2 = p.Inner,
@@ -137,8 +139,7 @@ public static class AlifNeuron
             int steps = e.I0, groups = e.I1, inner = e.I2;
             int n = e.Output.Size / steps, batch = n / (groups * inner);
             var shape = new Shape(n);
-            var v0 = e.ListCount == 4 ? tape.ListItem(e.ListStart + 2) : tape.AllocateZeros(shape);
-            var a0 = e.ListCount == 4 ? tape.ListItem(e.ListStart + 3) : tape.AllocateZeros(shape);
+            var v0 = e.ListCount == 3 ? tape.ListItem(e.ListStart + 2) : tape.AllocateZeros(shape);
             Tensor gBeta = tape.AllocateZeros(shape), gTheta0 = tape.AllocateZeros(shape),
                 gRho = tape.AllocateZeros(shape), gKappa = tape.AllocateZeros(shape);
 
@@ -147,9 +148,8 @@ public static class AlifNeuron
             var call = new Call
             {
                 V0 = v0.Span,
-                A0 = a0.Span,
                 H = e.Saved0!.Span,
-                Theta = e.Saved1!.Span,
+                APrev = e.Saved1!.Span,
                 S = e.Output.Span,
                 GradS = tape.GradOf(e.Output)!.Span,
                 Steps = steps,
@@ -177,14 +177,14 @@ public static class AlifNeuron
 
         ref struct Call : ISurrogateCall
         {
-            public ReadOnlySpan<float> V0, A0, H, Theta, S, GradS, Beta, Theta0, Rho, Kappa;
+            public ReadOnlySpan<float> V0, H, APrev, S, GradS, Beta, Theta0, Rho, Kappa;
             public Span<float> GradInput, GradBeta, GradTheta0, GradRho, GradKappa;
             public int Steps, Neurons, Threads;
             public LifReset Reset;
             public bool Detach;
 
             public readonly void Invoke<TSurrogate>(in TSurrogate sg) where TSurrogate : struct, ISurrogate =>
-                Alif.ScanBackward(sg, V0, A0, H, Theta, S, GradS, Steps, Neurons, Beta, Theta0, Rho, Kappa, Reset, Detach,
+                Alif.ScanBackward(sg, V0, H, APrev, S, GradS, Steps, Neurons, Beta, Theta0, Rho, Kappa, Reset, Detach,
                     GradInput, GradBeta, GradTheta0, GradRho, GradKappa, Threads);
         }
     }

@@ -127,11 +127,11 @@ internal static class NeuronTestKit
     public static ReferenceRun RunReference(NeuronCase c, NeuronParams p, ReadOnlySpan<float> current, int steps,
         float[] v0, float[] a0, float[] gradS)
     {
-        var run = new ReferenceRun(c, p, steps, v0, a0, gradS);
+        var run = new ReferenceRun(c, p, steps, v0, gradS);
         int n = c.Neurons;
         float[] v = (float[])v0.Clone(), a = (float[])a0.Clone();
         if (p is AlifParams)
-            Reference.AlifScanForward(current, steps, n, run.Beta, run.Theta0, run.Rho, run.Kappa, c.Reset, v, a, run.S, run.H, run.Theta);
+            Reference.AlifScanForward(current, steps, n, run.Beta, run.Theta0, run.Rho, run.Kappa, c.Reset, v, a, run.S, run.H, run.APrev);
         else
             Reference.LifScanForward(current, steps, n, run.Beta, run.Theta0, c.Reset, v, run.S, run.H);
         run.VEnd = v;
@@ -146,15 +146,14 @@ internal static class NeuronTestKit
         readonly NeuronCase _c;
         readonly bool _alif;
         readonly int _steps;
-        readonly float[] _v0, _a0, _gradS;
+        readonly float[] _v0, _gradS;
 
-        public ReferenceRun(NeuronCase c, NeuronParams p, int steps, float[] v0, float[] a0, float[] gradS)
+        public ReferenceRun(NeuronCase c, NeuronParams p, int steps, float[] v0, float[] gradS)
         {
             _c = c;
             _alif = p is AlifParams;
             _steps = steps;
             _v0 = v0;
-            _a0 = a0;
             _gradS = gradS;
             int total = steps * c.Neurons;
             Beta = PerNeuron(p.Beta, c);
@@ -163,7 +162,7 @@ internal static class NeuronTestKit
             Kappa = p is AlifParams b ? PerNeuron(b.Kappa, c) : [];
             S = new float[total];
             H = new float[total];
-            Theta = new float[total];
+            APrev = new float[total];
             GradInput = new float[total];
         }
 
@@ -173,7 +172,7 @@ internal static class NeuronTestKit
         public float[] Kappa { get; }
         public float[] S { get; }
         public float[] H { get; }
-        public float[] Theta { get; }
+        public float[] APrev { get; }
         public float[] VEnd { get; set; } = [];
         public float[] AEnd { get; set; } = [];
         public float[] GradInput { get; }
@@ -187,7 +186,7 @@ internal static class NeuronTestKit
             int n = _c.Neurons;
             float[] gb = new float[n], gt = new float[n], gr = new float[n], gk = new float[n];
             if (_alif)
-                Reference.AlifScanBackward(sg, _v0, _a0, H, Theta, S, _gradS, _steps, n, Beta, Theta0, Rho, Kappa, _c.Reset,
+                Reference.AlifScanBackward(sg, _v0, H, APrev, S, _gradS, _steps, n, Beta, Theta0, Rho, Kappa, _c.Reset,
                     _c.Detach, GradInput, gb, gt, gr, gk);
             else
                 Reference.LifScanBackward(sg, _v0, H, S, _gradS, default, _steps, n, Beta, Theta0, _c.Reset, _c.Detach,
