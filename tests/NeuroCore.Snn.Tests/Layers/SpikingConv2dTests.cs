@@ -52,6 +52,21 @@ public sealed class SpikingConv2dTests
         Assert.Contains("'other'", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Step_SteadyState_AllocatesNothingOver1000Steps()
+    {
+        const int B = 2, C = 1, H = 8, W = 8, O = 4;
+        var layer = new SpikingConv2d(new ParameterStore(), "conv", C, O, H, W, Lif, 7) { Training = false };
+        var x = LayerTestKit.Spikes(new Random(4), B * C * H * W, 0.4);
+        using var state = layer.CreateState(B);
+        var y = new float[B * O * (H / 2) * (W / 2)];
+        for (int t = 0; t < 5; t++) layer.Step(x, state, y);   // warm-up: JIT, the private tape's arena
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 1000; t++) layer.Step(x, state, y);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Contains(1f, y);
+    }
+
     [Theory]
     [InlineData(0, 0, 4)]   // a corner reaches a 2×2 block of output positions
     [InlineData(0, 2, 6)]   // an edge, 2×3
