@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Runs the side-by-side harness: set-up (build + libLibTorchSharp.so patch + smoke test), then one fresh process per
 # (workload, threads) as WORKLOADS.md asks, then the report bench/results/DATE-peers.md and .json.
-#   bench/peers-run.sh [--quick] [--workloads "w1 w2"] [--threads "1 2"]
+#   bench/peers-run.sh [--quick] [--workloads "w1 w2 w5"] [--threads "1 2"]
+# W2 and W5 run a second time with glibc malloc told to keep freed memory (the x_malloc_ figures of WORKLOADS.md).
 # --quick: 7 repetitions instead of 9, and a shorter wait for a quiet machine.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-quick=""; workloads="w1 w2"; threads="1 2"
+quick=""; workloads="w1 w2 w5"; threads="1 2"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick="--quick"; shift ;;
     --workloads) workloads="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
-    *) echo "usage: $0 [--quick] [--workloads \"w1 w2\"] [--threads \"1 2\"]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--quick] [--workloads \"w1 w2 w5\"] [--threads \"1 2\"]" >&2; exit 2 ;;
   esac
 done
 
@@ -26,6 +27,11 @@ for w in $workloads; do
   for t in $threads; do
     echo "== $w, $t thread(s)"
     dotnet "$dll" run --workload "$w" --threads "$t" --out "$lines" $quick $extra
+    if [ "$w" != w1 ]; then
+      echo "== $w, $t thread(s), malloc keeping freed memory"
+      MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 \
+        dotnet "$dll" run --workload "$w" --threads "$t" --out "$lines" $quick $extra
+    fi
   done
 done
 dotnet "$dll" report --in "$lines" --md "$stem.md" --json "$stem.json"

@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace NeuroCore.Bench.Peers;
 
-/// <summary>One timed body of a workload: an engine and a variant of it (e.g. TorchSharp "inplace").</summary>
-internal sealed record Variant(string Engine, string Name, Action Body);
+/// <summary>
+/// One timed body of a workload: an engine and a variant of it (e.g. TorchSharp "inplace"). <paramref name="Prepare"/>,
+/// when given, runs untimed before every call (W3's parameter reset and fresh optimizer); it requires inner = 1.
+/// </summary>
+internal sealed record Variant(string Engine, string Name, Action Body, Action? Prepare = null);
 
 /// <summary>The figures of one variant at one thread count (WORKLOADS.md "Reported figures").</summary>
 internal sealed record Figure(string Workload, string Engine, string Variant, int Threads, double Work, string Unit,
@@ -31,10 +34,12 @@ internal static class Harness
             int calls = 0;
             while (calls < 3 || sw.Elapsed.TotalSeconds < 0.5)
             {
+                variants[v].Prepare?.Invoke();
                 variants[v].Body();
                 calls++;
             }
             double perCall = sw.Elapsed.TotalSeconds / calls;
+            if (variants[v].Prepare is not null && !innerOne) throw new InvalidOperationException("Variant.Prepare needs inner = 1.");
             inner[v] = innerOne ? 1 : Math.Max(1, (int)Math.Ceiling(calibrationSeconds / perCall));
         }
 
@@ -76,6 +81,7 @@ internal static class Harness
             for (int v = 0; v < variants.Count; v++)
             {
                 long f0 = ProcStats.Self().MinFlt;
+                variants[v].Prepare?.Invoke();
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 GC.Collect();

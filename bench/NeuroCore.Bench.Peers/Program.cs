@@ -9,7 +9,7 @@ namespace NeuroCore.Bench.Peers;
 /// bench/peers-run.sh, which builds, patches libLibTorchSharp.so and starts one process per (workload, threads).
 /// <code>
 /// smoke                                      load TorchSharp and print torch.ones(2).sum()
-/// run --workload w1|w2 --threads N --out F   measure one pair, append JSON lines to F  [--quick] [--script]
+/// run --workload w1|w2|w3|w5 --threads N --out F   measure one pair, append JSON lines to F  [--quick] [--script]
 /// report --in F --md F.md --json F.json      merge the JSON lines into the report
 /// </code>
 /// </summary>
@@ -36,7 +36,7 @@ internal static class Program
 
     static int Usage()
     {
-        Console.Error.WriteLine("usage: smoke | run --workload w1|w2 --threads N --out FILE [--quick] [--script] | report --in FILE --md FILE --json FILE");
+        Console.Error.WriteLine("usage: smoke | run --workload w1|w2|w3|w5 --threads N --out FILE [--quick] [--script] | report --in FILE --md FILE --json FILE");
         return 2;
     }
 
@@ -73,9 +73,14 @@ internal static class Program
         {
             "w1" => W1Gemm.Run(threads, reps, checks),
             "w2" => W2Lif.Run(threads, reps, checks, args.Contains("--script")),
-            _ => throw new InvalidOperationException($"unknown workload '{workload}' (w1, w2)"),
+            "w3" => W3SnnMlp.Run(threads, reps, checks),
+            "w5" => W5Conv.Run(threads, reps, checks),
+            _ => throw new InvalidOperationException($"unknown workload '{workload}' (w1, w2, w3, w5)"),
         };
         double peak = ProcStats.StatusMiB("VmHWM:");
+        // The x_malloc_ repeat (WORKLOADS.md "Allocator"): the same work with glibc told to keep freed memory.
+        string tag = Environment.GetEnvironmentVariable("MALLOC_MMAP_MAX_") == "0" ? "x_malloc_" : "";
+        figures = figures.ConvertAll(f => f with { Workload = tag + f.Workload });
 
         using var stream = new FileStream(outPath, FileMode.Append);
         foreach (var f in figures)
@@ -86,7 +91,7 @@ internal static class Program
         }
         foreach (var (k, v) in checks)
         {
-            Report.WriteCheck(stream, k, v);
+            Report.WriteCheck(stream, tag + k, v);
             Console.WriteLine($"check {k}: {v}");
         }
         Console.WriteLine($"peak RSS {peak:F0} MiB (before data {rssBefore:F0} MiB); machine busy {quiet:F0} % at start");
