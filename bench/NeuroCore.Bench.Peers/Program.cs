@@ -9,7 +9,7 @@ namespace NeuroCore.Bench.Peers;
 /// bench/peers-run.sh, which builds, patches libLibTorchSharp.so and starts one process per (workload, threads).
 /// <code>
 /// smoke                                      load TorchSharp and print torch.ones(2).sum()
-/// run --workload w1|w2|w3|w5 --threads N --out F   measure one pair, append JSON lines to F  [--quick] [--script]
+/// run --workload w1|w2|w3|w5 --threads N --out F   measure one pair, append JSON lines to F  [--quick] [--script] [--alone]
 /// report --in F --md F.md --json F.json      merge the JSON lines into the report
 /// </code>
 /// </summary>
@@ -36,7 +36,7 @@ internal static class Program
 
     static int Usage()
     {
-        Console.Error.WriteLine("usage: smoke | run --workload w1|w2|w3|w5 --threads N --out FILE [--quick] [--script] | report --in FILE --md FILE --json FILE");
+        Console.Error.WriteLine("usage: smoke | run --workload w1|w2|w3|w5 --threads N --out FILE [--quick] [--script] [--alone] | report --in FILE --md FILE --json FILE");
         return 2;
     }
 
@@ -67,13 +67,15 @@ internal static class Program
         double quiet = Harness.WaitForQuiet(quick ? 10 : 60);
         double rssBefore = ProcStats.StatusMiB("VmRSS:");
 
-        torch.set_num_threads(threads);
+        bool alone = args.Contains("--alone");
+        if (!alone) torch.set_num_threads(threads); // --alone: LibTorch is never loaded, so the peak RSS is NeuroCore's
+
         var checks = new Dictionary<string, string>();
         var figures = workload switch
         {
             "w1" => W1Gemm.Run(threads, reps, checks),
             "w2" => W2Lif.Run(threads, reps, checks, args.Contains("--script")),
-            "w3" => W3SnnMlp.Run(threads, reps, checks),
+            "w3" => W3SnnMlp.Run(threads, reps, checks, alone),
             "w5" => W5Conv.Run(threads, reps, checks),
             _ => throw new InvalidOperationException($"unknown workload '{workload}' (w1, w2, w3, w5)"),
         };

@@ -19,24 +19,22 @@ internal static class W3SnnMlp
 {
     const int T = 25, B = 128, In = 784, Hid = 512, Out = 10;
 
-    public static List<Figure> Run(int threads, int reps, Dictionary<string, string> checks)
+    public static List<Figure> Run(int threads, int reps, Dictionary<string, string> checks, bool neuroCoreOnly)
     {
-        // Data (WORKLOADS.md W3).
-        var pix = new float[B * In];
-        var g = new SplitMix64(301);
-        for (int i = 0; i < pix.Length; i++) pix[i] = g.U();
-        var xs = new float[T * B * In];
-        g = new SplitMix64(302);
-        for (int t = 0; t < T; t++)
-            for (int i = 0; i < B * In; i++) xs[(t * B * In) + i] = g.U() < pix[i] ? 1f : 0f;
-        var labels = new int[B];
-        g = new SplitMix64(303);
-        for (int b = 0; b < B; b++) labels[b] = (int)(g.Next() % 10);
-        float s1b = (float)(1.0 / Math.Sqrt(In)), s2b = (float)(1.0 / Math.Sqrt(Hid));
-        var w1 = Sym(304, Hid * In, s1b);
-        var b1 = Sym(305, Hid, s1b);
-        var w2 = Sym(306, Out * Hid, s2b);
-        var b2 = Sym(307, Out, s2b);
+        var (xs, labels, w1, b1, w2, b2) = MakeData();
+        string key = $"w3 t={threads}";
+        using var nc = new NcMlp(xs, labels, [w1, b1, w2, b2], threads);
+        if (neuroCoreOnly)
+        {
+            // Its own process, so the peak RSS is NeuroCore's alone; checked against WORKLOADS.md's reference values.
+            var (l0, c1, c2, l1) = nc.Check();
+            checks[key] = $"NeuroCore alone: loss {l0:F6} (reference 2.852255), s1 {c1} (157032), counts {c2} (734), " +
+                $"loss after one step {l1:F6} (4.998169)";
+            if (Math.Abs(l0 - 2.852255f) > 1e-3f || Math.Abs(c1 - 157032) > 50 || Math.Abs(c2 - 734) > 10 || Math.Abs(l1 - 4.998169f) > 5e-3f)
+                throw new InvalidOperationException("W3: NeuroCore disagrees with the reference: " + checks[key]);
+            return Harness.Measure("w3_snn_mlp_step_alone", threads, 5.24, "GFLOP",
+                [new("neurocore", "step", nc.Step, nc.Prepare)], W3Reps(reps), 0, innerOne: true);
+        }
 
         // TorchSharp.
         using var tx = torch.tensor(xs, [T, B, In]);
@@ -119,41 +117,6 @@ internal static class W3SnnMlp
             topt.step();
         }
 
-        // NeuroCore through its public API: Ops.Linear over all T at once, LifNeuron.Scan, Ops.Sum over time,
-        // Ops.CrossEntropy, tape backward, Nn.Adam.
-        var store = new ParameterStore();
-        var nw1 = store.Add("fc1.weight", new Shape(Hid, In));
-        var nb1 = store.Add("fc1.bias", new Shape(Hid));
-        var nw2 = store.Add("fc2.weight", new Shape(Out, Hid));
-        var nb2 = store.Add("fc2.bias", new Shape(Out));
-        var nparams = new[] { nw1, nb1, nw2, nb2 };
-        var neuronStore = new ParameterStore();
-        var sg = new SurrogateSpec(SurrogateKind.FastSigmoid, 25f);
-        var p1 = LifParams.Create(neuronStore, "lif1", Hid, 1, 0.9f, 1f, false, false, LifReset.Soft, false, sg);
-        var p2 = LifParams.Create(neuronStore, "lif2", Out, 1, 0.9f, 1f, false, false, LifReset.Soft, false, sg);
-        var nx = NcTensor.Wrap(xs, new Shape(T * B, In));
-        using var tape = new Tape(recording: true, threads: threads);
-        Adam? nopt = null;
-        (NcTensor Loss, NcTensor S1, NcTensor Counts) NcForward()
-        {
-            var s1 = LifNeuron.Scan(tape, NcOps.Linear(tape, nx, nw1, nb1), T, p1);
-            var s2 = LifNeuron.Scan(tape, NcOps.Linear(tape, s1, nw2, nb2), T, p2);
-            var counts = NcOps.Sum(tape, NcOps.Reshape(tape, s2, new Shape(T, B, Out)), axis: 0);
-            return (NcOps.CrossEntropy(tape, counts, labels), s1, counts);
-        }
-        void NcPrepare()
-        {
-            for (int i = 0; i < 4; i++) tinit[i].CopyTo(nparams[i].Span);
-            nopt = new Adam(store, 1e-3f);
-        }
-        void NcStep()
-        {
-            tape.Reset();
-            store.ZeroGrad();
-            tape.Backward(NcForward().Loss);
-            nopt!.Step();
-        }
-
         // Checks before timing: loss and spike counts at init, and the loss after one Adam step, on both sides.
         TorchPrepare();
         float tLoss0, tLoss1;
@@ -166,24 +129,17 @@ internal static class W3SnnMlp
         TorchStep(true);
         using (var scope = torch.NewDisposeScope())
         using (torch.no_grad()) tLoss1 = TorchLayerwise().Loss.item<float>();
-        NcPrepare();
-        tape.Reset();
-        var (nl, ns1, nc) = NcForward();
-        float nLoss0 = nl.Span[0];
-        double nS1 = Sum(ns1.Span), nCounts = Sum(nc.Span);
-        NcStep();
-        tape.Reset();
-        float nLoss1 = NcForward().Loss.Span[0];
-        string key = $"w3 t={threads}";
+        var (nLoss0, nS1, nCounts, nLoss1) = nc.Check();
         checks[key] = $"reference loss 2.852255, s1 157032, counts 734, loss after one step 4.998169; " +
             $"TorchSharp {tLoss0:F6}, {tS1}, {tCounts}, {tLoss1:F6}; NeuroCore {nLoss0:F6}, {nS1}, {nCounts}, {nLoss1:F6}";
-        if (Math.Abs(nLoss0 - tLoss0) > 1e-3 * tLoss0 || Math.Abs(nS1 - tS1) > 50 || Math.Abs(nCounts - tCounts) > 10)
+        if (Math.Abs(nLoss0 - tLoss0) > 1e-3 * tLoss0 || Math.Abs(nS1 - tS1) > 50 || Math.Abs(nCounts - tCounts) > 10 ||
+            Math.Abs(nLoss1 - tLoss1) > 1e-3 * tLoss1)
             throw new InvalidOperationException("W3: NeuroCore and TorchSharp disagree: " + checks[key]);
 
         var variants = new List<Variant>
         {
             new("torchsharp", "idiomatic", () => TorchStep(false), TorchPrepare),
-            new("neurocore", "step", NcStep, NcPrepare),
+            new("neurocore", "step", nc.Step, nc.Prepare),
             new("torchsharp", "layerwise", () => TorchStep(true), TorchPrepare),
         };
         try
@@ -195,6 +151,97 @@ internal static class W3SnnMlp
             foreach (var t in txs) t.Dispose();
             topt?.Dispose();
         }
+    }
+
+    static (float[] Xs, int[] Labels, float[] W1, float[] B1, float[] W2, float[] B2) MakeData()
+    {
+        // WORKLOADS.md W3.
+        var pix = new float[B * In];
+        var g = new SplitMix64(301);
+        for (int i = 0; i < pix.Length; i++) pix[i] = g.U();
+        var xs = new float[T * B * In];
+        g = new SplitMix64(302);
+        for (int t = 0; t < T; t++)
+            for (int i = 0; i < B * In; i++) xs[(t * B * In) + i] = g.U() < pix[i] ? 1f : 0f;
+        var labels = new int[B];
+        g = new SplitMix64(303);
+        for (int b = 0; b < B; b++) labels[b] = (int)(g.Next() % 10);
+        float s1b = (float)(1.0 / Math.Sqrt(In)), s2b = (float)(1.0 / Math.Sqrt(Hid));
+        var w1 = Sym(304, Hid * In, s1b);
+        var b1 = Sym(305, Hid, s1b);
+        var w2 = Sym(306, Out * Hid, s2b);
+        var b2 = Sym(307, Out, s2b);
+
+        return (xs, labels, w1, b1, w2, b2);
+    }
+
+    /// <summary>
+    /// NeuroCore through its public API: Ops.Linear over all T at once, LifNeuron.Scan, Ops.Sum over time,
+    /// Ops.CrossEntropy, tape backward, Nn.Adam.
+    /// </summary>
+    sealed class NcMlp : IDisposable
+    {
+        readonly ParameterStore _store = new();
+        readonly NcTensor[] _params;
+        readonly float[][] _init;
+        readonly LifParams _p1, _p2;
+        readonly NcTensor _x;
+        readonly int[] _labels;
+        readonly Tape _tape;
+        Adam? _opt;
+
+        public NcMlp(float[] xs, int[] labels, float[][] init, int threads)
+        {
+            _params = [_store.Add("fc1.weight", new Shape(Hid, In)), _store.Add("fc1.bias", new Shape(Hid)),
+                _store.Add("fc2.weight", new Shape(Out, Hid)), _store.Add("fc2.bias", new Shape(Out))];
+            _init = init;
+            var neuronStore = new ParameterStore();
+            var sg = new SurrogateSpec(SurrogateKind.FastSigmoid, 25f);
+            _p1 = LifParams.Create(neuronStore, "lif1", Hid, 1, 0.9f, 1f, false, false, LifReset.Soft, false, sg);
+            _p2 = LifParams.Create(neuronStore, "lif2", Out, 1, 0.9f, 1f, false, false, LifReset.Soft, false, sg);
+            _x = NcTensor.Wrap(xs, new Shape(T * B, In));
+            _labels = labels;
+            _tape = new Tape(recording: true, threads: threads);
+        }
+
+        (NcTensor Loss, NcTensor S1, NcTensor Counts) Forward()
+        {
+            var s1 = LifNeuron.Scan(_tape, NcOps.Linear(_tape, _x, _params[0], _params[1]), T, _p1);
+            var s2 = LifNeuron.Scan(_tape, NcOps.Linear(_tape, s1, _params[2], _params[3]), T, _p2);
+            var counts = NcOps.Sum(_tape, NcOps.Reshape(_tape, s2, new Shape(T, B, Out)), axis: 0);
+            return (NcOps.CrossEntropy(_tape, counts, _labels), s1, counts);
+        }
+
+        /// <summary>Untimed: parameters back to their initial values, a fresh Adam.</summary>
+        public void Prepare()
+        {
+            for (int i = 0; i < _params.Length; i++) _init[i].CopyTo(_params[i].Span);
+            _opt = new Adam(_store, 1e-3f);
+        }
+
+        /// <summary>Timed: zero grads, forward over T, loss, backward, Adam step.</summary>
+        public void Step()
+        {
+            _tape.Reset();
+            _store.ZeroGrad();
+            _tape.Backward(Forward().Loss);
+            _opt!.Step();
+        }
+
+        /// <summary>Loss, sum(s1) and sum(counts) at init, and the loss after one step.</summary>
+        public (float Loss0, double S1, double Counts, float Loss1) Check()
+        {
+            Prepare();
+            _tape.Reset();
+            var (l, s1, c) = Forward();
+            float loss0 = l.Span[0];
+            double sumS1 = Sum(s1.Span), sumCounts = Sum(c.Span);
+            Step();
+            _tape.Reset();
+            return (loss0, sumS1, sumCounts, Forward().Loss.Span[0]);
+        }
+
+        public void Dispose() => _tape.Dispose();
     }
 
     /// <summary>WORKLOADS.md: the W3 full step runs 15 repetitions (7 in quick mode, like everything).</summary>
