@@ -28,6 +28,23 @@ internal struct SplitMix64(ulong seed)
     /// <summary>(2·U() − 1)·b in float.</summary>
     public float Sym(float b) => ((2f * U()) - 1f) * b;
 
+    /// <summary>A fresh stream of <paramref name="count"/> values Sym(<paramref name="bound"/>) from <paramref name="seed"/>.</summary>
+    public static float[] Symmetric(ulong seed, int count, float bound)
+    {
+        var g = new SplitMix64(seed);
+        var a = new float[count];
+        for (int i = 0; i < a.Length; i++) a[i] = g.Sym(bound);
+        return a;
+    }
+
+    /// <summary>Sum of the values in double, for the result checks.</summary>
+    public static double Sum(ReadOnlySpan<float> s)
+    {
+        double a = 0;
+        foreach (var f in s) a += f;
+        return a;
+    }
+
     public static float[] Normal(ulong seed, int count)
     {
         var g = new SplitMix64(seed);

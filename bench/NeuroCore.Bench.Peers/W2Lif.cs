@@ -91,12 +91,12 @@ internal static class W2Lif
             if (BitConverter.SingleToInt32Bits(x[i]) != BitConverter.SingleToInt32Bits(txArr[i]))
                 throw new InvalidOperationException($"W2: input X differs at {i}: {x[i]} vs {txArr[i]}.");
         TorchInplace();
-        long sInplace = (long)Sum(tout.data<float>().ToArray());
+        long sInplace = (long)SplitMix64.Sum(tout.data<float>().ToArray());
         long sEager = TorchEager();
         NcScan();
-        long sScan = (long)Sum(ncs!.Span);
+        long sScan = (long)SplitMix64.Sum(ncs!.Span);
         NcKernel();
-        long sKernel = (long)Sum(spikes);
+        long sKernel = (long)SplitMix64.Sum(spikes);
         long mismatch = 0;
         var toutArr = tout.data<float>().ToArray();
         for (int i = 0; i < spikes.Length; i++) if (spikes[i] != toutArr[i]) mismatch++;
@@ -116,7 +116,7 @@ internal static class W2Lif
         {
             var run = BuildScript(tx, tv, tout);
             run();
-            long sScript = (long)Sum(tout.data<float>().ToArray());
+            long sScript = (long)SplitMix64.Sum(tout.data<float>().ToArray());
             checks[$"w2 t={threads}"] += $"; torch script {sScript}";
             if (sScript != sInplace) throw new InvalidOperationException("W2: the TorchScript variant disagrees: " + checks[$"w2 t={threads}"]);
             variants.Add(new("torchsharp", "script", run));
@@ -145,12 +145,5 @@ internal static class W2Lif
             """;
         var cu = torch.jit.compile(src + "\n");
         return () => { using var r = cu.invoke<TTensor>("lif", tx, tv, tout); };
-    }
-
-    static double Sum(ReadOnlySpan<float> s)
-    {
-        double a = 0;
-        foreach (var f in s) a += f;
-        return a;
     }
 }

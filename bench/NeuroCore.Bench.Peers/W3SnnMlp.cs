@@ -167,10 +167,10 @@ internal static class W3SnnMlp
         g = new SplitMix64(303);
         for (int b = 0; b < B; b++) labels[b] = (int)(g.Next() % 10);
         float s1b = (float)(1.0 / Math.Sqrt(In)), s2b = (float)(1.0 / Math.Sqrt(Hid));
-        var w1 = Sym(304, Hid * In, s1b);
-        var b1 = Sym(305, Hid, s1b);
-        var w2 = Sym(306, Out * Hid, s2b);
-        var b2 = Sym(307, Out, s2b);
+        var w1 = SplitMix64.Symmetric(304, Hid * In, s1b);
+        var b1 = SplitMix64.Symmetric(305, Hid, s1b);
+        var w2 = SplitMix64.Symmetric(306, Out * Hid, s2b);
+        var b2 = SplitMix64.Symmetric(307, Out, s2b);
 
         return (xs, labels, w1, b1, w2, b2);
     }
@@ -235,7 +235,7 @@ internal static class W3SnnMlp
             _tape.Reset();
             var (l, s1, c) = Forward();
             float loss0 = l.Span[0];
-            double sumS1 = Sum(s1.Span), sumCounts = Sum(c.Span);
+            double sumS1 = SplitMix64.Sum(s1.Span), sumCounts = SplitMix64.Sum(c.Span);
             Step();
             _tape.Reset();
             return (loss0, sumS1, sumCounts, Forward().Loss.Span[0]);
@@ -246,19 +246,4 @@ internal static class W3SnnMlp
 
     /// <summary>WORKLOADS.md: the W3 full step runs 15 repetitions (7 in quick mode, like everything).</summary>
     static int W3Reps(int reps) => reps == 9 ? 15 : reps;
-
-    static float[] Sym(ulong seed, int count, float bound)
-    {
-        var g = new SplitMix64(seed);
-        var a = new float[count];
-        for (int i = 0; i < a.Length; i++) a[i] = g.Sym(bound);
-        return a;
-    }
-
-    static double Sum(ReadOnlySpan<float> s)
-    {
-        double a = 0;
-        foreach (var f in s) a += f;
-        return a;
-    }
 }

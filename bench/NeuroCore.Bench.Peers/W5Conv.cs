@@ -18,10 +18,10 @@ internal static class W5Conv
     {
         const int B = 128, H = 28, W = 28;
         var x = SplitMix64.Normal(505, B * H * W);
-        var w1 = SymArray(501, 32 * 9, 1f / 3f);
-        var b1 = SymArray(502, 32, 1f / 3f);
-        var w2 = SymArray(503, 64 * 32 * 9, (float)(1.0 / Math.Sqrt(288.0)));
-        var b2 = SymArray(504, 64, (float)(1.0 / Math.Sqrt(288.0)));
+        var w1 = SplitMix64.Symmetric(501, 32 * 9, 1f / 3f);
+        var b1 = SplitMix64.Symmetric(502, 32, 1f / 3f);
+        var w2 = SplitMix64.Symmetric(503, 64 * 32 * 9, (float)(1.0 / Math.Sqrt(288.0)));
+        var b2 = SplitMix64.Symmetric(504, 64, (float)(1.0 / Math.Sqrt(288.0)));
 
         // TorchSharp: functional conv2d on leaf tensors that require grad.
         using var tx = torch.tensor(x, [B, 1, H, W]);
@@ -104,14 +104,6 @@ internal static class W5Conv
             [new("torchsharp", "fwd+bwd", TorchFwdBwd), new("neurocore", "fwd+bwd", NcFwdBwd)], reps, 0.2);
         fwd.AddRange(both);
         return fwd;
-    }
-
-    static float[] SymArray(ulong seed, int count, float bound)
-    {
-        var g = new SplitMix64(seed);
-        var a = new float[count];
-        for (int i = 0; i < a.Length; i++) a[i] = g.Sym(bound);
-        return a;
     }
 
     static (double Sum, double Abs) Sums(ReadOnlySpan<float> s)
