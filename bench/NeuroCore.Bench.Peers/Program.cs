@@ -73,7 +73,8 @@ internal static class Program
         var checks = new Dictionary<string, string>();
         var figures = workload switch
         {
-            "w1" => W1Gemm.Run(threads, reps, checks),
+            "w1" => [.. W1Gemm.Run(threads, reps, checks, 128, 784, 512), .. W1Gemm.Run(threads, reps, checks, 512, 512, 512),
+                .. W1Gemm.Run(threads, reps, checks)],
             "w2" => W2Lif.Run(threads, reps, checks, args.Contains("--script")),
             "w3" => W3SnnMlp.Run(threads, reps, checks, alone),
             "w5" => W5Conv.Run(threads, reps, checks),

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace NeuroCore.Bench.Peers;
 
-/// <summary>W1: C[M,N] = A·B, fp32, 1024³ (A = N() seed 101, B = N() seed 102). Work 2·M·K·N flop.</summary>
+/// <summary>W1: C[M,N] = A·B, fp32, (M,K,N) = 1024³, 512³ or 128×784×512 (A = N() seed 101, B = N() seed 102). Work 2·M·K·N flop.</summary>
 internal static class W1Gemm
 {
     public static List<Figure> Run(int threads, int reps, Dictionary<string, string> checks, int m = 1024, int k = 1024, int n = 1024)
@@ -30,7 +30,7 @@ internal static class W1Gemm
             maxDiff = Math.Max(maxDiff, Math.Abs(c[i] - torchC[i]));
         }
         double rel = maxDiff / maxAbs;
-        checks[$"w1 t={threads}"] = $"sum(C) NeuroCore {sumNc:F3}, TorchSharp {sumT:F3}; max|ΔC|/max|C| = {rel:E2}";
+        checks[$"w1 {m}x{k}x{n} t={threads}"] = $"sum(C) NeuroCore {sumNc:F3}, TorchSharp {sumT:F3}; max|ΔC|/max|C| = {rel:E2}";
         if (!(rel < 1e-5))
             throw new InvalidOperationException($"W1: NeuroCore and TorchSharp disagree (max|ΔC|/max|C| = {rel:E2}).");
 
