@@ -15,7 +15,7 @@ namespace NeuroCore.Kernels;
 /// </summary>
 public readonly struct GaussianNoiseSurrogate : ISurrogate
 {
-    readonly float _sigma, _a, _peak;
+    readonly GaussianSurrogate _curve;   // the same curve; this type names the NSNN noise model
 
     /// <summary>Noise std σ = 1.</summary>
     public GaussianNoiseSurrogate() : this(1f) { }
@@ -23,32 +23,23 @@ public readonly struct GaussianNoiseSurrogate : ISurrogate
     /// <summary>Creates the surrogate with standard deviation <paramref name="sigma"/>.</summary>
     /// <param name="sigma">The noise standard deviation σ &gt; 0.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sigma"/> is not finite and positive.</exception>
-    public GaussianNoiseSurrogate(float sigma)
-    {
-        _sigma = SurrogateArgs.Positive(sigma, nameof(sigma));
-        _a = (float)(-0.5 / ((double)sigma * sigma));
-        _peak = (float)(1 / (sigma * Math.Sqrt(2 * Math.PI)));
-    }
+    public GaussianNoiseSurrogate(float sigma) => _curve = new GaussianSurrogate(sigma);
 
     /// <summary>The standard deviation σ.</summary>
-    public float Sigma => _sigma;
-
-    // g = peak·exp(a·x²), a = −1/(2σ²), peak = 1/(σ√(2π)); x² overflows to ∞ for huge |x|, and exp(−∞) = 0.
-    /// <inheritdoc/>
-    public float Grad(float x) => _peak * MathF.Exp(_a * (x * x));
+    public float Sigma => _curve.Sigma;
 
     /// <inheritdoc/>
-    public Vector128<float> Grad(Vector128<float> x) =>
-        Vector128.Create(_peak) * Vector128.Exp(Vector128.Create(_a) * (x * x));
+    public float Grad(float x) => _curve.Grad(x);
 
     /// <inheritdoc/>
-    public Vector256<float> Grad(Vector256<float> x) =>
-        Vector256.Create(_peak) * Vector256.Exp(Vector256.Create(_a) * (x * x));
+    public Vector128<float> Grad(Vector128<float> x) => _curve.Grad(x);
 
     /// <inheritdoc/>
-    public Vector512<float> Grad(Vector512<float> x) =>
-        Vector512.Create(_peak) * Vector512.Exp(Vector512.Create(_a) * (x * x));
+    public Vector256<float> Grad(Vector256<float> x) => _curve.Grad(x);
 
     /// <inheritdoc/>
-    public double Primitive(double x) => ErfMath.NormalCdf(x / _sigma);
+    public Vector512<float> Grad(Vector512<float> x) => _curve.Grad(x);
+
+    /// <inheritdoc/>
+    public double Primitive(double x) => _curve.Primitive(x);
 }

@@ -15,7 +15,8 @@ namespace NeuroCore.Kernels;
 /// </summary>
 public readonly struct LogisticNoiseSurrogate : ISurrogate
 {
-    readonly float _scale, _k;
+    readonly float _scale;
+    readonly SigmoidSurrogate _curve;   // the same curve, slope k = 1/s: one implementation serves both
 
     /// <summary>Noise scale s = 1.</summary>
     public LogisticNoiseSurrogate() : this(1f) { }
@@ -26,44 +27,23 @@ public readonly struct LogisticNoiseSurrogate : ISurrogate
     public LogisticNoiseSurrogate(float scale)
     {
         _scale = SurrogateArgs.Positive(scale, nameof(scale));
-        _k = 1f / scale;
+        _curve = new SigmoidSurrogate(1f / scale);
     }
 
     /// <summary>The noise scale s.</summary>
     public float Scale => _scale;
 
-    // g = k·σ(kx)(1 − σ(kx)) written as k·e/(1 + e)² with e = exp(−k|x|): even in x, and no 1 − σ cancellation.
     /// <inheritdoc/>
-    public float Grad(float x)
-    {
-        float e = MathF.Exp(-_k * MathF.Abs(x));
-        float d = 1f + e;
-        return _k * e / (d * d);
-    }
+    public float Grad(float x) => _curve.Grad(x);
 
     /// <inheritdoc/>
-    public Vector128<float> Grad(Vector128<float> x)
-    {
-        Vector128<float> e = Vector128.Exp(Vector128.Create(-_k) * Vector128.Abs(x));
-        Vector128<float> d = Vector128<float>.One + e;
-        return Vector128.Create(_k) * e / (d * d);
-    }
+    public Vector128<float> Grad(Vector128<float> x) => _curve.Grad(x);
 
     /// <inheritdoc/>
-    public Vector256<float> Grad(Vector256<float> x)
-    {
-        Vector256<float> e = Vector256.Exp(Vector256.Create(-_k) * Vector256.Abs(x));
-        Vector256<float> d = Vector256<float>.One + e;
-        return Vector256.Create(_k) * e / (d * d);
-    }
+    public Vector256<float> Grad(Vector256<float> x) => _curve.Grad(x);
 
     /// <inheritdoc/>
-    public Vector512<float> Grad(Vector512<float> x)
-    {
-        Vector512<float> e = Vector512.Exp(Vector512.Create(-_k) * Vector512.Abs(x));
-        Vector512<float> d = Vector512<float>.One + e;
-        return Vector512.Create(_k) * e / (d * d);
-    }
+    public Vector512<float> Grad(Vector512<float> x) => _curve.Grad(x);
 
     /// <inheritdoc/>
     public double Primitive(double x) => 1 / (1 + Math.Exp(-(1.0 / _scale) * x));
