@@ -31,8 +31,8 @@ public class Adam : IOptimizer
         OptimizerChecks.NonNegative(eps, nameof(eps), name);
         OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay), name);
         _store = store;
-        _m = new float[store.Count];
-        _v = new float[store.Count];
+        _m = OptimizerChecks.TouchedZeros(store.Count);
+        _v = OptimizerChecks.TouchedZeros(store.Count);
         LearningRate = learningRate;
         Beta1 = beta1;
         Beta2 = beta2;

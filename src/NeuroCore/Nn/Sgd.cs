@@ -23,7 +23,7 @@ public sealed class Sgd : IOptimizer
         if (nesterov && (momentum <= 0f || dampening != 0f))
             throw new ArgumentException($"Sgd: Nesterov momentum needs momentum > 0 and dampening = 0 (got momentum {momentum}, dampening {dampening}).", nameof(nesterov));
         _store = store;
-        _velocity = new float[store.Count];
+        _velocity = OptimizerChecks.TouchedZeros(store.Count);
         LearningRate = learningRate;
         Momentum = momentum;
         Dampening = dampening;
