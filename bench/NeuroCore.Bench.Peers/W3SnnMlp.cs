@@ -23,7 +23,8 @@ internal static class W3SnnMlp
     {
         var (xs, labels, w1, b1, w2, b2) = MakeData();
         string key = $"w3 t={threads}";
-        using var nc = new NcMlp(xs, labels, [w1, b1, w2, b2], threads);
+        float[][] init = [w1, b1, w2, b2];
+        using var nc = new NcMlp(xs, labels, B, init, threads);
         if (neuroCoreOnly)
         {
             // Its own process, so the peak RSS is NeuroCore's alone; checked against WORKLOADS.md's reference values.
@@ -36,120 +37,199 @@ internal static class W3SnnMlp
                 [new("neurocore", "step", nc.Step, nc.Prepare)], W3Reps(reps), 0, innerOne: true);
         }
 
-        // TorchSharp.
-        using var tx = torch.tensor(xs, [T, B, In]);
-        using var ty = torch.tensor(Array.ConvertAll(labels, l => (long)l), [B]);
-        using var tw1 = nn.Parameter(torch.tensor(w1, [Hid, In]));
-        using var tb1 = nn.Parameter(torch.tensor(b1, [Hid]));
-        using var tw2 = nn.Parameter(torch.tensor(w2, [Out, Hid]));
-        using var tb2 = nn.Parameter(torch.tensor(b2, [Out]));
-        var tparams = new[] { tw1, tb1, tw2, tb2 };
-        var tinit = new[] { w1, b1, w2, b2 };
-        using var txFlat = tx.reshape(T * B, In);
-        var txs = new TTensor[T];
-        for (int t = 0; t < T; t++) txs[t] = tx[t];
-        optim.Optimizer? topt = null;
+        using var ts = new TorchMlp(xs, labels, B, init);
+        // Checks before timing: loss and spike counts at init, and the loss after one Adam step, on both sides.
+        var (tLoss0, tS1, tCounts, tLoss1) = ts.Check(SpikeForm.StraightThrough);
+        var (cLoss0, cS1, cCounts, cLoss1) = ts.Check(SpikeForm.CustomFunction);
+        var (nLoss0, nS1, nCounts, nLoss1) = nc.Check();
+        checks[key] = $"reference loss 2.852255, s1 157032, counts 734, loss after one step 4.998169; " +
+            $"TorchSharp {tLoss0:F6}, {tS1}, {tCounts}, {tLoss1:F6}; TorchSharp custom fn {cLoss0:F6}, {cS1}, {cCounts}, {cLoss1:F6}; " +
+            $"NeuroCore {nLoss0:F6}, {nS1}, {nCounts}, {nLoss1:F6}";
+        foreach (var (l0, s1, c, l1) in new[] { (nLoss0, nS1, nCounts, nLoss1), (cLoss0, cS1, cCounts, cLoss1) })
+            if (Math.Abs(l0 - tLoss0) > 1e-3 * tLoss0 || Math.Abs(s1 - tS1) > 50 || Math.Abs(c - tCounts) > 10 ||
+                Math.Abs(l1 - tLoss1) > 1e-3 * tLoss1)
+                throw new InvalidOperationException("W3: the engines or spike forms disagree: " + checks[key]);
 
-        static TTensor Spike(TTensor x)
+        // Batch-1 probe (WORKLOADS.md): batch row 0 of Xs and y, the same parameters.
+        var xs1 = new float[T * In];
+        for (int t = 0; t < T; t++) Array.Copy(xs, t * B * In, xs1, t * In, In);
+        using var nc1 = new NcMlp(xs1, [labels[0]], 1, init, threads);
+        using var ts1 = new TorchMlp(xs1, [labels[0]], 1, init);
+
+        var figures = new List<Figure>();
+        figures.AddRange(Harness.Measure("w3_snn_mlp_step", threads, 5.24, "GFLOP",
+        [
+            new("torchsharp", "idiomatic", () => ts.Step(false, SpikeForm.StraightThrough, Phase.Step), ts.Prepare),
+            new("neurocore", "step", nc.Step, nc.Prepare),
+            new("torchsharp", "layerwise", () => ts.Step(true, SpikeForm.StraightThrough, Phase.Step), ts.Prepare),
+            new("torchsharp", "layerwise_customfn", () => ts.Step(true, SpikeForm.CustomFunction, Phase.Step), ts.Prepare),
+        ], W3Reps(reps), 0, innerOne: true));
+        // Phase probes: forward + loss (recording), and forward + loss + backward without the optimizer step.
+        foreach (var (phase, name, work) in new[] { (Phase.Forward, "fwd", 2.60), (Phase.ForwardBackward, "fwdbwd", 5.24) })
+            figures.AddRange(Harness.Measure($"w3_snn_mlp_step_phase_{name}", threads, work, "GFLOP",
+            [
+                new("torchsharp", "idiomatic", () => ts.Step(false, SpikeForm.StraightThrough, phase), ts.Prepare),
+                new("neurocore", "step", () => nc.Run(phase), nc.Prepare),
+                new("torchsharp", "layerwise", () => ts.Step(true, SpikeForm.StraightThrough, phase), ts.Prepare),
+                new("torchsharp", "layerwise_customfn", () => ts.Step(true, SpikeForm.CustomFunction, phase), ts.Prepare),
+            ], reps, 0, innerOne: true));
+        figures.AddRange(Harness.Measure("w3_snn_mlp_step_batch1_probe", threads, 5.24 / B, "GFLOP",
+        [
+            new("torchsharp", "idiomatic", () => ts1.Step(false, SpikeForm.StraightThrough, Phase.Step), ts1.Prepare),
+            new("neurocore", "step", nc1.Step, nc1.Prepare),
+            new("torchsharp", "layerwise", () => ts1.Step(true, SpikeForm.StraightThrough, Phase.Step), ts1.Prepare),
+        ], reps, 0, innerOne: true));
+        return figures;
+    }
+
+    /// <summary>How much of the training step a timed call runs (WORKLOADS.md W3 phase probes).</summary>
+    enum Phase { Forward, ForwardBackward, Step }
+
+    /// <summary>TorchSharp's spike function: the straight-through trick, or a custom autograd Function.</summary>
+    enum SpikeForm { StraightThrough, CustomFunction }
+
+    /// <summary>
+    /// The spike function as a TorchSharp custom autograd Function (WORKLOADS.md <c>layerwise_customfn</c>): forward
+    /// H(x), backward grad/(1+25|x|)².
+    /// </summary>
+    sealed class SpikeFn : autograd.SingleTensorFunction<SpikeFn>
+    {
+        public override string Name => "W3Spike";
+
+        public override TTensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
+            var x = (TTensor)vars[0];
+            ctx.save_for_backward([x]);
+            return x.ge(0).to_type(ScalarType.Float32);
+        }
+
+        public override List<TTensor> backward(autograd.AutogradContext ctx, TTensor grad_output)
+        {
+            var x = ctx.get_saved_variables()[0];
+            var d = 1 + (25 * x.abs());
+            return [grad_output / (d * d)];
+        }
+    }
+
+    /// <summary>TorchSharp's side at batch size <c>b</c>: the data, the parameters, and the step forms.</summary>
+    sealed class TorchMlp : IDisposable
+    {
+        readonly int _b;
+        readonly TTensor _x, _y, _xFlat;
+        readonly TTensor[] _xt = new TTensor[T];
+        readonly TorchSharp.Modules.Parameter[] _params;
+        readonly float[][] _init;
+        optim.Optimizer? _opt;
+
+        public TorchMlp(float[] xs, int[] labels, int b, float[][] init)
+        {
+            _b = b;
+            _init = init;
+            _x = torch.tensor(xs, [T, b, In]);
+            _y = torch.tensor(Array.ConvertAll(labels, l => (long)l), [b]);
+            _params = [nn.Parameter(torch.tensor(init[0], [Hid, In])), nn.Parameter(torch.tensor(init[1], [Hid])),
+                nn.Parameter(torch.tensor(init[2], [Out, Hid])), nn.Parameter(torch.tensor(init[3], [Out]))];
+            _xFlat = _x.reshape(T * b, In);
+            for (int t = 0; t < T; t++) _xt[t] = _x[t];
+        }
+
+        static TTensor Spike(TTensor x, SpikeForm form)
+        {
+            if (form == SpikeForm.CustomFunction) return SpikeFn.apply(x);
             var gx = x / (1 + (25 * x.abs()));
             return gx + (x.ge(0).to_type(ScalarType.Float32) - gx).detach();
         }
 
-        (TTensor Loss, TTensor S1, TTensor Counts) TorchLayerwise()
+        (TTensor Loss, TTensor S1, TTensor Counts) Layerwise(SpikeForm form)
         {
-            var cur1 = nn.functional.linear(txFlat, tw1, tb1).reshape(T, B, Hid);
-            var v1 = torch.zeros(B, Hid);
+            var cur1 = nn.functional.linear(_xFlat, _params[0], _params[1]).reshape(T, _b, Hid);
+            var v1 = torch.zeros(_b, Hid);
             var s1 = new List<TTensor>(T);
             for (int t = 0; t < T; t++)
             {
                 v1 = (0.9f * v1) + cur1[t];
-                var s = Spike(v1 - 1);
+                var s = Spike(v1 - 1, form);
                 v1 = v1 - s;
                 s1.Add(s);
             }
             var st = torch.stack(s1);
-            var cur2 = nn.functional.linear(st.reshape(T * B, Hid), tw2, tb2).reshape(T, B, Out);
-            var v2 = torch.zeros(B, Out);
-            var counts = torch.zeros(B, Out);
+            var cur2 = nn.functional.linear(st.reshape(T * _b, Hid), _params[2], _params[3]).reshape(T, _b, Out);
+            var v2 = torch.zeros(_b, Out);
+            var counts = torch.zeros(_b, Out);
             for (int t = 0; t < T; t++)
             {
                 v2 = (0.9f * v2) + cur2[t];
-                var s = Spike(v2 - 1);
+                var s = Spike(v2 - 1, form);
                 v2 = v2 - s;
                 counts = counts + s;
             }
-            return (nn.functional.cross_entropy(counts, ty), st, counts);
+            return (nn.functional.cross_entropy(counts, _y), st, counts);
         }
 
-        TTensor TorchIdiomatic()
+        TTensor Idiomatic(SpikeForm form)
         {
-            var v1 = torch.zeros(B, Hid);
-            var v2 = torch.zeros(B, Out);
-            var counts = torch.zeros(B, Out);
+            var v1 = torch.zeros(_b, Hid);
+            var v2 = torch.zeros(_b, Out);
+            var counts = torch.zeros(_b, Out);
             for (int t = 0; t < T; t++)
             {
-                v1 = (0.9f * v1) + nn.functional.linear(txs[t], tw1, tb1);
-                var s1 = Spike(v1 - 1);
+                v1 = (0.9f * v1) + nn.functional.linear(_xt[t], _params[0], _params[1]);
+                var s1 = Spike(v1 - 1, form);
                 v1 = v1 - s1;
-                v2 = (0.9f * v2) + nn.functional.linear(s1, tw2, tb2);
-                var s2 = Spike(v2 - 1);
+                v2 = (0.9f * v2) + nn.functional.linear(s1, _params[2], _params[3]);
+                var s2 = Spike(v2 - 1, form);
                 v2 = v2 - s2;
                 counts = counts + s2;
             }
-            return nn.functional.cross_entropy(counts, ty);
+            return nn.functional.cross_entropy(counts, _y);
         }
 
-        void TorchPrepare()
+        /// <summary>Untimed: parameters back to their initial values, a fresh Adam.</summary>
+        public void Prepare()
         {
             using (torch.NewDisposeScope())
             using (torch.no_grad())
-                for (int i = 0; i < 4; i++) tparams[i].copy_(torch.tensor(tinit[i], tparams[i].shape));
-            topt?.Dispose();
-            topt = optim.Adam(tparams, lr: 1e-3);
+                for (int i = 0; i < 4; i++) _params[i].copy_(torch.tensor(_init[i], _params[i].shape));
+            _opt?.Dispose();
+            _opt = optim.Adam(_params, lr: 1e-3);
         }
-        void TorchStep(bool layerwise)
+
+        /// <summary>Timed: zero grads, forward over T and loss, then (by phase) backward and the Adam step.</summary>
+        public void Step(bool layerwise, SpikeForm form, Phase phase)
         {
             using var scope = torch.NewDisposeScope();
-            topt!.zero_grad();
-            var loss = layerwise ? TorchLayerwise().Loss : TorchIdiomatic();
+            _opt!.zero_grad();
+            var loss = layerwise ? Layerwise(form).Loss : Idiomatic(form);
+            if (phase == Phase.Forward) return;
             loss.backward();
-            topt.step();
+            if (phase == Phase.Step) _opt.step();
         }
 
-        // Checks before timing: loss and spike counts at init, and the loss after one Adam step, on both sides.
-        TorchPrepare();
-        float tLoss0, tLoss1;
-        double tS1, tCounts;
-        using (var scope = torch.NewDisposeScope())
+        /// <summary>Loss, sum(s1) and sum(counts) at init, and the loss after one step (layer-wise form).</summary>
+        public (float Loss0, double S1, double Counts, float Loss1) Check(SpikeForm form)
         {
-            var (l, st, c) = TorchLayerwise();
-            tLoss0 = l.item<float>(); tS1 = st.sum().item<float>(); tCounts = c.sum().item<float>();
+            Prepare();
+            float loss0, loss1;
+            double s1, counts;
+            using (var scope = torch.NewDisposeScope())
+            {
+                var (l, st, c) = Layerwise(form);
+                loss0 = l.item<float>(); s1 = st.sum().item<float>(); counts = c.sum().item<float>();
+            }
+            Step(true, form, Phase.Step);
+            using (var scope = torch.NewDisposeScope())
+            using (torch.no_grad()) loss1 = Layerwise(form).Loss.item<float>();
+            return (loss0, s1, counts, loss1);
         }
-        TorchStep(true);
-        using (var scope = torch.NewDisposeScope())
-        using (torch.no_grad()) tLoss1 = TorchLayerwise().Loss.item<float>();
-        var (nLoss0, nS1, nCounts, nLoss1) = nc.Check();
-        checks[key] = $"reference loss 2.852255, s1 157032, counts 734, loss after one step 4.998169; " +
-            $"TorchSharp {tLoss0:F6}, {tS1}, {tCounts}, {tLoss1:F6}; NeuroCore {nLoss0:F6}, {nS1}, {nCounts}, {nLoss1:F6}";
-        if (Math.Abs(nLoss0 - tLoss0) > 1e-3 * tLoss0 || Math.Abs(nS1 - tS1) > 50 || Math.Abs(nCounts - tCounts) > 10 ||
-            Math.Abs(nLoss1 - tLoss1) > 1e-3 * tLoss1)
-            throw new InvalidOperationException("W3: NeuroCore and TorchSharp disagree: " + checks[key]);
 
-        var variants = new List<Variant>
+        public void Dispose()
         {
-            new("torchsharp", "idiomatic", () => TorchStep(false), TorchPrepare),
-            new("neurocore", "step", nc.Step, nc.Prepare),
-            new("torchsharp", "layerwise", () => TorchStep(true), TorchPrepare),
-        };
-        try
-        {
-            return Harness.Measure("w3_snn_mlp_step", threads, 5.24, "GFLOP", variants, W3Reps(reps), 0, innerOne: true);
-        }
-        finally
-        {
-            foreach (var t in txs) t.Dispose();
-            topt?.Dispose();
+            foreach (var t in _xt) t.Dispose();
+            foreach (var p in _params) p.Dispose();
+            _xFlat.Dispose();
+            _x.Dispose();
+            _y.Dispose();
+            _opt?.Dispose();
         }
     }
 
@@ -190,8 +270,11 @@ internal static class W3SnnMlp
         readonly Tape _tape;
         Adam? _opt;
 
-        public NcMlp(float[] xs, int[] labels, float[][] init, int threads)
+        readonly int _b;
+
+        public NcMlp(float[] xs, int[] labels, int b, float[][] init, int threads)
         {
+            _b = b;
             _params = [_store.Add("fc1.weight", new Shape(Hid, In)), _store.Add("fc1.bias", new Shape(Hid)),
                 _store.Add("fc2.weight", new Shape(Out, Hid)), _store.Add("fc2.bias", new Shape(Out))];
             _init = init;
@@ -199,7 +282,7 @@ internal static class W3SnnMlp
             var sg = new SurrogateSpec(SurrogateKind.FastSigmoid, 25f);
             _p1 = LifParams.Create(neuronStore, "lif1", Hid, 1, 0.9f, 1f, false, false, LifReset.Soft, false, sg);
             _p2 = LifParams.Create(neuronStore, "lif2", Out, 1, 0.9f, 1f, false, false, LifReset.Soft, false, sg);
-            _x = NcTensor.Wrap(xs, new Shape(T * B, In));
+            _x = NcTensor.Wrap(xs, new Shape(T * b, In));
             _labels = labels;
             _tape = new Tape(recording: true, threads: threads);
         }
@@ -208,7 +291,7 @@ internal static class W3SnnMlp
         {
             var s1 = LifNeuron.Scan(_tape, NcOps.Linear(_tape, _x, _params[0], _params[1]), T, _p1);
             var s2 = LifNeuron.Scan(_tape, NcOps.Linear(_tape, s1, _params[2], _params[3]), T, _p2);
-            var counts = NcOps.Sum(_tape, NcOps.Reshape(_tape, s2, new Shape(T, B, Out)), axis: 0);
+            var counts = NcOps.Sum(_tape, NcOps.Reshape(_tape, s2, new Shape(T, _b, Out)), axis: 0);
             return (NcOps.CrossEntropy(_tape, counts, _labels), s1, counts);
         }
 
@@ -220,12 +303,17 @@ internal static class W3SnnMlp
         }
 
         /// <summary>Timed: zero grads, forward over T, loss, backward, Adam step.</summary>
-        public void Step()
+        public void Step() => Run(Phase.Step);
+
+        /// <summary>Timed: zero grads, forward over T and loss, then (by phase) backward and the Adam step.</summary>
+        public void Run(Phase phase)
         {
             _tape.Reset();
             _store.ZeroGrad();
-            _tape.Backward(Forward().Loss);
-            _opt!.Step();
+            var loss = Forward().Loss;
+            if (phase == Phase.Forward) return;
+            _tape.Backward(loss);
+            if (phase == Phase.Step) _opt!.Step();
         }
 
         /// <summary>Loss, sum(s1) and sum(counts) at init, and the loss after one step.</summary>
