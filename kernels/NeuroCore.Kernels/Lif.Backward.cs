@@ -31,8 +31,9 @@ public static unsafe partial class Lif
     /// <param name="reset">The reset mode used forward.</param>
     /// <param name="detachReset">When true, the reset term's dependence on S is not differentiated.</param>
     /// <param name="gradInput">
-    /// Destination ∂L/∂I[T,N] (overwritten); may be the very same span as <paramref name="gradSpikes"/>. Other overlaps
-    /// are not supported.
+    /// Destination ∂L/∂I[T,N] (overwritten); may be the very same span as <paramref name="gradSpikes"/> or as
+    /// <paramref name="hSaved"/> (time runs downwards and element [t,n] of both is read, as is H[t−1,n], before
+    /// gradInput[t,n] is written). Other overlaps are not supported.
     /// </param>
     /// <param name="gradBeta">∂L/∂β[N], ADDED to.</param>
     /// <param name="gradThreshold">∂L/∂θ[N], ADDED to.</param>

@@ -288,7 +288,7 @@ public class LifTests
     [Fact]
     public void Scans_InPlace_MatchOutOfPlace()
     {
-        // Documented aliasing: spikes (or hSaved) may be the input buffer; gradInput may be the gradSpikes buffer.
+        // Documented aliasing: spikes (or hSaved) may be the input buffer; gradInput may be the gradSpikes or hSaved buffer.
         var rng = new Random(11);
         var sg = new ATanSurrogate(3f);
         foreach (int n in new[] { 1, 15, 16, 37, 130, 1100 })
@@ -309,6 +309,11 @@ public class LifTests
             Lif.ScanBackward(sg, p.V0, h, s, gS, default, steps, n, p.Beta, p.Threshold, LifReset.Soft, false, gi, new float[n], new float[n], default);
             Lif.ScanBackward(sg, p.V0, h, s, gS, default, steps, n, p.Beta, p.Threshold, LifReset.Soft, false, gS, new float[n], new float[n], default);
             TestData.AssertBitwise(gi, gS, $"n={n} gradInput over gradSpikes");
+
+            float[] gS2 = TestData.Random(rng, steps * n, 2f), hOver = (float[])h.Clone();
+            Lif.ScanBackward(sg, p.V0, h, s, gS2, default, steps, n, p.Beta, p.Threshold, LifReset.Soft, false, gi, new float[n], new float[n], default);
+            Lif.ScanBackward(sg, p.V0, hOver, s, gS2, default, steps, n, p.Beta, p.Threshold, LifReset.Soft, false, hOver, new float[n], new float[n], default);
+            TestData.AssertBitwise(gi, hOver, $"n={n} gradInput over hSaved");
         }
     }
 

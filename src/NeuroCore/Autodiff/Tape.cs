@@ -199,6 +199,27 @@ public sealed partial class Tape : IDisposable
         throw new InvalidOperationException($"Tape: {t} does not need a gradient; check NeedsGrad before writing one.");
     }
 
+    /// <summary>
+    /// Makes <paramref name="storage"/> the gradient buffer of <paramref name="t"/> when no gradient has flowed to
+    /// <paramref name="t"/> yet, instead of allocating a new one; the caller then writes every element of it (as
+    /// with <see cref="GradAccumulator"/> at beta 0). For an op whose backward no longer needs a saved tensor of the
+    /// input's size once it starts writing the input's gradient (LIF's saved membrane): the gradient takes that memory
+    /// instead of another buffer of the activation's size. Returns false, changing nothing, when <paramref name="t"/>
+    /// already has a gradient, is not an output recorded on this tape, or <paramref name="storage"/> is not a
+    /// tape-owned tensor of the same size.
+    /// </summary>
+    /// <param name="t">The recorded tensor that is to receive a gradient.</param>
+    /// <param name="storage">A tape-owned tensor (an op's saved tensor) that nothing reads after this backward.</param>
+    public bool TryAdoptGrad(Tensor t, Tensor storage)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        ArgumentNullException.ThrowIfNull(storage);
+        if (t.Owner != this || t.Slot < 0 || _grads[t.Slot] is not null || storage.Owner != this || storage.Size != t.Size)
+            return false;
+        _grads[t.Slot] = View(storage, t.Shape);
+        return true;
+    }
+
     /// <summary>The gradient buffer of <paramref name="t"/>, zero-filled if new, for backwards that scatter-add into it.</summary>
     public Span<float> GradSum(Tensor t)
     {

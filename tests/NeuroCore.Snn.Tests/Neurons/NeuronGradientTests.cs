@@ -115,6 +115,38 @@ public sealed class NeuronGradientTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void LifScan_RecordedInput_GradientTakesTheSavedMembrane_SameAsLeafInput(int threads)
+    {
+        // A recorded current (here x + 0) gets its gradient written over the scan's saved H instead of a new buffer;
+        // the values must be bitwise those of the leaf path (which writes a separate buffer), at 1 and 2 threads.
+        var c = new NeuronCase(3, 2, 550, 2, LifReset.Soft, false, SurrogateSpec.Default(SurrogateKind.FastSigmoid), false, false, 5);
+        float[]? leafGrad = null;
+        foreach (bool recorded in new[] { false, true })
+        {
+            var rng = new Random(c.Seed);
+            var store = new ParameterStore();
+            var p = RandomParams(store, c, rng);
+            var x = Tensor.From(Uniform(rng, c.Steps * c.Neurons, -0.4, 1.2), c.CurrentShape).RequireGrad();
+            using var zero = Tensor.Zeros(c.CurrentShape);
+            using var tape = new Tape(threads: threads);
+            var current = recorded ? Ops.Add(tape, x, zero) : x;
+            var s = Scan(tape, current, c.Steps, p);
+            tape.Backward(s, Uniform(rng, s.Size, -1, 1));
+            float[] grad = [.. x.Grad!.ToArray(), .. store.Grads.ToArray()];
+            if (!recorded)
+            {
+                leafGrad = grad;
+                continue;
+            }
+            var saved = tape.Entries[^1].Saved0!;
+            Assert.True(tape.GradOf(current)!.Span.Overlaps(saved.Span), "the recorded current's gradient should reuse the saved H");
+            Assert.Equal(leafGrad, grad);
+        }
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void ScanAndBackward_SteadyState_AllocateNothing(bool adaptive)
