@@ -143,6 +143,18 @@ public sealed class NeuronGradientTests
             var saved = tape.Entries[^1].Saved0!;
             Assert.True(tape.GradOf(current)!.Span.Overlaps(saved.Span), "the recorded current's gradient should reuse the saved H");
             Assert.Equal(leafGrad, grad);
+
+            // The adopting path keeps the steady state allocation-free.
+            float[] seed = Uniform(rng, s.Size, -1, 1);
+            void Step()
+            {
+                tape.Reset();
+                tape.Backward(Scan(tape, Ops.Add(tape, x, zero), c.Steps, p), seed);
+            }
+            for (int i = 0; i < 3; i++) Step();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++) Step();
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         }
     }
 
