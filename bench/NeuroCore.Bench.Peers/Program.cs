@@ -11,7 +11,8 @@ namespace NeuroCore.Bench.Peers;
 /// smoke                                      load TorchSharp and print torch.ones(2).sum()
 /// run --workload p|d|w1|w2|w3|w5 --threads N --out F   measure one pair, append JSON lines to F  [--quick] [--script] [--alone]
 ///                                            (p: the physical limits P0-P3, never loads LibTorch; d: the D1-D3 probes)
-/// report --in F --md F.md --json F.json      merge the JSON lines into the report
+/// report --in F --md F.md --json F.json      merge the JSON lines into the report (summary table first)
+/// readme --json F.json --readme README.md    write the report's summary table between README's markers
 /// </code>
 /// </summary>
 internal static class Program
@@ -25,6 +26,7 @@ internal static class Program
                 "smoke" => Smoke(),
                 "run" => RunOne(args),
                 "report" => Report.Write(Arg(args, "--in"), Arg(args, "--md"), Arg(args, "--json")),
+                "readme" => Summary.Readme(Arg(args, "--json"), Arg(args, "--readme")),
                 _ => Usage(),
             };
         }
@@ -37,7 +39,7 @@ internal static class Program
 
     static int Usage()
     {
-        Console.Error.WriteLine("usage: smoke | run --workload p|d|w1|w2|w3|w5 --threads N --out FILE [--quick] [--script] [--alone] | report --in FILE --md FILE --json FILE");
+        Console.Error.WriteLine("usage: smoke | run --workload p|d|w1|w2|w3|w5 --threads N --out FILE [--quick] [--script] [--alone] | report --in FILE --md FILE --json FILE | readme --json FILE --readme README.md");
         return 2;
     }
 
