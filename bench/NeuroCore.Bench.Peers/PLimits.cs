@@ -18,7 +18,7 @@ namespace NeuroCore.Bench.Peers;
 /// <item>P2 <c>p2_triad_SIZE</c>: <c>a[i] = b[i] + s·c[i]</c> over three 4096-aligned float arrays
 /// (<c>NativeMemory.AlignedAlloc</c>), a Vector512 loop unrolled ×4, plain (<c>plain</c>) and non-temporal
 /// (<c>nt</c>) stores, each thread taking its half; 64 MiB per array (1 pass per repetition, 20 repetitions), and
-/// the cache-resident 4 MiB and 256 KiB; traffic counted the STREAM way (3 arrays per pass, no write-allocate);
+/// the cache-resident 4 MiB and 256 KiB (16 and 256 passes per timed call); traffic counted the STREAM way (3 arrays per pass, no write-allocate);
 /// rate = GB/s.</item>
 /// <item>P3 <c>p3_first_touch</c>: malloc 256 MiB (glibc maps it with mmap), write one byte per 4 KiB page, free;
 /// rate = pages/s, so µs per page = 1e6 / rate (the minor faults per call are recorded too: transparent huge pages
@@ -74,13 +74,16 @@ internal static unsafe class PLimits
             foreach (var (label, bytes, r) in new[] { ("64MiB", 64L << 20, 20), ("4MiB", 4L << 20, reps), ("256KiB", 256L << 10, reps) })
             {
                 using var triad = new Triad(bytes / sizeof(float), threads);
+                // One gang call covers 64 MiB of each array's traffic: one pass at 64 MiB (WORKLOADS.md: one pass per
+                // repetition), 16 or 256 back-to-back passes at the cache-resident sizes, each thread over its own half
+                // without a barrier between passes, so the barrier's wake-up (tens of µs) is not timed per 256 KiB pass.
+                int passes = (int)((64L << 20) / bytes);
                 var variants = new List<Variant>
                 {
-                    new("machine", "plain", () => gang.Run(t => triad.Pass(t, nonTemporal: false))),
-                    new("machine", "nt", () => gang.Run(t => triad.Pass(t, nonTemporal: true))),
+                    new("machine", "plain", () => gang.Run(t => triad.Passes(t, passes, nonTemporal: false))),
+                    new("machine", "nt", () => gang.Run(t => triad.Passes(t, passes, nonTemporal: true))),
                 };
-                // The 64 MiB size runs one pass per repetition (WORKLOADS.md); the cache-resident ones are calibrated.
-                figures.AddRange(Harness.Measure($"p2_triad_{label}", threads, 3.0 * bytes / 1e9, "GB", variants, r,
+                figures.AddRange(Harness.Measure($"p2_triad_{label}", threads, passes * 3.0 * bytes / 1e9, "GB", variants, r,
                     0.05, innerOne: label == "64MiB"));
                 checks[$"p2 {label} t={threads}"] = triad.Check();
             }
@@ -205,7 +208,12 @@ internal static unsafe class PLimits
             for (long i = 0; i < n; i++) { _a[i] = 0f; _b[i] = 1f; _c[i] = 2f; }
         }
 
-        public void Pass(int member, bool nonTemporal)
+        public void Passes(int member, int passes, bool nonTemporal)
+        {
+            for (int p = 0; p < passes; p++) Pass(member, nonTemporal);
+        }
+
+        void Pass(int member, bool nonTemporal)
         {
             long from = member * _share, to = from + _share;
             var s = Vector512.Create(Scalar);

@@ -225,10 +225,11 @@ internal static class Summary
         int b = text.IndexOf(Begin, StringComparison.Ordinal), e = text.IndexOf(End, StringComparison.Ordinal);
         if (b < 0 || e < b)
             throw new InvalidOperationException($"readme: {readmePath} lacks the markers; add the lines\n{Begin}\n{End}\nwhere the table goes.");
+        string md = Path.ChangeExtension(jsonPath, ".md");
         var block = new StringBuilder();
         block.AppendLine(Begin);
         block.AppendLine();
-        block.AppendLine(Ic, $"Side by side with TorchSharp 0.107.0, from [{Path.GetFileName(jsonPath)}](bench/results/{Path.GetFileName(jsonPath)}) " +
+        block.AppendLine(Ic, $"Side by side with TorchSharp 0.107.0, from [{Path.GetFileName(md)}](bench/results/{Path.GetFileName(md)}) " +
             $"(`bench/peers-run.sh`). Machine: {doc.RootElement.GetProperty("machine").GetString()}.");
         block.AppendLine();
         block.Append(Table(rows));
