@@ -8,7 +8,7 @@ namespace NeuroCore.Bench.Peers;
 /// The report's top table: per (workload, threads) NeuroCore's fastest variant against TorchSharp's best form (its
 /// fastest variant with either allocator, the <c>x_malloc_</c> rerun included), the speed ratio, issue 4's target and
 /// whether it is met, and the figure as a fraction of this session's measured limits: the Vector512 FMA peak (P1) for
-/// the GEMM-bound workloads (W1, W3's nominal GEMM work, W5) and the 64 MiB triad bandwidth (P2, the better of plain
+/// the GEMM-bound workloads (W1, W3's nominal GEMM work for the whole step only, not its phase probes, W5) and the 64 MiB triad bandwidth (P2, the better of plain
 /// and non-temporal stores) for the memory-bound W2. A second table lists the limits themselves and D1-D3.
 /// The same rows go into the report's JSON (<c>summary</c>), from which <see cref="Readme"/> writes README's table.
 /// </summary>
@@ -97,7 +97,8 @@ internal static class Summary
                     of = $"of triad ({W2BytesPerUpdate(S(nc, "variant")):0.###} B/update)";
                 }
             }
-            else if (S(nc, "unit") == "GFLOP" && Peak(rows, t) is double peak)
+            else if (S(nc, "unit") == "GFLOP" && Peak(rows, t) is double peak
+                && (!wl.StartsWith("w3_", StringComparison.Ordinal) || wl is "w3_snn_mlp_step" or "w3_snn_mlp_step_alone"))
             {
                 fraction = rate / peak;
                 of = wl.StartsWith("w3_", StringComparison.Ordinal) ? "of FMA peak (nominal GEMM work)" : "of FMA peak";
