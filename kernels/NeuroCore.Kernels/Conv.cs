@@ -221,4 +221,122 @@ public static class Conv
             if (begin > end) begin = end;
         }
     }
+
+    /// <summary>
+    /// Dot products of every row of A with every row of B, for a convolution's weight gradient when the kernel has few
+    /// taps (<c>dW = dY · colsᵀ</c> with C·kH·kW small, e.g. 9 for one input channel and a 3×3 kernel, where a GEMM would
+    /// pad that N to its micro-tile and pack a K as long as the image). Effectively computes
+    /// <c>c[i·rowsB + j] = Σ_p a[i·length + p]·b[j·length + p] + beta·c[i·rowsB + j]</c>; with beta 0 the old c is not read.
+    /// Each dot runs in vector lanes over p (four rows of B per pass share the load of A's row), then the lanes are
+    /// added and the scalar tail after them; the order depends only on the length and the vector width.
+    /// </summary>
+    /// <param name="a">A, [rowsA, length] row-major.</param>
+    /// <param name="rowsA">Rows of A (≥ 0).</param>
+    /// <param name="b">B, [rowsB, length] row-major.</param>
+    /// <param name="rowsB">Rows of B (≥ 0).</param>
+    /// <param name="length">Row length of A and B (≥ 0).</param>
+    /// <param name="beta">Scale of the old C; 0 means C is write-only.</param>
+    /// <param name="c">C, [rowsA, rowsB] row-major.</param>
+    /// <exception cref="ArgumentException">A negative size or a span shorter than the sizes require.</exception>
+    public static void RowDots(ReadOnlySpan<float> a, int rowsA, ReadOnlySpan<float> b, int rowsB, int length, float beta, Span<float> c)
+    {
+        if (rowsA < 0 || rowsB < 0 || length < 0)
+            Throw.Argument($"Conv.RowDots: sizes must be non-negative; got rowsA {rowsA}, rowsB {rowsB}, length {length}.");
+        if (a.Length < (long)rowsA * length || b.Length < (long)rowsB * length || c.Length < (long)rowsA * rowsB)
+            Throw.Argument($"Conv.RowDots: spans too short for A [{rowsA}, {length}], B [{rowsB}, {length}], C [{rowsA}, {rowsB}]; " +
+                $"got a {a.Length}, b {b.Length}, c {c.Length}.");
+        ref float pa = ref MemoryMarshal.GetReference(a);
+        ref float pb = ref MemoryMarshal.GetReference(b);
+        ref float pc = ref MemoryMarshal.GetReference(c);
+        Span<float> dots = stackalloc float[4];
+        for (int i = 0; i < rowsA; i++)
+        {
+            ref float rowA = ref Unsafe.Add(ref pa, (nint)i * length);
+            ref float rowC = ref Unsafe.Add(ref pc, (nint)i * rowsB);
+            for (int j = 0; j < rowsB; j += 4)
+            {
+                int n = Math.Min(4, rowsB - j);
+                ref float rowB = ref Unsafe.Add(ref pb, (nint)j * length);
+                if (Vector512.IsHardwareAccelerated) Dots512(ref rowA, ref rowB, length, n, dots);
+                else if (Vector256.IsHardwareAccelerated) Dots256(ref rowA, ref rowB, length, n, dots);
+                else DotsScalar(ref rowA, ref rowB, length, n, dots);
+                for (int q = 0; q < n; q++)
+                {
+                    ref float target = ref Unsafe.Add(ref rowC, j + q);
+                    target = beta == 0f ? dots[q] : dots[q] + (beta * target);
+                }
+            }
+        }
+    }
+
+    /// <summary>Dots of rowA with n ≤ 4 consecutive rows of B (row stride length), 512-bit lanes then a scalar tail.</summary>
+    static void Dots512(ref float rowA, ref float rowB, int length, int n, Span<float> dots)
+    {
+        var s0 = Vector512<float>.Zero;
+        var s1 = Vector512<float>.Zero;
+        var s2 = Vector512<float>.Zero;
+        var s3 = Vector512<float>.Zero;
+        ref float b1 = ref Unsafe.Add(ref rowB, n > 1 ? length : 0);
+        ref float b2 = ref Unsafe.Add(ref rowB, n > 2 ? 2 * length : 0);
+        ref float b3 = ref Unsafe.Add(ref rowB, n > 3 ? 3 * length : 0);
+        int p = 0;
+        for (; p <= length - Vector512<float>.Count; p += Vector512<float>.Count)
+        {
+            var x = Vector512.LoadUnsafe(ref rowA, (nuint)p);
+            s0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref rowB, (nuint)p), s0);
+            s1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref b1, (nuint)p), s1);
+            s2 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref b2, (nuint)p), s2);
+            s3 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref b3, (nuint)p), s3);
+        }
+        dots[0] = Vector512.Sum(s0);
+        dots[1] = Vector512.Sum(s1);
+        dots[2] = Vector512.Sum(s2);
+        dots[3] = Vector512.Sum(s3);
+        DotTail(ref rowA, ref rowB, length, n, p, dots);
+    }
+
+    /// <summary>As <see cref="Dots512"/> with 256-bit lanes.</summary>
+    static void Dots256(ref float rowA, ref float rowB, int length, int n, Span<float> dots)
+    {
+        var s0 = Vector256<float>.Zero;
+        var s1 = Vector256<float>.Zero;
+        var s2 = Vector256<float>.Zero;
+        var s3 = Vector256<float>.Zero;
+        ref float b1 = ref Unsafe.Add(ref rowB, n > 1 ? length : 0);
+        ref float b2 = ref Unsafe.Add(ref rowB, n > 2 ? 2 * length : 0);
+        ref float b3 = ref Unsafe.Add(ref rowB, n > 3 ? 3 * length : 0);
+        int p = 0;
+        for (; p <= length - Vector256<float>.Count; p += Vector256<float>.Count)
+        {
+            var x = Vector256.LoadUnsafe(ref rowA, (nuint)p);
+            s0 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref rowB, (nuint)p), s0);
+            s1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b1, (nuint)p), s1);
+            s2 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b2, (nuint)p), s2);
+            s3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b3, (nuint)p), s3);
+        }
+        dots[0] = Vector256.Sum(s0);
+        dots[1] = Vector256.Sum(s1);
+        dots[2] = Vector256.Sum(s2);
+        dots[3] = Vector256.Sum(s3);
+        DotTail(ref rowA, ref rowB, length, n, p, dots);
+    }
+
+    /// <summary>Scalar dots (no vector hardware).</summary>
+    static void DotsScalar(ref float rowA, ref float rowB, int length, int n, Span<float> dots)
+    {
+        dots.Clear();
+        DotTail(ref rowA, ref rowB, length, n, 0, dots);
+    }
+
+    /// <summary>Adds the products of positions p0..length−1 to the n dots, in order.</summary>
+    static void DotTail(ref float rowA, ref float rowB, int length, int n, int p0, Span<float> dots)
+    {
+        for (int q = 0; q < n; q++)
+        {
+            ref float rowBq = ref Unsafe.Add(ref rowB, (nint)q * length);
+            float s = dots[q];
+            for (int p = p0; p < length; p++) s = MathF.FusedMultiplyAdd(Unsafe.Add(ref rowA, p), Unsafe.Add(ref rowBq, p), s);
+            dots[q] = s;
+        }
+    }
 }

@@ -54,6 +54,34 @@ public class ConvTests
         }
     }
 
+    [Property(MaxTest = 5)]
+    public void RowDots_Lengths0To257_MatchReference_BetaZeroIgnoresOldC(int seed)
+    {
+        var rng = new Random(seed);
+        for (int length = 0; length <= 257; length++)
+        {
+            int rowsA = rng.Next(0, 4), rowsB = rng.Next(0, 10);
+            float beta = rng.Next(3) == 0 ? 0f : 1f;
+            float[] a = TestData.Random(rng, rowsA * length, 2f), b = TestData.Random(rng, rowsB * length, 2f);
+            float[] start = TestData.Random(rng, rowsA * rowsB, 2f);
+            if (beta == 0f && start.Length > 0) start[rng.Next(start.Length)] = float.NaN; // must not be read
+            var expected = (float[])start.Clone();
+            var actual = (float[])start.Clone();
+            Reference.RowDots(a, rowsA, b, rowsB, length, beta, expected);
+            Conv.RowDots(a, rowsA, b, rowsB, length, beta, actual);
+            // Error bound of a float dot: about length·ε·Σ|a·b| (here Σ|a·b| ≤ 4·length) plus the beta term.
+            TestData.AssertClose(expected, actual, 1e-6, 4 * length * (length + 2) * 1.2e-7 + 1e-6, $"RowDots {rowsA}x{rowsB}x{length} beta {beta} seed={seed}");
+        }
+    }
+
+    [Fact]
+    public void RowDots_ShortSpan_NamesKernelAndSizes()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Conv.RowDots(new float[8], 2, new float[8], 3, 4, 0f, new float[6]));
+        Assert.Contains("Conv.RowDots", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("B [3, 4]", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Im2Col_HandWorkedExample_MatchesPyTorchUnfold()
     {
