@@ -59,6 +59,11 @@ public static class Conv
         // slicing and memmove calls would cost more than the copying itself.
         ref float img = ref MemoryMarshal.GetReference(image);
         ref float col = ref MemoryMarshal.GetReference(columns);
+        if (strideH == 1 && strideW == 1 && outW == width)
+        {
+            Im2ColSameWidth(ref img, channels, height, width, kernelH, kernelW, padH, padW, outH, ref col);
+            return;
+        }
         for (int c = 0; c < channels; c++)
         {
             ref float plane = ref Unsafe.Add(ref img, (nint)c * hw);
@@ -87,6 +92,50 @@ public static class Conv
                         else
                             for (int ox = oxBegin, k = 0; ox < oxEnd; ox++, k += strideW)
                                 Unsafe.Add(ref dst, ox) = Unsafe.Add(ref src, k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Im2Col"/> for stride 1 with outW = W (a "same" width, 2·pW = kW − 1): then output (oy, ox) of row
+    /// (c, i, j) reads input (oy − pH + i)·W + ox − pW + j, a constant offset from oy·outW + ox, so all valid output rows
+    /// are ONE contiguous copy from the image; the few entries per row whose input column falls outside [0, W) (they
+    /// picked up the neighbouring image row) are zeroed afterwards. Same values as the general path.
+    /// </summary>
+    static void Im2ColSameWidth(ref float img, int channels, int height, int width, int kernelH, int kernelW, int padH, int padW,
+        int outH, ref float col)
+    {
+        int outW = width, hw = height * width, rowLength = outH * outW;
+        for (int c = 0; c < channels; c++)
+        {
+            ref float plane = ref Unsafe.Add(ref img, (nint)c * hw);
+            for (int i = 0; i < kernelH; i++)
+            {
+                // Output rows oy whose input row iy = oy − pH + i lies inside [0, H).
+                int oyBegin = Math.Max(0, padH - i), oyEnd = Math.Min(outH, height + padH - i);
+                for (int j = 0; j < kernelW; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref col, (nint)((c * kernelH + i) * kernelW + j) * rowLength);
+                    Geometry.ValidRange(j, 1, padW, width, outW, out int oxBegin, out int oxEnd);
+                    var all = MemoryMarshal.CreateSpan(ref row, rowLength);
+                    if (oyBegin >= oyEnd || oxBegin >= oxEnd)
+                    {
+                        all.Clear();
+                        continue;
+                    }
+                    int first = oyBegin * outW + oxBegin, last = (oyEnd - 1) * outW + oxEnd;
+                    all[..first].Clear();
+                    all[last..].Clear();
+                    int source = (oyBegin - padH + i) * width + oxBegin - padW + j;
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref plane, source), last - first).CopyTo(all[first..last]);
+                    // Every valid row's out-of-image columns (between first and last they hold wrapped neighbours).
+                    for (int oy = oyBegin; oy < oyEnd; oy++)
+                    {
+                        ref float dst = ref Unsafe.Add(ref row, oy * outW);
+                        for (int ox = 0; ox < oxBegin; ox++) Unsafe.Add(ref dst, ox) = 0f;
+                        for (int ox = oxEnd; ox < outW; ox++) Unsafe.Add(ref dst, ox) = 0f;
                     }
                 }
             }

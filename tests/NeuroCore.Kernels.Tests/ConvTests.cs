@@ -54,6 +54,25 @@ public class ConvTests
         }
     }
 
+    /// <summary>Stride 1 with a "same" width (2·pW = kW − 1) takes the one-copy-per-row path: still the reference, bitwise.</summary>
+    [Property(MaxTest = 10)]
+    public void Im2Col_StrideOneSameWidth_BitwiseEqualReference(int seed)
+    {
+        var rng = new Random(seed);
+        for (int trial = 0; trial < 30; trial++)
+        {
+            int kw = 1 + 2 * rng.Next(0, 3), pw = (kw - 1) / 2, kh = rng.Next(1, 6), ph = rng.Next(0, 4);
+            int c = rng.Next(1, 4), w = rng.Next(1, 12), h = Math.Max(rng.Next(1, 12), kh - 2 * ph);
+            int outH = Conv.OutputSize(h, kh, 1, ph), colLength = c * kh * kw * outH * w;
+            float[] image = TestData.Random(rng, c * h * w, 3f, specials: true);
+            var expected = new float[colLength];
+            float[] actual = TestData.Random(rng, colLength, 9f);
+            Reference.Im2Col(image, c, h, w, kh, kw, 1, 1, ph, pw, expected);
+            Conv.Im2Col(image, c, h, w, kh, kw, 1, 1, ph, pw, actual);
+            TestData.AssertBitwise(expected, actual, $"Im2Col same width C{c} {h}x{w} k{kh}x{kw} p{ph}x{pw} seed={seed}");
+        }
+    }
+
     [Property(MaxTest = 5)]
     public void RowDots_Lengths0To257_MatchReference_BetaZeroIgnoresOldC(int seed)
     {
