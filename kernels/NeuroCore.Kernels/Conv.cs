@@ -142,6 +142,57 @@ public static class Conv
         }
     }
 
+    /// <summary>Most image entries <see cref="Col2ImSameWidth"/> saves per kernel row (outH·(kW − 1)), on the stack.</summary>
+    const int SavedMax = 512;
+
+    /// <summary>
+    /// <see cref="Col2Im"/> for stride 1 with outW = W: each kernel row's valid output rows map to ONE contiguous run of
+    /// the image (as in <see cref="Im2ColSameWidth"/>), added with one vector loop. The run also covers the entries whose
+    /// input column falls outside [0, W), which land on a neighbouring image row: those image values are saved first and
+    /// put back after the add, so every image element gets exactly the reference's sums in the reference's order.
+    /// </summary>
+    static void Col2ImSameWidth(ref float col, int channels, int height, int width, int kernelH, int kernelW, int padH, int padW,
+        int outH, ref float img, Span<float> saved)
+    {
+        int outW = width, hw = height * width, rowLength = outH * outW;
+        for (int c = 0; c < channels; c++)
+        {
+            ref float plane = ref Unsafe.Add(ref img, (nint)c * hw);
+            for (int i = 0; i < kernelH; i++)
+            {
+                int oyBegin = Math.Max(0, padH - i), oyEnd = Math.Min(outH, height + padH - i);
+                for (int j = 0; j < kernelW; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref col, (nint)((c * kernelH + i) * kernelW + j) * rowLength);
+                    Geometry.ValidRange(j, 1, padW, width, outW, out int oxBegin, out int oxEnd);
+                    if (oyBegin >= oyEnd || oxBegin >= oxEnd) continue;
+                    int first = oyBegin * outW + oxBegin, last = (oyEnd - 1) * outW + oxEnd;
+                    // Image element for output index n (first ≤ n < last) is target[n − first].
+                    ref float target = ref Unsafe.Add(ref plane, (oyBegin - padH + i) * width + oxBegin - padW + j);
+                    int count = 0, span = last - first;
+                    for (int oy = oyBegin; oy < oyEnd; oy++)
+                    {
+                        int rowStart = oy * outW - first;
+                        for (int ox = 0; ox < oxBegin; ox++)
+                            if ((uint)(rowStart + ox) < (uint)span) saved[count++] = Unsafe.Add(ref target, rowStart + ox);
+                        for (int ox = oxEnd; ox < outW; ox++)
+                            if ((uint)(rowStart + ox) < (uint)span) saved[count++] = Unsafe.Add(ref target, rowStart + ox);
+                    }
+                    AddShort(ref Unsafe.Add(ref row, first), ref target, span);
+                    count = 0;
+                    for (int oy = oyBegin; oy < oyEnd; oy++)
+                    {
+                        int rowStart = oy * outW - first;
+                        for (int ox = 0; ox < oxBegin; ox++)
+                            if ((uint)(rowStart + ox) < (uint)span) Unsafe.Add(ref target, rowStart + ox) = saved[count++];
+                        for (int ox = oxEnd; ox < outW; ox++)
+                            if ((uint)(rowStart + ox) < (uint)span) Unsafe.Add(ref target, rowStart + ox) = saved[count++];
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// Copies a short run between non-overlapping buffers: whole vectors, then one last vector overlapping the
     /// previous one instead of a scalar tail.
@@ -194,6 +245,12 @@ public static class Conv
         int outH = g.OutH, outW = g.OutW, hw = height * width, rowLength = outH * outW;
         ref float img = ref MemoryMarshal.GetReference(image);
         ref float col = ref MemoryMarshal.GetReference(columns);
+        if (strideH == 1 && strideW == 1 && outW == width && outH * (kernelW - 1) <= SavedMax)
+        {
+            Span<float> saved = stackalloc float[SavedMax];
+            Col2ImSameWidth(ref col, channels, height, width, kernelH, kernelW, padH, padW, outH, ref img, saved);
+            return;
+        }
         for (int c = 0; c < channels; c++)
         {
             ref float plane = ref Unsafe.Add(ref img, (nint)c * hw);

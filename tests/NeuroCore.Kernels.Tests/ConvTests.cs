@@ -54,9 +54,9 @@ public class ConvTests
         }
     }
 
-    /// <summary>Stride 1 with a "same" width (2·pW = kW − 1) takes the one-copy-per-row path: still the reference, bitwise.</summary>
+    /// <summary>Stride 1 with a "same" width (2·pW = kW − 1) takes the one-run-per-kernel-row paths: still the reference, bitwise.</summary>
     [Property(MaxTest = 10)]
-    public void Im2Col_StrideOneSameWidth_BitwiseEqualReference(int seed)
+    public void Im2ColAndCol2Im_StrideOneSameWidth_BitwiseEqualReference(int seed)
     {
         var rng = new Random(seed);
         for (int trial = 0; trial < 30; trial++)
@@ -70,6 +70,14 @@ public class ConvTests
             Reference.Im2Col(image, c, h, w, kh, kw, 1, 1, ph, pw, expected);
             Conv.Im2Col(image, c, h, w, kh, kw, 1, 1, ph, pw, actual);
             TestData.AssertBitwise(expected, actual, $"Im2Col same width C{c} {h}x{w} k{kh}x{kw} p{ph}x{pw} seed={seed}");
+
+            float[] columns = TestData.Random(rng, colLength, 3f, specials: true);
+            float[] start = TestData.Random(rng, image.Length, 1f);
+            var expectedImage = (float[])start.Clone();
+            var actualImage = (float[])start.Clone();
+            Reference.Col2Im(columns, c, h, w, kh, kw, 1, 1, ph, pw, expectedImage);
+            Conv.Col2Im(columns, c, h, w, kh, kw, 1, 1, ph, pw, actualImage);
+            TestData.AssertBitwise(expectedImage, actualImage, $"Col2Im same width C{c} {h}x{w} k{kh}x{kw} p{ph}x{pw} seed={seed}");
         }
     }
 
