@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -142,57 +143,6 @@ public static class Conv
         }
     }
 
-    /// <summary>Most image entries <see cref="Col2ImSameWidth"/> saves per kernel row (outH·(kW − 1)), on the stack.</summary>
-    const int SavedMax = 512;
-
-    /// <summary>
-    /// <see cref="Col2Im"/> for stride 1 with outW = W: each kernel row's valid output rows map to ONE contiguous run of
-    /// the image (as in <see cref="Im2ColSameWidth"/>), added with one vector loop. The run also covers the entries whose
-    /// input column falls outside [0, W), which land on a neighbouring image row: those image values are saved first and
-    /// put back after the add, so every image element gets exactly the reference's sums in the reference's order.
-    /// </summary>
-    static void Col2ImSameWidth(ref float col, int channels, int height, int width, int kernelH, int kernelW, int padH, int padW,
-        int outH, ref float img, Span<float> saved)
-    {
-        int outW = width, hw = height * width, rowLength = outH * outW;
-        for (int c = 0; c < channels; c++)
-        {
-            ref float plane = ref Unsafe.Add(ref img, (nint)c * hw);
-            for (int i = 0; i < kernelH; i++)
-            {
-                int oyBegin = Math.Max(0, padH - i), oyEnd = Math.Min(outH, height + padH - i);
-                for (int j = 0; j < kernelW; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref col, (nint)((c * kernelH + i) * kernelW + j) * rowLength);
-                    Geometry.ValidRange(j, 1, padW, width, outW, out int oxBegin, out int oxEnd);
-                    if (oyBegin >= oyEnd || oxBegin >= oxEnd) continue;
-                    int first = oyBegin * outW + oxBegin, last = (oyEnd - 1) * outW + oxEnd;
-                    // Image element for output index n (first ≤ n < last) is target[n − first].
-                    ref float target = ref Unsafe.Add(ref plane, (oyBegin - padH + i) * width + oxBegin - padW + j);
-                    int count = 0, span = last - first;
-                    for (int oy = oyBegin; oy < oyEnd; oy++)
-                    {
-                        int rowStart = oy * outW - first;
-                        for (int ox = 0; ox < oxBegin; ox++)
-                            if ((uint)(rowStart + ox) < (uint)span) saved[count++] = Unsafe.Add(ref target, rowStart + ox);
-                        for (int ox = oxEnd; ox < outW; ox++)
-                            if ((uint)(rowStart + ox) < (uint)span) saved[count++] = Unsafe.Add(ref target, rowStart + ox);
-                    }
-                    AddShort(ref Unsafe.Add(ref row, first), ref target, span);
-                    count = 0;
-                    for (int oy = oyBegin; oy < oyEnd; oy++)
-                    {
-                        int rowStart = oy * outW - first;
-                        for (int ox = 0; ox < oxBegin; ox++)
-                            if ((uint)(rowStart + ox) < (uint)span) Unsafe.Add(ref target, rowStart + ox) = saved[count++];
-                        for (int ox = oxEnd; ox < outW; ox++)
-                            if ((uint)(rowStart + ox) < (uint)span) Unsafe.Add(ref target, rowStart + ox) = saved[count++];
-                    }
-                }
-            }
-        }
-    }
-
     /// <summary>
     /// Copies a short run between non-overlapping buffers: whole vectors, then one last vector overlapping the
     /// previous one instead of a scalar tail.
@@ -245,12 +195,6 @@ public static class Conv
         int outH = g.OutH, outW = g.OutW, hw = height * width, rowLength = outH * outW;
         ref float img = ref MemoryMarshal.GetReference(image);
         ref float col = ref MemoryMarshal.GetReference(columns);
-        if (strideH == 1 && strideW == 1 && outW == width && outH * (kernelW - 1) <= SavedMax)
-        {
-            Span<float> saved = stackalloc float[SavedMax];
-            Col2ImSameWidth(ref col, channels, height, width, kernelH, kernelW, padH, padW, outH, ref img, saved);
-            return;
-        }
         for (int c = 0; c < channels; c++)
         {
             ref float plane = ref Unsafe.Add(ref img, (nint)c * hw);
@@ -363,8 +307,7 @@ public static class Conv
             {
                 int n = Math.Min(4, rowsB - j);
                 ref float rowB = ref Unsafe.Add(ref pb, (nint)j * length);
-                if (Vector512.IsHardwareAccelerated) Dots512(ref rowA, ref rowB, length, n, dots);
-                else if (Vector256.IsHardwareAccelerated) Dots256(ref rowA, ref rowB, length, n, dots);
+                if (Vector.IsHardwareAccelerated) DotsVector(ref rowA, ref rowB, length, n, dots);
                 else DotsScalar(ref rowA, ref rowB, length, n, dots);
                 for (int q = 0; q < n; q++)
                 {
@@ -375,55 +318,32 @@ public static class Conv
         }
     }
 
-    /// <summary>Dots of rowA with n ≤ 4 consecutive rows of B (row stride length), 512-bit lanes then a scalar tail.</summary>
-    static void Dots512(ref float rowA, ref float rowB, int length, int n, Span<float> dots)
+    /// <summary>
+    /// Dots of rowA with n ≤ 4 consecutive rows of B (row stride length): <see cref="Vector{T}"/> lanes (the JIT's
+    /// preferred width) then a scalar tail.
+    /// </summary>
+    static void DotsVector(ref float rowA, ref float rowB, int length, int n, Span<float> dots)
     {
-        var s0 = Vector512<float>.Zero;
-        var s1 = Vector512<float>.Zero;
-        var s2 = Vector512<float>.Zero;
-        var s3 = Vector512<float>.Zero;
+        var s0 = Vector<float>.Zero;
+        var s1 = Vector<float>.Zero;
+        var s2 = Vector<float>.Zero;
+        var s3 = Vector<float>.Zero;
         ref float b1 = ref Unsafe.Add(ref rowB, n > 1 ? length : 0);
         ref float b2 = ref Unsafe.Add(ref rowB, n > 2 ? 2 * length : 0);
         ref float b3 = ref Unsafe.Add(ref rowB, n > 3 ? 3 * length : 0);
         int p = 0;
-        for (; p <= length - Vector512<float>.Count; p += Vector512<float>.Count)
+        for (; p <= length - Vector<float>.Count; p += Vector<float>.Count)
         {
-            var x = Vector512.LoadUnsafe(ref rowA, (nuint)p);
-            s0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref rowB, (nuint)p), s0);
-            s1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref b1, (nuint)p), s1);
-            s2 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref b2, (nuint)p), s2);
-            s3 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref b3, (nuint)p), s3);
+            var x = Vector.LoadUnsafe(ref rowA, (nuint)p);
+            s0 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref rowB, (nuint)p), s0);
+            s1 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b1, (nuint)p), s1);
+            s2 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b2, (nuint)p), s2);
+            s3 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b3, (nuint)p), s3);
         }
-        dots[0] = Vector512.Sum(s0);
-        dots[1] = Vector512.Sum(s1);
-        dots[2] = Vector512.Sum(s2);
-        dots[3] = Vector512.Sum(s3);
-        DotTail(ref rowA, ref rowB, length, n, p, dots);
-    }
-
-    /// <summary>As <see cref="Dots512"/> with 256-bit lanes.</summary>
-    static void Dots256(ref float rowA, ref float rowB, int length, int n, Span<float> dots)
-    {
-        var s0 = Vector256<float>.Zero;
-        var s1 = Vector256<float>.Zero;
-        var s2 = Vector256<float>.Zero;
-        var s3 = Vector256<float>.Zero;
-        ref float b1 = ref Unsafe.Add(ref rowB, n > 1 ? length : 0);
-        ref float b2 = ref Unsafe.Add(ref rowB, n > 2 ? 2 * length : 0);
-        ref float b3 = ref Unsafe.Add(ref rowB, n > 3 ? 3 * length : 0);
-        int p = 0;
-        for (; p <= length - Vector256<float>.Count; p += Vector256<float>.Count)
-        {
-            var x = Vector256.LoadUnsafe(ref rowA, (nuint)p);
-            s0 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref rowB, (nuint)p), s0);
-            s1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b1, (nuint)p), s1);
-            s2 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b2, (nuint)p), s2);
-            s3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref b3, (nuint)p), s3);
-        }
-        dots[0] = Vector256.Sum(s0);
-        dots[1] = Vector256.Sum(s1);
-        dots[2] = Vector256.Sum(s2);
-        dots[3] = Vector256.Sum(s3);
+        dots[0] = Vector.Sum(s0);
+        dots[1] = Vector.Sum(s1);
+        dots[2] = Vector.Sum(s2);
+        dots[3] = Vector.Sum(s3);
         DotTail(ref rowA, ref rowB, length, n, p, dots);
     }
 

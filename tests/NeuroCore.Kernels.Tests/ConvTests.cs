@@ -54,7 +54,7 @@ public class ConvTests
         }
     }
 
-    /// <summary>Stride 1 with a "same" width (2·pW = kW − 1) takes the one-run-per-kernel-row paths: still the reference, bitwise.</summary>
+    /// <summary>Stride 1 with a "same" width (2·pW = kW − 1): Im2Col takes its one-run-per-kernel-row path; both stay the reference, bitwise.</summary>
     [Property(MaxTest = 10)]
     public void Im2ColAndCol2Im_StrideOneSameWidth_BitwiseEqualReference(int seed)
     {
