@@ -104,10 +104,7 @@ public static partial class SpikeSynapse
     /// <exception cref="ArgumentException">A count is negative or a span is too short.</exception>
     public static void Pack(ReadOnlySpan<float> spikes, int rows, int cols, Span<ulong> bits)
     {
-        const string Op = "SpikeSynapse.Pack";
-        int words = CheckPacked(Op, bits.Length, rows, cols);
-        if (spikes.Length < (long)rows * cols)
-            Throw.Argument($"{Op}: spikes holds {spikes.Length} values, shorter than [rows, cols] = [{rows}, {cols}].", nameof(spikes));
+        int words = CheckDenseAndPacked("SpikeSynapse.Pack", spikes.Length, bits.Length, rows, cols);
         ref float xr = ref MemoryMarshal.GetReference(spikes);
         ref ulong br = ref MemoryMarshal.GetReference(bits);
         for (nint r = 0; r < rows; r++)
@@ -129,10 +126,7 @@ public static partial class SpikeSynapse
     /// <exception cref="ArgumentException">A count is negative or a span is too short.</exception>
     public static void Unpack(ReadOnlySpan<ulong> bits, int rows, int cols, Span<float> spikes)
     {
-        const string Op = "SpikeSynapse.Unpack";
-        int words = CheckPacked(Op, bits.Length, rows, cols);
-        if (spikes.Length < (long)rows * cols)
-            Throw.Argument($"{Op}: spikes holds {spikes.Length} values, shorter than [rows, cols] = [{rows}, {cols}].", nameof(spikes));
+        int words = CheckDenseAndPacked("SpikeSynapse.Unpack", spikes.Length, bits.Length, rows, cols);
         ref float xr = ref MemoryMarshal.GetReference(spikes);
         ref ulong br = ref MemoryMarshal.GetReference(bits);
         for (nint r = 0; r < rows; r++)
@@ -183,6 +177,15 @@ public static partial class SpikeSynapse
 
     /// <summary>The valid bits of a row's last word.</summary>
     static ulong LastWordMask(int cols) => (cols & 63) == 0 ? ulong.MaxValue : (1UL << (cols & 63)) - 1;
+
+    /// <summary>Checks [rows, cols], the packed span's and the float span's lengths; returns the words per row.</summary>
+    static int CheckDenseAndPacked(string op, int denseLength, int packedLength, int rows, int cols)
+    {
+        int words = CheckPacked(op, packedLength, rows, cols);
+        if (denseLength < (long)rows * cols)
+            Throw.Argument($"{op}: spikes holds {denseLength} values, shorter than [rows, cols] = [{rows}, {cols}].", "spikes");
+        return words;
+    }
 
     /// <summary>Checks [rows, cols] and the packed span's length; returns the words per row.</summary>
     static int CheckPacked(string op, int length, int rows, int cols)
