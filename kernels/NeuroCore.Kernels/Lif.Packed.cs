@@ -175,8 +175,8 @@ public static unsafe partial class Lif
 
     /// <summary>
     /// Four steps of <paramref name="words"/> whole words (64·words contiguous neurons from <paramref name="j"/>), as
-    /// <see cref="Block4{TReset}"/> on each word but with the word loop inside one call: the call and prefetch set-up per
-    /// word cost about a quarter of the vector work.
+    /// <see cref="Block4{TReset}"/> on each word but with the word loop inside one call (the count a constant 64): the
+    /// call and prefetch set-up per word cost about a quarter of the vector work.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     static void Run4<TReset>(ref float ir, nuint n, ref float br, ref float tr, ref float vr, nuint j, nuint words,
@@ -193,57 +193,16 @@ public static unsafe partial class Lif
                     Sse.Prefetch0(p + 32);
                     Sse.Prefetch0(p + 48);
                 }
-            ref float i0 = ref Unsafe.Add(ref ir, j);
-            ref float i1 = ref Unsafe.Add(ref i0, n);
-            ref float i2 = ref Unsafe.Add(ref i1, n);
-            ref float i3 = ref Unsafe.Add(ref i2, n);
-            ulong s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint k = 0; k < 64; k += (nuint)Vector512<float>.Count)
-                {
-                    nuint i = j + k;
-                    Vector512<float> th = Vector512.LoadUnsafe(ref tr, i), be = Vector512.LoadUnsafe(ref br, i), v = Vector512.LoadUnsafe(ref vr, i);
-                    s0 |= Step512<TReset>(ref v, be, th, Vector512.LoadUnsafe(ref i0, k)) << (int)k;
-                    s1 |= Step512<TReset>(ref v, be, th, Vector512.LoadUnsafe(ref i1, k)) << (int)k;
-                    s2 |= Step512<TReset>(ref v, be, th, Vector512.LoadUnsafe(ref i2, k)) << (int)k;
-                    s3 |= Step512<TReset>(ref v, be, th, Vector512.LoadUnsafe(ref i3, k)) << (int)k;
-                    v.StoreUnsafe(ref vr, i);
-                }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint k = 0; k < 64; k += (nuint)Vector256<float>.Count)
-                {
-                    nuint i = j + k;
-                    Vector256<float> th = Vector256.LoadUnsafe(ref tr, i), be = Vector256.LoadUnsafe(ref br, i), v = Vector256.LoadUnsafe(ref vr, i);
-                    s0 |= Step256<TReset>(ref v, be, th, Vector256.LoadUnsafe(ref i0, k)) << (int)k;
-                    s1 |= Step256<TReset>(ref v, be, th, Vector256.LoadUnsafe(ref i1, k)) << (int)k;
-                    s2 |= Step256<TReset>(ref v, be, th, Vector256.LoadUnsafe(ref i2, k)) << (int)k;
-                    s3 |= Step256<TReset>(ref v, be, th, Vector256.LoadUnsafe(ref i3, k)) << (int)k;
-                    v.StoreUnsafe(ref vr, i);
-                }
-            }
-            else
-            {
-                // 128-bit vectors or scalar: the per-word form.
-                Block4<TReset>(ref ir, n, ref br, ref tr, ref vr, j, 64, null, ref Unsafe.Add(ref sr, b), stride);
-                continue;
-            }
-            ref ulong o = ref Unsafe.Add(ref sr, b);
-            o = s0;
-            Unsafe.Add(ref o, stride) = s1;
-            Unsafe.Add(ref o, 2 * stride) = s2;
-            Unsafe.Add(ref o, 3 * stride) = s3;
+            Words4<TReset>(ref ir, n, ref br, ref tr, ref vr, j, 64, ref Unsafe.Add(ref sr, b), stride);
         }
     }
 
     /// <summary>
     /// Four steps of the <paramref name="count"/> (≤ 64) neurons from <paramref name="j"/>: input rows
     /// <paramref name="ir"/> + u·<paramref name="n"/>, spike words <paramref name="sr"/> + u·<paramref name="stride"/>
-    /// (u = 0..3). Each step is the single-step formula, so the result is bitwise that of four <see cref="Block"/> calls.
-    /// <paramref name="prefetch"/> (or null) is the block's row four steps ahead, fetched into the cache. Not inlined:
-    /// inside the tile loops the JIT ran out of registers and spilled the vector loop's counters (1.4× slower on W2).
+    /// (u = 0..3). <paramref name="prefetch"/> (or null) is the block's row four steps ahead, fetched into the cache.
+    /// Not inlined: inside the tile loops the JIT ran out of registers and spilled the vector loop's counters (1.4×
+    /// slower on W2).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     static void Block4<TReset>(ref float ir, nuint n, ref float br, ref float tr, ref float vr, nuint j, nuint count,
@@ -252,6 +211,17 @@ public static unsafe partial class Lif
         if (prefetch != null && Sse.IsSupported)
             for (nuint u = 0; u < 4; u++)
                 for (nuint q = 0; q < count; q += 16) Sse.Prefetch0(prefetch + u * n + j + q);
+        Words4<TReset>(ref ir, n, ref br, ref tr, ref vr, j, count, ref sr, stride);
+    }
+
+    /// <summary>
+    /// The four steps of <see cref="Block4{TReset}"/> without the prefetch. Each step is the single-step formula, so
+    /// the result is bitwise that of four <see cref="Block{TReset}"/> calls; V, β and θ stay in registers across them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Words4<TReset>(ref float ir, nuint n, ref float br, ref float tr, ref float vr, nuint j, nuint count,
+        ref ulong sr, nuint stride) where TReset : struct
+    {
         ref float i0 = ref Unsafe.Add(ref ir, j);
         ref float i1 = ref Unsafe.Add(ref i0, n);
         ref float i2 = ref Unsafe.Add(ref i1, n);
