@@ -99,6 +99,9 @@ public static unsafe partial class CeLif
         Span<float> a, Span<float> c, Span<float> spikes) =>
         ScanForward(input, drive, 1, input.Length, in k, v, a, c, spikes, default, default, default);
 
+    /// <summary>Steps per register block of the forward's time loop.</summary>
+    const nuint TimeBlock = 4;
+
     /// <summary>One forward scan's operands; <see cref="Invoke"/> runs the neuron tiles [start, limit).</summary>
     struct ForwardJob : IRangeBody
     {
@@ -152,26 +155,36 @@ public static unsafe partial class CeLif
         bool saveH = job.H != null, saveA = job.APrev != null, saveC = job.CSaved != null;
         nuint w = TL.Count, n = job.N, T = job.T;
         TV one = TL.Splat(1f), zero = TL.Splat(0f), floor = TL.Splat(job.ThetaMin);
-        for (nuint t = 0, row = 0; t < T; t++, row += n)
+        // Blocks of TimeBlock steps per lane group: the coefficients and V, A, C are loaded once per block and stay in
+        // registers across its steps (the same float operations per element, so bitwise the step-by-step result).
+        for (nuint t0 = 0; t0 < T; t0 += TimeBlock)
+        {
+            nuint tb = Math.Min(TimeBlock, T - t0);
             for (nuint k = j0; k < j1; k += w)
             {
-                nuint i = row + k;
                 TV al = TL.Load(ref alr, k), kp = TL.Load(ref kr, k), rv = TL.Load(ref rr, k);
-                TV vv = TL.Load(ref vr, k), av = TL.Load(ref ar, k);
-                TV h = TL.Add(TL.Mul(al, vv), TL.Mul(TL.Sub(one, al), TL.Load(ref ir, i)));
-                TV z = membrane ? vv : drive ? TL.Load(ref xr, i) : zero;
-                TV cv = TL.Add(TL.Mul(kp, TL.Load(ref cr, k)), TL.Mul(TL.Sub(one, kp), z));
-                TV raw = TL.Add(TL.Add(TL.Load(ref t0r, k), TL.Mul(TL.Load(ref br, k), av)), TL.Mul(TL.Load(ref gr, k), cv));
-                TV th = TL.Floor(raw, floor);
-                TV s = TL.GreaterOrEqualOne(h, th);
-                TL.Store(soft ? TL.Sub(h, TL.Mul(s, th)) : TL.Mul(h, TL.Sub(one, s)), ref vr, k);
-                TL.Store(TL.Add(TL.Mul(rv, av), TL.Mul(TL.Sub(one, rv), s)), ref ar, k);
+                TV t0v = TL.Load(ref t0r, k), be = TL.Load(ref br, k), gm = TL.Load(ref gr, k);
+                TV oneMinusAl = TL.Sub(one, al), oneMinusKp = TL.Sub(one, kp), oneMinusRv = TL.Sub(one, rv);
+                TV vv = TL.Load(ref vr, k), av = TL.Load(ref ar, k), cv = TL.Load(ref cr, k);
+                for (nuint d = 0, i = t0 * n + k; d < tb; d++, i += n)
+                {
+                    TV h = TL.Add(TL.Mul(al, vv), TL.Mul(oneMinusAl, TL.Load(ref ir, i)));
+                    TV z = membrane ? vv : drive ? TL.Load(ref xr, i) : zero;
+                    cv = TL.Add(TL.Mul(kp, cv), TL.Mul(oneMinusKp, z));
+                    TV th = TL.Floor(TL.Add(TL.Add(t0v, TL.Mul(be, av)), TL.Mul(gm, cv)), floor);
+                    TV s = TL.GreaterOrEqualOne(h, th);
+                    if (saveA) TL.Store(av, ref apr, i);
+                    vv = soft ? TL.Sub(h, TL.Mul(s, th)) : TL.Mul(h, TL.Sub(one, s));
+                    av = TL.Add(TL.Mul(rv, av), TL.Mul(oneMinusRv, s));
+                    TL.Store(s, ref sr, i);
+                    if (saveH) TL.Store(h, ref hr, i);
+                    if (saveC) TL.Store(cv, ref csr, i);
+                }
+                TL.Store(vv, ref vr, k);
+                TL.Store(av, ref ar, k);
                 TL.Store(cv, ref cr, k);
-                TL.Store(s, ref sr, i);
-                if (saveH) TL.Store(h, ref hr, i);
-                if (saveA) TL.Store(av, ref apr, i);
-                if (saveC) TL.Store(cv, ref csr, i);
             }
+        }
     }
 
     static void CheckSteps(string op, string name, int length, nuint total, int steps, int neurons)

@@ -286,24 +286,23 @@ public static class CeLifNeuron
             bool wantDrive = c1 ? tape.NeedsGrad(e.C) : c2 && (driveT is null ? tape.NeedsGrad(input) : tape.NeedsGrad(driveT));
             int bufferSteps = chunked ? chunk : steps;
             var gradDrive = wantDrive ? tape.Allocate(new Shape(checked(bufferSteps * n))) : null;
-            var gradInput = tape.Allocate(input.Shape);
+            // The kernel writes ∂L/∂I straight into the input's gradient (the only GradWriter open; the C1 table and
+            // an explicit drive are accumulated through GradSum, which does not share its buffer).
+            bool needInput = tape.NeedsGrad(input);
+            var writer = needInput ? tape.BeginGrad(input) : default;
+            Span<float> gradInput = needInput ? writer.Span : tape.Allocate(input.Shape).Span;
             var call = new Call
             {
                 Tape = tape, Entry = e, K = k.Spans(e.F1, reset, form), Form = form, Steps = steps, Chunk = chunk, N = n,
                 Batch = batch, Inner = inner, Groups = groups, Start = (long)e.U1, Detach = (e.I3 & 2) != 0,
-                GradInput = gradInput.Span, GradDrive = gradDrive is null ? default : gradDrive.Span,
+                GradInput = gradInput, GradDrive = gradDrive is null ? default : gradDrive.Span,
                 Grads = new CeLifGradients
                 {
                     Alpha = gAlpha.Span, Theta0 = gTheta0.Span, Beta = gBeta.Span, Gamma = gGamma.Span, Rho = gRho.Span, Kappa = gKappa.Span,
                 },
             };
             SurrogateDispatch.Run(new SurrogateSpec(_kind, e.F0), ref call);
-            if (tape.NeedsGrad(input))
-            {
-                var w = tape.BeginGrad(input);
-                gradInput.Span.CopyTo(w.Span);
-                w.Commit();
-            }
+            if (needInput) writer.Commit();
             if (c2 && driveT is not null && wantDrive && !chunked)
             {
                 var w = tape.BeginGrad(driveT);
