@@ -181,57 +181,78 @@ public static unsafe partial class CeLif
         TV one = TL.Splat(1f), zero = TL.Splat(0f), floor = TL.Splat(job.ThetaMin);
         for (nuint k = b0; k < b1; k += w)
             for (nuint c = 0; c < Sums; c++) TL.Store(zero, ref sums, c * sub + k - b0);
-        for (nuint t = T; t-- > 0;)
+        // Blocks of TimeBlock steps walked backwards per lane group: coefficients, carries and partial sums are loaded
+        // once per block and stay in registers across its steps (per element the same operations in the same order).
+        for (nuint tEnd = T; tEnd > 0;)
+        {
+            nuint tStart = tEnd > TimeBlock ? tEnd - TimeBlock : 0;
             for (nuint k = b0; k < b1; k += w)
             {
-                nuint i = t * n + k, q = k - b0;
+                nuint q = k - b0;
                 TV al = TL.Load(ref alr, k), t0 = TL.Load(ref t0r, k), be = TL.Load(ref br, k), gm = TL.Load(ref gmr, k);
                 TV rv = TL.Load(ref rr, k), kp = TL.Load(ref kr, k);
-                TV h = TL.Load(ref hr, i), ap = TL.Load(ref apr, i), ct = TL.Load(ref csr, i), sp = TL.Load(ref sr, i);
-                TV raw = TL.Add(TL.Add(t0, TL.Mul(be, ap)), TL.Mul(gm, ct));
-                TV th = TL.Floor(raw, floor); // the forward's θ_t, bitwise
-                TV pass = TL.GreaterOrEqualOne(raw, floor);
+                TV oneMinusAl = TL.Sub(one, al), oneMinusKp = TL.Sub(one, kp), oneMinusRv = TL.Sub(one, rv);
                 TV gv = TL.Load(ref gvr, k), ga = TL.Load(ref gar, k), gc = TL.Load(ref gcr, k);
-                TV g = TL.Grad(in sg, TL.Sub(h, th));
-                TV gsTotal = TL.Add(TL.Load(ref gsr, i), TL.Mul(TL.Sub(one, rv), ga));
-                if (!detach) gsTotal = TL.Sub(gsTotal, TL.Mul(gv, soft ? th : h));
-                TV gsg = TL.Mul(gsTotal, g);
-                TV gh = TL.Add(gsg, soft ? gv : TL.Mul(gv, TL.Sub(one, sp)));
-                TV gth = TL.Mul(soft ? TL.Sub(TL.Neg(gsg), TL.Mul(gv, sp)) : TL.Neg(gsg), pass);
-                TV gct = TL.Add(gc, TL.Mul(gm, gth));
-                TV vPrev, cPrev;
-                if (t == 0)
+                TV pAl = TL.Load(ref sAl, q), pT0 = TL.Load(ref sT0, q), pB = TL.Load(ref sB, q), pG = TL.Load(ref sG, q);
+                TV pR = TL.Load(ref sR, q), pK = TL.Load(ref sK, q);
+                for (nuint t = tEnd; t-- > tStart;)
                 {
-                    vPrev = TL.Load(ref v0r, k);
-                    cPrev = TL.Load(ref c0r, k);
-                }
-                else
-                {
-                    TV hp = TL.Load(ref hr, i - n), spp = TL.Load(ref sr, i - n);
-                    cPrev = TL.Load(ref csr, i - n);
-                    if (soft)
+                    nuint i = t * n + k;
+                    TV h = TL.Load(ref hr, i), ap = TL.Load(ref apr, i), ct = TL.Load(ref csr, i), sp = TL.Load(ref sr, i);
+                    TV raw = TL.Add(TL.Add(t0, TL.Mul(be, ap)), TL.Mul(gm, ct));
+                    TV th = TL.Floor(raw, floor); // the forward's θ_t, bitwise
+                    TV pass = TL.GreaterOrEqualOne(raw, floor);
+                    TV g = TL.Grad(in sg, TL.Sub(h, th));
+                    TV gsTotal = TL.Add(TL.Load(ref gsr, i), TL.Mul(oneMinusRv, ga));
+                    if (!detach) gsTotal = TL.Sub(gsTotal, TL.Mul(gv, soft ? th : h));
+                    TV gsg = TL.Mul(gsTotal, g);
+                    TV gh = TL.Add(gsg, soft ? gv : TL.Mul(gv, TL.Sub(one, sp)));
+                    TV gth = TL.Mul(soft ? TL.Sub(TL.Neg(gsg), TL.Mul(gv, sp)) : TL.Neg(gsg), pass);
+                    TV gct = TL.Add(gc, TL.Mul(gm, gth));
+                    TV vPrev, cPrev;
+                    if (t == 0)
                     {
-                        TV thp = TL.Floor(TL.Add(TL.Add(t0, TL.Mul(be, TL.Load(ref apr, i - n))), TL.Mul(gm, cPrev)), floor);
-                        vPrev = TL.Sub(hp, TL.Mul(spp, thp));
+                        vPrev = TL.Load(ref v0r, k);
+                        cPrev = TL.Load(ref c0r, k);
                     }
-                    else vPrev = TL.Mul(hp, TL.Sub(one, spp));
+                    else
+                    {
+                        TV hp = TL.Load(ref hr, i - n), spp = TL.Load(ref sr, i - n);
+                        cPrev = TL.Load(ref csr, i - n);
+                        if (soft)
+                        {
+                            TV thp = TL.Floor(TL.Add(TL.Add(t0, TL.Mul(be, TL.Load(ref apr, i - n))), TL.Mul(gm, cPrev)), floor);
+                            vPrev = TL.Sub(hp, TL.Mul(spp, thp));
+                        }
+                        else vPrev = TL.Mul(hp, TL.Sub(one, spp));
+                    }
+                    TV z = membrane ? vPrev : drive ? TL.Load(ref xr, i) : zero;
+                    TV xin = TL.Load(ref ir, i);
+                    TL.Store(TL.Mul(oneMinusAl, gh), ref gir, i);
+                    if (writeDrive) TL.Store(TL.Mul(oneMinusKp, gct), ref gxr, i);
+                    pAl = TL.Add(pAl, TL.Mul(gh, TL.Sub(vPrev, xin)));
+                    pT0 = TL.Add(pT0, gth);
+                    pB = TL.Add(pB, TL.Mul(gth, ap));
+                    pG = TL.Add(pG, TL.Mul(gth, ct));
+                    pR = TL.Add(pR, TL.Mul(ga, TL.Sub(ap, sp)));
+                    pK = TL.Add(pK, TL.Mul(gct, TL.Sub(cPrev, z)));
+                    gv = TL.Mul(al, gh);
+                    if (membrane) gv = TL.Add(gv, TL.Mul(oneMinusKp, gct));
+                    ga = TL.Add(TL.Mul(rv, ga), TL.Mul(be, gth));
+                    gc = TL.Mul(kp, gct);
                 }
-                TV z = membrane ? vPrev : drive ? TL.Load(ref xr, i) : zero;
-                TV xin = TL.Load(ref ir, i);
-                TL.Store(TL.Mul(TL.Sub(one, al), gh), ref gir, i);
-                if (writeDrive) TL.Store(TL.Mul(TL.Sub(one, kp), gct), ref gxr, i);
-                TL.Store(TL.Add(TL.Load(ref sAl, q), TL.Mul(gh, TL.Sub(vPrev, xin))), ref sAl, q);
-                TL.Store(TL.Add(TL.Load(ref sT0, q), gth), ref sT0, q);
-                TL.Store(TL.Add(TL.Load(ref sB, q), TL.Mul(gth, ap)), ref sB, q);
-                TL.Store(TL.Add(TL.Load(ref sG, q), TL.Mul(gth, ct)), ref sG, q);
-                TL.Store(TL.Add(TL.Load(ref sR, q), TL.Mul(ga, TL.Sub(ap, sp))), ref sR, q);
-                TL.Store(TL.Add(TL.Load(ref sK, q), TL.Mul(gct, TL.Sub(cPrev, z))), ref sK, q);
-                TV gvNext = TL.Mul(al, gh);
-                if (membrane) gvNext = TL.Add(gvNext, TL.Mul(TL.Sub(one, kp), gct));
-                TL.Store(gvNext, ref gvr, k);
-                TL.Store(TL.Add(TL.Mul(rv, ga), TL.Mul(be, gth)), ref gar, k);
-                TL.Store(TL.Mul(kp, gct), ref gcr, k);
+                TL.Store(gv, ref gvr, k);
+                TL.Store(ga, ref gar, k);
+                TL.Store(gc, ref gcr, k);
+                TL.Store(pAl, ref sAl, q);
+                TL.Store(pT0, ref sT0, q);
+                TL.Store(pB, ref sB, q);
+                TL.Store(pG, ref sG, q);
+                TL.Store(pR, ref sR, q);
+                TL.Store(pK, ref sK, q);
             }
+            tEnd = tStart;
+        }
         AddSums<TL, TV>(ref sAl, job.GradAlpha, b0, b1);
         AddSums<TL, TV>(ref sT0, job.GradTheta0, b0, b1);
         AddSums<TL, TV>(ref sB, job.GradBeta, b0, b1);
