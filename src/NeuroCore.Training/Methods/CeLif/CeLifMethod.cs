@@ -118,6 +118,9 @@ public sealed class SequenceRun
     /// <summary>The LIF width the parameter count was matched to, if any.</summary>
     public int? ReferenceHidden { get; }
 
+    /// <summary>What the shared runner returned on the last <see cref="Execute"/> (epochs and their metrics), else null.</summary>
+    public TrainingOutcome? Outcome { get; private set; }
+
     /// <summary>Sequences in the gradient-flow batch (the first ones of the test set).</summary>
     public int GradientBatch { get; init; } = 64;
 
@@ -130,6 +133,7 @@ public sealed class SequenceRun
         int threads = Run.Options.Threads;
         var before = Curve(GradientFlow.Measure(Model, Run.Store, Test, GradientBatch, threads));
         var outcome = Run.Execute(Train.Samples, Test.Samples, Train.Task, progress, cancellationToken);
+        Outcome = outcome;
         if (outcome.Report is not { } training) return null;
         var after = Curve(GradientFlow.Measure(Model, Run.Store, Test, GradientBatch, threads));
         var accuracies = training.History.Select(m => m.TestAccuracy).ToArray();
