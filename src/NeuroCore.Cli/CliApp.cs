@@ -160,6 +160,11 @@ internal sealed class CliApp
         Description = "A JSON report written by `neurocore train ... --report FILE`.",
         Required = true,
     };
+    internal readonly Option<string[]> GradFlowReports = new("--report")
+    {
+        Description = "One or more JSON reports written by `neurocore train celif --report FILE` (repeat --report to overlay runs).",
+        Required = true,
+    };
     internal readonly Option<string> PlotOut = new("--out") { Description = "The PNG file to write.", Required = true };
     internal readonly Option<int> Width = new("--width") { Description = "Image width in pixels [default: 1200].", DefaultValueFactory = _ => 1200 };
     internal readonly Option<int> Height = new("--height") { Description = "Image height in pixels [default: 500 for curves, 250 per layer for rasters].", };
@@ -241,7 +246,13 @@ internal sealed class CliApp
         };
         raster.SetAction(parse => PlotCommand.Raster(parse.GetRequiredValue(RasterModel), parse.GetValue(Sample), parse.GetValue(Data)!,
             parse.GetValue(DataDir), parse.GetRequiredValue(PlotOut), parse.GetValue(Width), parse.GetValue(Height), _console));
-        var plot = new Command("plot", "Draw PNG figures of a run.") { curves, raster };
+        var gradFlow = new Command("grad-flow", "Plot the gradient norm ‖∂L/∂I_t‖ against t from train celif reports (before and after training).")
+        {
+            GradFlowReports, PlotOut, Width, Height,
+        };
+        gradFlow.SetAction(parse => PlotCommand.GradFlow(parse.GetRequiredValue(GradFlowReports), parse.GetRequiredValue(PlotOut),
+            parse.GetValue(Width), parse.GetValue(Height), _console));
+        var plot = new Command("plot", "Draw PNG figures of a run.") { curves, raster, gradFlow };
 
         var info = new Command("info", "Print the version, the active SIMD widths and the thread count.");
         info.SetAction(_ => InfoCommand.Run(_console));
