@@ -156,6 +156,11 @@ public sealed class SequenceClassifier : ISpikingModel
             yield return ("seq.rho", o.Rho.ToString("R", c));
             yield return ("seq.kappa", o.Kappa.ToString("R", c));
         }
+        if (o.Neuron == SequenceNeuron.CeLif)
+        {
+            yield return ("seq.context_decay", o.ContextDecay.ToString("R", c));
+            yield return ("seq.checkpoint_every", o.EffectiveCheckpointEvery.ToString(c));
+        }
         yield return ("seq.surrogate", o.Surrogate.ToString());
         yield return ("seq.readout_steps", o.EffectiveReadoutSteps.ToString(c));
     }

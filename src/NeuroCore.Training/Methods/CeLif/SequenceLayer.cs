@@ -15,6 +15,8 @@ internal sealed class SequenceLayer
 {
     readonly LifParams? _lif;
     readonly AlifParams? _alif;
+    readonly CeLifParams? _celif;
+    readonly int _checkpointEvery;
     readonly Tensor _weight;
     readonly Tensor? _bias;
 
@@ -34,10 +36,34 @@ internal sealed class SequenceLayer
                 _alif = AlifParams.Create(store, name, outFeatures, 1, o.Beta, o.Threshold, o.Rho, o.Kappa, learnBeta: true, learnThreshold: true,
                     LifReset.Soft, detachReset: false, o.Surrogate);
                 break;
+            case SequenceNeuron.CeLif:
+                var form = (o.Embedding ?? ContextEmbedding.C1) switch
+                {
+                    ContextEmbedding.C1 => CeLifEmbedding.C1,
+                    ContextEmbedding.C2 => CeLifEmbedding.C2,
+                    _ => CeLifEmbedding.C3,
+                };
+                // CE-LIF integrates (1 − α)·I where LIF integrates I, so its membrane settles at I instead of I/(1 − β).
+                // Scaling θ0 and the threshold's adaptation and context strengths by (1 − α) makes the initial network
+                // fire like the LIF one (at θ = 1 it would start silent and get no surrogate gradient).
+                float alpha = Math.Min(o.Beta, 0.999f), scale = 1f - alpha;
+                var defaults = new CeLifOptions();
+                _celif = CeLifParams.Create(store, name, outFeatures, 1, new CeLifOptions
+                {
+                    Embedding = form,
+                    MaxSteps = o.Steps,
+                    Alpha = alpha,
+                    Threshold = o.Threshold * scale,
+                    Beta = defaults.Beta * scale,
+                    Gamma = defaults.Gamma * scale,
+                    ThetaMin = Math.Min(defaults.ThetaMin, o.Threshold * scale),
+                    Kappa = o.ContextDecay,
+                    Surrogate = o.Surrogate,
+                });
+                _checkpointEvery = o.EffectiveCheckpointEvery;
+                break;
             default:
-                throw new ArgumentException(
-                    $"Sequence layer '{name}': the {o.Neuron} neuron is not available in this build (the CE-LIF kernels and CeLifNeuron " +
-                    "come from NeuroCore.Snn); use --neuron lif or --neuron alif.");
+                throw new ArgumentException($"Sequence layer '{name}': unknown neuron {o.Neuron}; use lif, alif or celif.");
         }
         Counter = new SpikeCounter(name, outFeatures);
     }
@@ -58,7 +84,9 @@ internal sealed class SequenceLayer
     {
         var current = Ops.Linear(tape, x, _weight, _bias);
         LastCurrent = current;
-        var spikes = _alif is not null ? AlifNeuron.Scan(tape, current, steps, _alif) : LifNeuron.Scan(tape, current, steps, _lif!);
+        var spikes = _celif is not null ? CeLifNeuron.Scan(tape, current, steps, _celif, checkpointEvery: _checkpointEvery)
+            : _alif is not null ? AlifNeuron.Scan(tape, current, steps, _alif)
+            : LifNeuron.Scan(tape, current, steps, _lif!);
         int batch = x.Shape[0] / steps;
         Counter.Add(spikes.Span, steps, batch, (double)SpikeSynapse.CountEvents(x.Span) * OutFeatures);
         return spikes;

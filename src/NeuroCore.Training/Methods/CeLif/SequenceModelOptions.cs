@@ -38,6 +38,21 @@ public sealed record SequenceModelOptions
     /// <summary>ALIF: the adaptation strength κ ≥ 0.</summary>
     public float Kappa { get; init; } = 1f;
 
+    /// <summary>
+    /// CE-LIF C2/C3: the initial context-trace decay κ ∈ (0, 1) (learned through its logit); 0.99 is a slow trace
+    /// (τ ≈ 100 steps), the regime where the plan expects a per-step gradient factor near 1.
+    /// </summary>
+    public float ContextDecay { get; init; } = 0.99f;
+
+    /// <summary>
+    /// CE-LIF: the chunk length K of time-chunked recomputation (<c>CeLifNeuron.Scan</c>'s checkpointEvery), 0 to save
+    /// every step, null for automatic: ⌈√T⌉ when T ≥ 256 (the pixel-wise tasks), else 0.
+    /// </summary>
+    public int? CheckpointEvery { get; init; }
+
+    /// <summary>The chunk length in effect (see <see cref="CheckpointEvery"/>).</summary>
+    public int EffectiveCheckpointEvery => CheckpointEvery ?? (Steps >= 256 ? (int)Math.Ceiling(Math.Sqrt(Steps)) : 0);
+
     /// <summary>The surrogate gradient.</summary>
     public SurrogateSpec Surrogate { get; init; } = SurrogateSpec.Default(SurrogateKind.FastSigmoid);
 
@@ -67,6 +82,8 @@ public sealed record SequenceModelOptions
         if (!(Threshold > 0f && float.IsFinite(Threshold)))
             throw new ArgumentException($"SequenceModelOptions: the threshold {Threshold} must be a finite number > 0 (--threshold); a non-positive threshold fires at rest.");
         if (!(Rho >= 0f && Rho <= 1f)) throw new ArgumentException($"SequenceModelOptions: ρ = {Rho} must be in [0, 1].");
+        if (!(ContextDecay > 0f && ContextDecay < 1f)) throw new ArgumentException($"SequenceModelOptions: the context decay κ = {ContextDecay} must be in (0, 1).");
+        if (CheckpointEvery < 0) throw new ArgumentException($"SequenceModelOptions: the checkpoint chunk length is {CheckpointEvery}; use 0 (save every step) or K ≥ 1.");
         if (!(Kappa >= 0f && float.IsFinite(Kappa))) throw new ArgumentException($"SequenceModelOptions: κ = {Kappa} must be finite and ≥ 0.");
     }
 }
