@@ -54,6 +54,18 @@ public sealed class CeLifMethodTests
     }
 
     [Fact]
+    public void Recall_D25_CeLifC1_LearnsAboveChance()
+    {
+        var (train, test) = DelayedRecall.Generate(1024, 256, 25, seed: 2);
+        var options = CeLifMethod.Options(train, SequenceNeuron.CeLif, ContextEmbedding.C1, 64);
+        var trainer = new TrainerOptions { Epochs = 4, BatchSize = 32, Seed = 1, Threads = 1 };
+        var report = CeLifMethod.CreateRun(options, s_recipe, trainer, train, test, 64).Execute()!;
+        Assert.Equal(("celif", "c1"), (report.Neuron, report.Embedding));
+        Assert.True(report.TestAccuracy > 0.2, $"CE-LIF C1 recall D = 25: test accuracy {report.TestAccuracy:P1}, chance 12.5 %");
+        Assert.True(report.Training.SpikeRate > 0, "the CE-LIF network must fire");
+    }
+
+    [Fact]
     public void GradientFlow_IsZeroAfterTheReadoutWindow_AndMatchesTheStepCount()
     {
         // One norm per step, finite, the last step (inside the readout window) non-zero, and the store's gradients
