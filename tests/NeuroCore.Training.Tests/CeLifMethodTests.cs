@@ -66,7 +66,7 @@ public sealed class CeLifMethodTests
     }
 
     [Fact]
-    public void GradientFlow_IsZeroAfterTheReadoutWindow_AndMatchesTheStepCount()
+    public void GradientFlow_HasOneFiniteNormPerStep_AndLeavesTheGradsAtZero()
     {
         // One norm per step, finite, the last step (inside the readout window) non-zero, and the store's gradients
         // left at zero so the diagnostic cannot leak into the next optimizer step.
