@@ -9,8 +9,10 @@ namespace NeuroCore.Bench.Peers;
 /// bench/peers-run.sh, which builds, patches libLibTorchSharp.so and starts one process per (workload, threads).
 /// <code>
 /// smoke                                      load TorchSharp and print torch.ones(2).sum()
-/// run --workload w1|w2|w3|w5 --threads N --out F   measure one pair, append JSON lines to F  [--quick] [--script] [--alone]
-/// report --in F --md F.md --json F.json      merge the JSON lines into the report
+/// run --workload p|d|w1|w2|w3|w5 --threads N --out F   measure one pair, append JSON lines to F  [--quick] [--script] [--alone]
+///                                            (p: the physical limits P0-P3, never loads LibTorch; d: the D1-D3 probes)
+/// report --in F --md F.md --json F.json      merge the JSON lines into the report (summary table first)
+/// readme --json F.json --readme README.md    write the report's summary table between README's markers
 /// </code>
 /// </summary>
 internal static class Program
@@ -24,6 +26,7 @@ internal static class Program
                 "smoke" => Smoke(),
                 "run" => RunOne(args),
                 "report" => Report.Write(Arg(args, "--in"), Arg(args, "--md"), Arg(args, "--json")),
+                "readme" => Summary.Readme(Arg(args, "--json"), Arg(args, "--readme")),
                 _ => Usage(),
             };
         }
@@ -36,7 +39,7 @@ internal static class Program
 
     static int Usage()
     {
-        Console.Error.WriteLine("usage: smoke | run --workload w1|w2|w3|w5 --threads N --out FILE [--quick] [--script] [--alone] | report --in FILE --md FILE --json FILE");
+        Console.Error.WriteLine("usage: smoke | run --workload p|d|w1|w2|w3|w5 --threads N --out FILE [--quick] [--script] [--alone] | report --in FILE --md FILE --json FILE | readme --json FILE --readme README.md");
         return 2;
     }
 
@@ -67,18 +70,20 @@ internal static class Program
         double quiet = Harness.WaitForQuiet(quick ? 10 : 60);
         double rssBefore = ProcStats.StatusMiB("VmRSS:");
 
-        bool alone = args.Contains("--alone");
+        bool alone = args.Contains("--alone") || workload == "p";
         if (!alone) torch.set_num_threads(threads); // --alone: LibTorch is never loaded, so the peak RSS is NeuroCore's
 
         var checks = new Dictionary<string, string>();
         var figures = workload switch
         {
+            "p" => PLimits.Run(threads, reps, checks),
+            "d" => DProbes.Run(threads, reps, checks),
             "w1" => [.. W1Gemm.Run(threads, reps, checks, 128, 784, 512), .. W1Gemm.Run(threads, reps, checks, 512, 512, 512),
                 .. W1Gemm.Run(threads, reps, checks)],
             "w2" => W2Lif.Run(threads, reps, checks, args.Contains("--script")),
             "w3" => W3SnnMlp.Run(threads, reps, checks, alone),
             "w5" => W5Conv.Run(threads, reps, checks),
-            _ => throw new InvalidOperationException($"unknown workload '{workload}' (w1, w2, w3, w5)"),
+            _ => throw new InvalidOperationException($"unknown workload '{workload}' (p, d, w1, w2, w3, w5)"),
         };
         double peak = ProcStats.StatusMiB("VmHWM:");
         // The x_malloc_ repeat (WORKLOADS.md "Allocator"): the same work with glibc told to keep freed memory.

@@ -80,6 +80,9 @@ internal static class Report
         md.AppendLine();
         md.AppendLine("Machine: " + Machine());
         md.AppendLine();
+        var summary = Summary.Build(rows.Select(r => r.E).ToList());
+        md.Append(Summary.Markdown(summary, rows.Select(r => r.E).ToList()));
+        md.AppendLine();
         md.AppendLine("Per call: median, min and max over the repetitions (each repetition = `inner` calls, variants alternated");
         md.AppendLine("A B A B in one process). Rate = work / median (`_med`) and work / min (`_max`). Peak RSS is the process's");
         md.AppendLine("VmHWM and covers both engines (they share the process).");
@@ -94,6 +97,8 @@ internal static class Report
                 md.AppendLine(ic, $"| {r.Threads} | {r.Engine} | {r.Variant} | {r.D("median_s") * 1e3:F3} | {r.D("min_s") * 1e3:F3} | " +
                     $"{r.D("max_s") * 1e3:F3} | {r.D("rate_med"):F2} {r.E.GetProperty("unit").GetString()}/s | {r.D("rate_max"):F2} | " +
                     $"{r.D("inner")}×{r.D("reps")} | {r.D("foreign_cpu_pct"):F1} | {r.D("minflt_per_call"):F1} | {r.D("own_sys_pct"):F1} | {r.D("peak_rss_mib"):F0} |");
+            if (!rows.Any(r => r.Workload == wl && r.Engine == "neurocore") || !rows.Any(r => r.Workload == wl && r.Engine == "torchsharp"))
+                continue; // limits and per-op probes: one engine, no ratio
             md.AppendLine();
             md.AppendLine("Speed ratio NeuroCore ÷ TorchSharp (TorchSharp median ÷ NeuroCore median; > 1 means NeuroCore is faster):");
             md.AppendLine();
@@ -122,6 +127,9 @@ internal static class Report
         {
             w.WriteStartObject();
             w.WriteString("machine", Machine());
+            w.WriteStartArray("summary");
+            foreach (var r in summary) Summary.WriteJson(w, r);
+            w.WriteEndArray();
             w.WriteStartArray("figures");
             foreach (var r in rows) r.E.WriteTo(w);
             w.WriteEndArray();
@@ -146,7 +154,7 @@ internal static class Report
         return 0;
     }
 
-    static string Machine()
+    internal static string Machine()
     {
         string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?
             .Split(':', 2)[1].Trim() ?? "unknown CPU";

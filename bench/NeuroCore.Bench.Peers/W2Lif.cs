@@ -10,7 +10,9 @@ namespace NeuroCore.Bench.Peers;
 
 /// <summary>
 /// W2: LIF layer forward without grad, X[T=100, B=128, N=1024] = fl(0.5f·N() + 0.3f) (seed 201), β = 0.9, θ = 1,
-/// soft reset, S[T,B,N] fp32 materialised. Work T·B·N neuron updates. Reference checksum sum(S) = 3,462,016.
+/// soft reset, S[T,B,N] materialised: fp32 for every variant but NeuroCore's packed ones, which write one bit per
+/// neuron ([T, B, N/64] ulong, the form SpikingLinear consumes). Work T·B·N neuron updates. Reference checksum
+/// sum(S) = popcount(S) = 3,462,016.
 /// </summary>
 internal static class W2Lif
 {
@@ -85,6 +87,23 @@ internal static class W2Lif
             Lif.ScanForward(x, T, BN, beta, theta, LifReset.Soft, v, spikes, default, threads);
         }
 
+        // The packed form (one bit per neuron: [T, B, 16] ulong, 1.6 MB instead of 52 MB), what a NeuroCore user calls
+        // for inference when the next layer is a SpikingLinear (it consumes the bits directly): LifNeuron.ScanPacked
+        // with a LifState (V0 = 0 after Reset), and the raw packed kernel.
+        var state = new LifState(p, B);
+        var packed = new PackedSpikes(T, B, N);
+        void NcScanPacked()
+        {
+            state.Reset();
+            LifNeuron.ScanPacked(p, ncx, state, packed, threads);
+        }
+        var bits = new ulong[T * B * (N / 64)];
+        void NcKernelPacked()
+        {
+            Array.Clear(v);
+            Lif.ScanForward(x, T, B, N, beta, theta, LifReset.Soft, v, bits, threads);
+        }
+
         // Checks before timing: X equal bit for bit on both sides, then spike counts of every variant.
         var txArr = tx.data<float>().ToArray();
         for (int i = 0; i < x.Length; i++)
@@ -97,12 +116,21 @@ internal static class W2Lif
         long sScan = (long)SplitMix64.Sum(ncs!.Span);
         NcKernel();
         long sKernel = (long)SplitMix64.Sum(spikes);
-        long mismatch = 0;
+        NcScanPacked();
+        long sScanPacked = packed.Count();
+        NcKernelPacked();
+        long sKernelPacked = SpikeSynapse.CountEvents(bits, T * B, N);
+        long mismatch = 0, mismatchPacked = 0;
         var toutArr = tout.data<float>().ToArray();
         for (int i = 0; i < spikes.Length; i++) if (spikes[i] != toutArr[i]) mismatch++;
+        var unpacked = new float[T * BN];
+        packed.CopyTo(unpacked);
+        for (int i = 0; i < unpacked.Length; i++) if (unpacked[i] != toutArr[i]) mismatchPacked++;
         checks[$"w2 t={threads}"] = $"sum(S): reference {ReferenceSpikes}, torch inplace {sInplace}, torch eager {sEager}, " +
-            $"NeuroCore LifNeuron.Scan {sScan}, Lif.ScanForward {sKernel}; elements differing NeuroCore vs torch: {mismatch}";
-        if (Math.Abs(sScan - sInplace) > 100 || Math.Abs(sKernel - sInplace) > 100 || sEager != sInplace)
+            $"NeuroCore LifNeuron.Scan {sScan}, Lif.ScanForward {sKernel}; popcount(S) LifNeuron.ScanPacked {sScanPacked}, " +
+            $"Lif.ScanForward packed {sKernelPacked}; elements differing NeuroCore vs torch: float {mismatch}, packed {mismatchPacked}";
+        if (Math.Abs(sScan - sInplace) > 100 || Math.Abs(sKernel - sInplace) > 100 || sEager != sInplace
+            || Math.Abs(sScanPacked - sInplace) > 100 || sKernelPacked != sScanPacked)
             throw new InvalidOperationException("W2: spike counts disagree: " + checks[$"w2 t={threads}"]);
 
         var variants = new List<Variant>
@@ -111,6 +139,8 @@ internal static class W2Lif
             new("neurocore", "LifNeuron.Scan", NcScan),
             new("torchsharp", "inplace", TorchInplace),
             new("neurocore", "Lif.ScanForward", NcKernel),
+            new("neurocore", "LifNeuron.ScanPacked", NcScanPacked),
+            new("neurocore", "Lif.ScanForward packed", NcKernelPacked),
         };
         if (script)
         {

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -59,6 +60,11 @@ public static class Conv
         // slicing and memmove calls would cost more than the copying itself.
         ref float img = ref MemoryMarshal.GetReference(image);
         ref float col = ref MemoryMarshal.GetReference(columns);
+        if (strideH == 1 && strideW == 1 && outW == width)
+        {
+            Im2ColSameWidth(ref img, channels, height, width, kernelH, kernelW, padH, padW, outH, ref col);
+            return;
+        }
         for (int c = 0; c < channels; c++)
         {
             ref float plane = ref Unsafe.Add(ref img, (nint)c * hw);
@@ -87,6 +93,50 @@ public static class Conv
                         else
                             for (int ox = oxBegin, k = 0; ox < oxEnd; ox++, k += strideW)
                                 Unsafe.Add(ref dst, ox) = Unsafe.Add(ref src, k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Im2Col"/> for stride 1 with outW = W (a "same" width, 2·pW = kW − 1): then output (oy, ox) of row
+    /// (c, i, j) reads input (oy − pH + i)·W + ox − pW + j, a constant offset from oy·outW + ox, so all valid output rows
+    /// are ONE contiguous copy from the image; the few entries per row whose input column falls outside [0, W) (they
+    /// picked up the neighbouring image row) are zeroed afterwards. Same values as the general path.
+    /// </summary>
+    static void Im2ColSameWidth(ref float img, int channels, int height, int width, int kernelH, int kernelW, int padH, int padW,
+        int outH, ref float col)
+    {
+        int outW = width, hw = height * width, rowLength = outH * outW;
+        for (int c = 0; c < channels; c++)
+        {
+            ref float plane = ref Unsafe.Add(ref img, (nint)c * hw);
+            for (int i = 0; i < kernelH; i++)
+            {
+                // Output rows oy whose input row iy = oy − pH + i lies inside [0, H).
+                int oyBegin = Math.Max(0, padH - i), oyEnd = Math.Min(outH, height + padH - i);
+                for (int j = 0; j < kernelW; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref col, (nint)((c * kernelH + i) * kernelW + j) * rowLength);
+                    Geometry.ValidRange(j, 1, padW, width, outW, out int oxBegin, out int oxEnd);
+                    var all = MemoryMarshal.CreateSpan(ref row, rowLength);
+                    if (oyBegin >= oyEnd || oxBegin >= oxEnd)
+                    {
+                        all.Clear();
+                        continue;
+                    }
+                    int first = oyBegin * outW + oxBegin, last = (oyEnd - 1) * outW + oxEnd;
+                    all[..first].Clear();
+                    all[last..].Clear();
+                    int source = (oyBegin - padH + i) * width + oxBegin - padW + j;
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref plane, source), last - first).CopyTo(all[first..last]);
+                    // Every valid row's out-of-image columns (between first and last they hold wrapped neighbours).
+                    for (int oy = oyBegin; oy < oyEnd; oy++)
+                    {
+                        ref float dst = ref Unsafe.Add(ref row, oy * outW);
+                        for (int ox = 0; ox < oxBegin; ox++) Unsafe.Add(ref dst, ox) = 0f;
+                        for (int ox = oxEnd; ox < outW; ox++) Unsafe.Add(ref dst, ox) = 0f;
                     }
                 }
             }
@@ -219,6 +269,100 @@ public static class Conv
             int hi = size - 1 + pad - k;
             end = hi < 0 ? 0 : Math.Min(outSize, hi / stride + 1);
             if (begin > end) begin = end;
+        }
+    }
+
+    /// <summary>
+    /// Dot products of every row of A with every row of B, for a convolution's weight gradient when the kernel has few
+    /// taps (<c>dW = dY · colsᵀ</c> with C·kH·kW small, e.g. 9 for one input channel and a 3×3 kernel, where a GEMM would
+    /// pad that N to its micro-tile and pack a K as long as the image). Effectively computes
+    /// <c>c[i·rowsB + j] = Σ_p a[i·length + p]·b[j·length + p] + beta·c[i·rowsB + j]</c>; with beta 0 the old c is not read.
+    /// Each dot runs in vector lanes over p (four rows of B per pass share the load of A's row), then the lanes are
+    /// added and the scalar tail after them; the order depends only on the length and the vector width.
+    /// </summary>
+    /// <param name="a">A, [rowsA, length] row-major.</param>
+    /// <param name="rowsA">Rows of A (≥ 0).</param>
+    /// <param name="b">B, [rowsB, length] row-major.</param>
+    /// <param name="rowsB">Rows of B (≥ 0).</param>
+    /// <param name="length">Row length of A and B (≥ 0).</param>
+    /// <param name="beta">Scale of the old C; 0 means C is write-only.</param>
+    /// <param name="c">C, [rowsA, rowsB] row-major.</param>
+    /// <exception cref="ArgumentException">A negative size or a span shorter than the sizes require.</exception>
+    public static void RowDots(ReadOnlySpan<float> a, int rowsA, ReadOnlySpan<float> b, int rowsB, int length, float beta, Span<float> c)
+    {
+        if (rowsA < 0 || rowsB < 0 || length < 0)
+            Throw.Argument($"Conv.RowDots: sizes must be non-negative; got rowsA {rowsA}, rowsB {rowsB}, length {length}.");
+        if (a.Length < (long)rowsA * length || b.Length < (long)rowsB * length || c.Length < (long)rowsA * rowsB)
+            Throw.Argument($"Conv.RowDots: spans too short for A [{rowsA}, {length}], B [{rowsB}, {length}], C [{rowsA}, {rowsB}]; " +
+                $"got a {a.Length}, b {b.Length}, c {c.Length}.");
+        ref float pa = ref MemoryMarshal.GetReference(a);
+        ref float pb = ref MemoryMarshal.GetReference(b);
+        ref float pc = ref MemoryMarshal.GetReference(c);
+        Span<float> dots = stackalloc float[4];
+        for (int i = 0; i < rowsA; i++)
+        {
+            ref float rowA = ref Unsafe.Add(ref pa, (nint)i * length);
+            ref float rowC = ref Unsafe.Add(ref pc, (nint)i * rowsB);
+            for (int j = 0; j < rowsB; j += 4)
+            {
+                int n = Math.Min(4, rowsB - j);
+                ref float rowB = ref Unsafe.Add(ref pb, (nint)j * length);
+                if (Vector.IsHardwareAccelerated) DotsVector(ref rowA, ref rowB, length, n, dots);
+                else DotsScalar(ref rowA, ref rowB, length, n, dots);
+                for (int q = 0; q < n; q++)
+                {
+                    ref float target = ref Unsafe.Add(ref rowC, j + q);
+                    target = beta == 0f ? dots[q] : dots[q] + (beta * target);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Dots of rowA with n ≤ 4 consecutive rows of B (row stride length): <see cref="Vector{T}"/> lanes (the JIT's
+    /// preferred width) then a scalar tail.
+    /// </summary>
+    static void DotsVector(ref float rowA, ref float rowB, int length, int n, Span<float> dots)
+    {
+        var s0 = Vector<float>.Zero;
+        var s1 = Vector<float>.Zero;
+        var s2 = Vector<float>.Zero;
+        var s3 = Vector<float>.Zero;
+        ref float b1 = ref Unsafe.Add(ref rowB, n > 1 ? length : 0);
+        ref float b2 = ref Unsafe.Add(ref rowB, n > 2 ? 2 * length : 0);
+        ref float b3 = ref Unsafe.Add(ref rowB, n > 3 ? 3 * length : 0);
+        int p = 0;
+        for (; p <= length - Vector<float>.Count; p += Vector<float>.Count)
+        {
+            var x = Vector.LoadUnsafe(ref rowA, (nuint)p);
+            s0 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref rowB, (nuint)p), s0);
+            s1 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b1, (nuint)p), s1);
+            s2 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b2, (nuint)p), s2);
+            s3 = Vector.FusedMultiplyAdd(x, Vector.LoadUnsafe(ref b3, (nuint)p), s3);
+        }
+        dots[0] = Vector.Sum(s0);
+        dots[1] = Vector.Sum(s1);
+        dots[2] = Vector.Sum(s2);
+        dots[3] = Vector.Sum(s3);
+        DotTail(ref rowA, ref rowB, length, n, p, dots);
+    }
+
+    /// <summary>Scalar dots (no vector hardware).</summary>
+    static void DotsScalar(ref float rowA, ref float rowB, int length, int n, Span<float> dots)
+    {
+        dots.Clear();
+        DotTail(ref rowA, ref rowB, length, n, 0, dots);
+    }
+
+    /// <summary>Adds the products of positions p0..length−1 to the n dots, in order.</summary>
+    static void DotTail(ref float rowA, ref float rowB, int length, int n, int p0, Span<float> dots)
+    {
+        for (int q = 0; q < n; q++)
+        {
+            ref float rowBq = ref Unsafe.Add(ref rowB, (nint)q * length);
+            float s = dots[q];
+            for (int p = p0; p < length; p++) s = MathF.FusedMultiplyAdd(Unsafe.Add(ref rowA, p), Unsafe.Add(ref rowBq, p), s);
+            dots[q] = s;
         }
     }
 }

@@ -112,6 +112,31 @@ internal sealed class CliApp
     internal readonly Option<bool> LearnBeta = new("--learn-beta") { Description = "Learn a decay β per neuron." };
     internal readonly Option<bool> LearnThreshold = new("--learn-threshold") { Description = "Learn a threshold θ per neuron." };
 
+    // train celif
+    internal readonly Option<string> Task = Choice("--task", "sfmnist-row",
+        "The sequence task: sfmnist-row (T = 28 rows of 28 pixels), sfmnist-pixel (T = 784 pixels), psfmnist (pixel-wise in a " +
+        "fixed seeded permutation) or recall (delayed recall of one of 8 cues after --delay steps of noise).",
+        [.. NeuroCore.Data.SequenceTasks.Names]);
+    internal readonly Option<string> SeqNeuron = Choice("--neuron", "lif",
+        "The hidden neurons: lif, alif (spike-triggered adaptive threshold) or celif (contextual-embedding adaptive threshold).",
+        TrainCelifSettings.NeuronNames);
+    internal readonly Option<string?> Embedding = new("--embedding")
+    {
+        Description = "CE-LIF's contextual embedding: c1 (learned time-indexed table), c2 (input-driven trace) or c3 (own slow trace); " +
+                      "only with --neuron celif.",
+    };
+    internal readonly Option<int?> Delay = new("--delay")
+    {
+        Description = "recall only: the delay D between cue and go, 25..400 steps [default: 50].",
+    };
+    internal readonly Option<int?> SeqHidden = Positive("--hidden",
+        "Neurons per hidden layer of the LIF network; ALIF and CE-LIF get the width with the same parameter count " +
+        "[default: 64 for the pixel-wise tasks, 128 otherwise].");
+    internal readonly Option<bool> NoEqualParameters = new("--no-equal-params")
+    {
+        Description = "Use --hidden as is for every neuron instead of matching LIF's parameter count.",
+    };
+
     // eval, plot raster
     internal readonly Option<string> ModelDir = new("--model-dir")
     {
@@ -135,6 +160,11 @@ internal sealed class CliApp
         Description = "A JSON report written by `neurocore train ... --report FILE`.",
         Required = true,
     };
+    internal readonly Option<string[]> GradFlowReports = new("--report")
+    {
+        Description = "One or more JSON reports written by `neurocore train celif --report FILE` (repeat --report to overlay runs).",
+        Required = true,
+    };
     internal readonly Option<string> PlotOut = new("--out") { Description = "The PNG file to write.", Required = true };
     internal readonly Option<int> Width = new("--width") { Description = "Image width in pixels [default: 1200].", DefaultValueFactory = _ => 1200 };
     internal readonly Option<int> Height = new("--height") { Description = "Image height in pixels [default: 500 for curves, 250 per layer for rasters].", };
@@ -145,6 +175,7 @@ internal sealed class CliApp
         Schedule.AcceptOnlyFromAmong([.. TrainingRecipe.Schedules]);
         Encoding.AcceptOnlyFromAmong("rate", "direct", "latency");
         Readout.AcceptOnlyFromAmong(TrainSnnSettings.ReadoutNames);
+        Embedding.AcceptOnlyFromAmong(TrainCelifSettings.EmbeddingNames);
         ResetMode.AcceptOnlyFromAmong("soft", "hard");
         Require(LearningRate, "a positive finite number", v => v > 0 && double.IsFinite(v));
         Require(Threads, "between 1 and 1024", v => v is >= 1 and <= 1024);
@@ -187,7 +218,13 @@ internal sealed class CliApp
         };
         AddTrainOptions(snn);
         snn.SetAction(parse => TrainSnnCommand.Run(ReadTrainSnn(parse), _console));
-        var train = new Command("train", "Train a model.") { ann, snn };
+        var celif = new Command("celif", "Train a feedforward spiking network (LIF, ALIF or CE-LIF) on a sequence task, with the gradient-flow diagnostic.")
+        {
+            Task, SeqNeuron, Embedding, Delay, SeqHidden, NoEqualParameters,
+        };
+        AddTrainOptions(celif);
+        celif.SetAction(parse => TrainCelifCommand.Run(ReadTrainCelif(parse), _console));
+        var train = new Command("train", "Train a model.") { ann, snn, celif };
 
         var eval = new Command("eval", "Rebuild a trained model (spiking or not) from its directory and report its test accuracy.")
         {
@@ -209,7 +246,13 @@ internal sealed class CliApp
         };
         raster.SetAction(parse => PlotCommand.Raster(parse.GetRequiredValue(RasterModel), parse.GetValue(Sample), parse.GetValue(Data)!,
             parse.GetValue(DataDir), parse.GetRequiredValue(PlotOut), parse.GetValue(Width), parse.GetValue(Height), _console));
-        var plot = new Command("plot", "Draw PNG figures of a run.") { curves, raster };
+        var gradFlow = new Command("grad-flow", "Plot the gradient norm ‖∂L/∂I_t‖ against t from train celif reports (before and after training).")
+        {
+            GradFlowReports, PlotOut, Width, Height,
+        };
+        gradFlow.SetAction(parse => PlotCommand.GradFlow(parse.GetRequiredValue(GradFlowReports), parse.GetRequiredValue(PlotOut),
+            parse.GetValue(Width), parse.GetValue(Height), _console));
+        var plot = new Command("plot", "Draw PNG figures of a run.") { curves, raster, gradFlow };
 
         var info = new Command("info", "Print the version, the active SIMD widths and the thread count.");
         info.SetAction(_ => InfoCommand.Run(_console));
@@ -247,6 +290,17 @@ internal sealed class CliApp
         DetachReset = parse.GetValue(DetachReset),
         LearnBeta = parse.GetValue(LearnBeta),
         LearnThreshold = parse.GetValue(LearnThreshold),
+    });
+
+    /// <summary>Reads the <c>train celif</c> options out of a parse result.</summary>
+    internal TrainCelifSettings ReadTrainCelif(ParseResult parse) => ReadTrain(parse, new TrainCelifSettings
+    {
+        Task = parse.GetValue(Task)!,
+        Neuron = parse.GetValue(SeqNeuron)!,
+        Embedding = parse.GetValue(Embedding),
+        Delay = parse.GetValue(Delay),
+        Hidden = parse.GetValue(SeqHidden),
+        NoEqualParameters = parse.GetValue(NoEqualParameters),
     });
 
     /// <summary>Fills the options every train command shares into <paramref name="settings"/>.</summary>

@@ -1,10 +1,11 @@
 using NeuroCore.Cli.Plots;
 using NeuroCore.Snn;
 using NeuroCore.Training;
+using NeuroCore.Training.Methods.CeLif;
 
 namespace NeuroCore.Cli;
 
-/// <summary><c>neurocore plot curves|raster</c>: PNG figures of a run (drawn with ScottPlot; plotting stays in the CLI).</summary>
+/// <summary><c>neurocore plot curves|raster|grad-flow</c>: PNG figures of a run (drawn with ScottPlot; plotting stays in the CLI).</summary>
 internal static class PlotCommand
 {
     /// <summary>Default height of the curves figure.</summary>
@@ -58,6 +59,29 @@ internal static class PlotCommand
         height = height == 0 ? RasterPanelHeight * Math.Max(1, layers.Count) + 50 : height;
         RasterPlot.Save(layers, title, outPath, width, height);
         console.Line($"raster of {layers.Count} layers written to {outPath} ({width}×{height})");
+    });
+
+    public static int GradFlow(IReadOnlyList<string> reportPaths, string outPath, int width, int height, CliConsole console) => Guard(console, () =>
+    {
+        if (reportPaths.Count == 0)
+            throw new ArgumentException("plot grad-flow needs at least one --report FILE written by `neurocore train celif --report FILE`.");
+        var reports = new List<(string, SequenceReport)>(reportPaths.Count);
+        foreach (string path in reportPaths)
+        {
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"The report '{path}' does not exist; write one with `neurocore train celif ... --report FILE.json`.", path);
+            try
+            {
+                reports.Add((path, SequenceReport.FromJson(File.ReadAllText(path))));
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new ArgumentException($"The report '{path}' is not a `train celif` report (it needs the gradient-flow fields): {e.Message}", e);
+            }
+        }
+        height = height == 0 ? CurvesHeight : height;
+        GradFlowPlot.Save(reports, outPath, width, height);
+        console.Line($"gradient flow of {reports.Count} run(s) written to {outPath} ({width}×{height})");
     });
 
     static int Guard(CliConsole console, Action action)

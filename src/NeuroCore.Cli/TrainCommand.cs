@@ -28,18 +28,7 @@ internal static class TrainCommand
                          $"({data.Train.Count} train / {data.Test.Count} test), {options.Epochs} epochs, batch {options.BatchSize}, " +
                          $"{recipe.Optimizer} lr {recipe.LearningRate:G4} {recipe.Schedule}, seed {options.Seed}, {options.Threads} threads; {IsaInfo.Describe()}");
 
-            TrainingOutcome outcome;
-            if (console.Interactive)
-            {
-                outcome = new Progress(console.Ansi).AutoClear(false).HideCompleted(false)
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
-                        new PercentageColumn(), new ElapsedTimeColumn())
-                    .Start(ctx => run.Execute(data.Train, data.Test, data.Dataset, new LiveProgress(ctx)));
-            }
-            else
-            {
-                outcome = run.Execute(data.Train, data.Test, data.Dataset, new PlainProgress(console));
-            }
+            var outcome = WithProgress(console, progress => run.Execute(data.Train, data.Test, data.Dataset, progress));
 
             if (outcome.Report is not { } report)
             {
@@ -61,4 +50,13 @@ internal static class TrainCommand
             return 1;
         }
     }
+
+    /// <summary>Runs <paramref name="train"/> with a live progress bar on a terminal, plain progress lines otherwise.</summary>
+    public static T WithProgress<T>(CliConsole console, Func<IProgress<TrainingProgress>, T> train) =>
+        console.Interactive
+            ? new Progress(console.Ansi).AutoClear(false).HideCompleted(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
+                    new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(ctx => train(new LiveProgress(ctx)))
+            : train(new PlainProgress(console));
 }

@@ -149,14 +149,5 @@ public sealed class TrainingReport
         ?? throw new JsonException("The report JSON is 'null', expected an object.");
 
     /// <summary>Writes the report to <paramref name="path"/> (temp file then rename, so readers never see half a file).</summary>
-    public void Save(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string? dir = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        string tmp = full + ".tmp";
-        File.WriteAllText(tmp, ToJson() + "\n");
-        File.Move(tmp, full, overwrite: true);
-    }
+    public void Save(string path) => ReportFile.Write(path, ToJson());
 }

@@ -54,6 +54,61 @@ public class ConvTests
         }
     }
 
+    /// <summary>Stride 1 with a "same" width (2·pW = kW − 1): Im2Col takes its one-run-per-kernel-row path; both stay the reference, bitwise.</summary>
+    [Property(MaxTest = 10)]
+    public void Im2ColAndCol2Im_StrideOneSameWidth_BitwiseEqualReference(int seed)
+    {
+        var rng = new Random(seed);
+        for (int trial = 0; trial < 30; trial++)
+        {
+            int kw = 1 + 2 * rng.Next(0, 3), pw = (kw - 1) / 2, kh = rng.Next(1, 6), ph = rng.Next(0, 4);
+            int c = rng.Next(1, 4), w = rng.Next(1, 12), h = Math.Max(rng.Next(1, 12), kh - 2 * ph);
+            int outH = Conv.OutputSize(h, kh, 1, ph), colLength = c * kh * kw * outH * w;
+            float[] image = TestData.Random(rng, c * h * w, 3f, specials: true);
+            var expected = new float[colLength];
+            float[] actual = TestData.Random(rng, colLength, 9f);
+            Reference.Im2Col(image, c, h, w, kh, kw, 1, 1, ph, pw, expected);
+            Conv.Im2Col(image, c, h, w, kh, kw, 1, 1, ph, pw, actual);
+            TestData.AssertBitwise(expected, actual, $"Im2Col same width C{c} {h}x{w} k{kh}x{kw} p{ph}x{pw} seed={seed}");
+
+            float[] columns = TestData.Random(rng, colLength, 3f, specials: true);
+            float[] start = TestData.Random(rng, image.Length, 1f);
+            var expectedImage = (float[])start.Clone();
+            var actualImage = (float[])start.Clone();
+            Reference.Col2Im(columns, c, h, w, kh, kw, 1, 1, ph, pw, expectedImage);
+            Conv.Col2Im(columns, c, h, w, kh, kw, 1, 1, ph, pw, actualImage);
+            TestData.AssertBitwise(expectedImage, actualImage, $"Col2Im same width C{c} {h}x{w} k{kh}x{kw} p{ph}x{pw} seed={seed}");
+        }
+    }
+
+    [Property(MaxTest = 5)]
+    public void RowDots_Lengths0To257_MatchReference_BetaZeroIgnoresOldC(int seed)
+    {
+        var rng = new Random(seed);
+        for (int length = 0; length <= 257; length++)
+        {
+            int rowsA = rng.Next(0, 4), rowsB = rng.Next(0, 10);
+            float beta = rng.Next(3) == 0 ? 0f : 1f;
+            float[] a = TestData.Random(rng, rowsA * length, 2f), b = TestData.Random(rng, rowsB * length, 2f);
+            float[] start = TestData.Random(rng, rowsA * rowsB, 2f);
+            if (beta == 0f && start.Length > 0) start[rng.Next(start.Length)] = float.NaN; // must not be read
+            var expected = (float[])start.Clone();
+            var actual = (float[])start.Clone();
+            Reference.RowDots(a, rowsA, b, rowsB, length, beta, expected);
+            Conv.RowDots(a, rowsA, b, rowsB, length, beta, actual);
+            // Error bound of a float dot: about length·ε·Σ|a·b| (here Σ|a·b| ≤ 4·length) plus the beta term.
+            TestData.AssertClose(expected, actual, 1e-6, 4 * length * (length + 2) * 1.2e-7 + 1e-6, $"RowDots {rowsA}x{rowsB}x{length} beta {beta} seed={seed}");
+        }
+    }
+
+    [Fact]
+    public void RowDots_ShortSpan_NamesKernelAndSizes()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Conv.RowDots(new float[8], 2, new float[8], 3, 4, 0f, new float[6]));
+        Assert.Contains("Conv.RowDots", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("B [3, 4]", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Im2Col_HandWorkedExample_MatchesPyTorchUnfold()
     {

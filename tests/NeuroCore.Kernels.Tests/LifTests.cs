@@ -8,7 +8,7 @@ public class LifTests
     static readonly LifReset[] Resets = [LifReset.Soft, LifReset.Hard];
 
     /// <summary>One random LIF problem: I[T,N], β ∈ (0,1], θ &gt; 0, V0; some inputs land H exactly on θ.</summary>
-    sealed class Problem
+    internal sealed class Problem
     {
         public int T, N, AtThreshold;
         public float[] Input = [], Beta = [], Threshold = [], V0 = [];

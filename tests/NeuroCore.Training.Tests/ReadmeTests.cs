@@ -46,7 +46,8 @@ public sealed class ReadmeTests
     }
 
     public static TheoryData<string> ReadmeFiles() =>
-        new() { "README.md", "src/NeuroCore.Training/README.md", "src/NeuroCore.Training/Methods/SurrogateBptt/README.md" };
+        new() { "README.md", "src/NeuroCore.Training/README.md", "src/NeuroCore.Training/Methods/SurrogateBptt/README.md",
+            "src/NeuroCore.Training/Methods/CeLif/README.md" };
 
     [Theory]
     [MemberData(nameof(ReadmeFiles))]

@@ -20,12 +20,17 @@ public class ConvBench
     readonly float[] _planes = new float[Planes * PH * PW], _pooled = new float[Planes * (PH / 2) * (PW / 2)];
     readonly int[] _argmax = new int[Planes * (PH / 2) * (PW / 2)];
 
+    // RowDots: the weight gradient of a 1-channel 3×3 conv with 32 outputs on a 14×14 map (dW[32, 9] = dY · colsᵀ).
+    const int DyRows = 32, Taps = 9;
+    readonly float[] _dy = new float[DyRows * H * W], _dw = new float[DyRows * Taps];
+
     [GlobalSetup]
     public void Setup()
     {
         Philox.Normal(2, 0, 0, _image);
         Philox.Normal(2, 1, 0, _columns);
         Philox.Normal(2, 2, 0, _planes);
+        Philox.Normal(2, 3, 0, _dy);
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("Im2Col")]
@@ -39,6 +44,12 @@ public class ConvBench
 
     [Benchmark, BenchmarkCategory("Col2Im")]
     public void Col2Im() => Conv.Col2Im(_columns, C, H, W, K, K, 1, 1, 1, 1, _image);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("RowDots")]
+    public void RowDotsScalar() => Reference.RowDots(_dy, DyRows, _columns, Taps, H * W, 1f, _dw);
+
+    [Benchmark, BenchmarkCategory("RowDots")]
+    public void RowDots() => Conv.RowDots(_dy, DyRows, _columns, Taps, H * W, 1f, _dw);
 
     [Benchmark(Baseline = true), BenchmarkCategory("MaxPool")]
     public void MaxPoolScalar() => Reference.MaxPoolForward(_planes, Planes, PH, PW, 2, 2, 2, 2, 0, 0, _pooled, _argmax);

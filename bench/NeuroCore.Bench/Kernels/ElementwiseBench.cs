@@ -7,10 +7,9 @@ namespace NeuroCore.Bench.Kernels;
 /// <summary>
 /// Elementwise kernels over 1M floats against their scalar <see cref="Reference"/> twins (the baseline of each
 /// category). Napkin math: 1M floats = 4 MB per span, larger than L2, so these stream from L3/DRAM:
-/// Relu reads 4 MB and writes 4 MB (8 MB moved), Add moves 12 MB, the Adam step reads p, g, m, v and writes p, m, v
-/// (28 MB), Philox.Uniform and Philox.Normal write 4 MB. GB/s = bytes moved / mean time; e.g. Relu at 0.5 ms is 16 GB/s.
+/// Relu reads 4 MB and writes 4 MB (8 MB moved), Add moves 12 MB, Philox.Uniform and Philox.Normal write 4 MB. GB/s = bytes moved / mean time; e.g. Relu at 0.5 ms is 16 GB/s.
 /// Compute-bound exceptions: Tanh (an exp and a divide per element) and Philox (10 rounds of two 32×32→64
-/// multiplies per 4 values).
+/// multiplies per 4 values). The optimizer steps are in <see cref="OptimBench"/>.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -19,15 +18,12 @@ public class ElementwiseBench
 {
     const int N = 1 << 20;
     readonly float[] _x = new float[N], _y = new float[N], _z = new float[N];
-    readonly float[] _p = new float[N], _g = new float[N], _m = new float[N], _v = new float[N];
 
     [GlobalSetup]
     public void Setup()
     {
         Philox.Normal(1, 0, 0, _x);
         Philox.Normal(1, 1, 0, _y);
-        Philox.Normal(1, 2, 0, _p);
-        Philox.Normal(1, 3, 0, _g);
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("Relu")]
@@ -47,12 +43,6 @@ public class ElementwiseBench
 
     [Benchmark, BenchmarkCategory("Tanh")]
     public void TanhMap() => Elementwise.Map<TanhOp>(_x, _z);
-
-    [Benchmark(Baseline = true), BenchmarkCategory("Adam")]
-    public void AdamScalar() => Reference.Adam(_p, _g, _m, _v, 1e-6f, 0.9f, 0.999f, 1e-8f, 0f, 10);
-
-    [Benchmark, BenchmarkCategory("Adam")]
-    public void AdamFused() => Optim.Adam(_p, _g, _m, _v, 1e-6f, 0.9f, 0.999f, 1e-8f, 0f, 10);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Uniform")]
     public void UniformScalar() => Reference.PhiloxUniform(5, 0, 0, _z);

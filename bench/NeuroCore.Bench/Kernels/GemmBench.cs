@@ -96,9 +96,14 @@ class GflopsConfig : ManualConfig
 
     protected GflopsConfig(bool addDefaultJob)
     {
+        // The CI dry run (Program's --ci-dry) replaces these jobs: a local config's union rule decides the merge.
+        if (CiDry) { UnionRule = ConfigUnionRule.AlwaysUseGlobal; return; }
         if (addDefaultJob) AddJob(Short);
         AddColumn(new GflopsColumn());
     }
+
+    /// <summary>Set by Program's <c>--ci-dry</c> before any benchmark type is read: the global Dry job alone runs.</summary>
+    public static bool CiDry { get; set; }
 }
 
 /// <summary>The short job at each ISA level, selected with the runtime's knobs (the benchmark log shows the widths).</summary>
@@ -106,6 +111,7 @@ sealed class IsaGflopsConfig : GflopsConfig
 {
     public IsaGflopsConfig() : base(false)
     {
+        if (CiDry) return;
         AddJob(Short.WithId("AVX-512"));
         AddJob(Short.WithEnvironmentVariable("DOTNET_EnableAVX512", "0").WithId("AVX2"));
         AddJob(Short.WithEnvironmentVariable("DOTNET_EnableHWIntrinsic", "0").WithId("NoSimd"));
@@ -134,7 +140,7 @@ sealed class GflopsColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
         var stats = summary[benchmarkCase]?.ResultStatistics;
-        if (stats is null || benchmarkCase.Parameters["Shape"] is not string shape) return "-";
+        if (stats is null || benchmarkCase.Parameters["Shape"] is not string shape || shape.TrimEnd('T').Split('x').Length != 3) return "-";
         (int m, int k, int n, _) = Parse(shape);
         return (2.0 * m * k * n / stats.Mean).ToString("F1");   // flop per ns = GFLOP/s
     }

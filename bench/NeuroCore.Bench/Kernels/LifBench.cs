@@ -20,6 +20,7 @@ public class LifBench
     const int T = 100, N = 128 * 1024;
     readonly float[] _x = new float[T * N], _s = new float[T * N], _h = new float[T * N];
     readonly float[] _v = new float[N], _beta = new float[N], _threshold = new float[N];
+    readonly ulong[] _bits = new ulong[T * N / 64];
     readonly float[] _v0 = new float[N], _gS = new float[T * N], _gI = new float[T * N], _gB = new float[N], _gT = new float[N];
 
     /// <summary>Fills <paramref name="x"/> with the W2 input X[t,n] = fl(0.5f·N() + 0.3f), SplitMix64 seed 201 (WORKLOADS.md).</summary>
@@ -55,6 +56,9 @@ public class LifBench
         ForwardTraining();
         Philox.Normal(7, 0, 0, _gS);
         if (sum != 3_462_016) throw new InvalidOperationException($"W2 checksum sum(S) = {sum}, expected 3,462,016");
+        ForwardPacked();
+        long packed = SpikeSynapse.CountEvents(_bits, T * 128, 1024);
+        if (packed != 3_462_016) throw new InvalidOperationException($"W2 checksum popcount(S) = {packed}, expected 3,462,016");
     }
 
     /// <summary>Scalar twin, inference (no H saved).</summary>
@@ -87,6 +91,25 @@ public class LifBench
     {
         Array.Clear(_v);
         Lif.ScanForward(_x, T, N, _beta, _threshold, LifReset.Soft, _v, _s, default, threads: 2);
+    }
+
+    /// <summary>
+    /// Fused scan, inference, spikes bit-packed ([T, B = 128, 16] ulong, 1.6 MB instead of 52 MB): reads X once and
+    /// writes 1/32 of the float spikes' bytes, so it runs near the read bandwidth.
+    /// </summary>
+    [Benchmark, BenchmarkCategory("Forward")]
+    public void ForwardPacked()
+    {
+        Array.Clear(_v);
+        Lif.ScanForward(_x, T, 128, 1024, _beta, _threshold, LifReset.Soft, _v, _bits);
+    }
+
+    /// <summary>Packed scan over 2 threads (bitwise the same bits).</summary>
+    [Benchmark, BenchmarkCategory("Forward")]
+    public void ForwardPackedTwoThreads()
+    {
+        Array.Clear(_v);
+        Lif.ScanForward(_x, T, 128, 1024, _beta, _threshold, LifReset.Soft, _v, _bits, threads: 2);
     }
 
     /// <summary>Fused BPTT backward over the saved H and S (reads H, S, gS; writes gI: four 52 MB streams).</summary>

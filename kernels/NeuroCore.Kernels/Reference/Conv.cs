@@ -64,4 +64,26 @@ public static partial class Reference
                                 image[(c * height + iy) * width + ix] += columns[(((c * kernelH + i) * kernelW + j) * outH + oy) * outW + ox];
                         }
     }
+
+    /// <summary>
+    /// Scalar twin of <see cref="Conv.RowDots"/>: <c>c[i·rowsB + j] = Σ_p a[i·length + p]·b[j·length + p] + beta·c[i·rowsB + j]</c>
+    /// (the old c not read when beta is 0), each dot summed in double.
+    /// </summary>
+    /// <param name="a">[rowsA, length].</param>
+    /// <param name="rowsA">Rows of A.</param>
+    /// <param name="b">[rowsB, length].</param>
+    /// <param name="rowsB">Rows of B.</param>
+    /// <param name="length">Row length.</param>
+    /// <param name="beta">Scale of the old C.</param>
+    /// <param name="c">[rowsA, rowsB].</param>
+    public static void RowDots(ReadOnlySpan<float> a, int rowsA, ReadOnlySpan<float> b, int rowsB, int length, float beta, Span<float> c)
+    {
+        for (int i = 0; i < rowsA; i++)
+            for (int j = 0; j < rowsB; j++)
+            {
+                double s = 0;
+                for (int p = 0; p < length; p++) s += (double)a[i * length + p] * b[j * length + p];
+                c[i * rowsB + j] = beta == 0f ? (float)s : (float)(s + (double)beta * c[i * rowsB + j]);
+            }
+    }
 }

@@ -53,6 +53,37 @@ public static partial class Reference
     }
 
     /// <summary>
+    /// Scalar twin of the packed <see cref="Lif.ScanForward(ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, LifReset, Span{float}, Span{ulong}, int)"/>:
+    /// the float scan's recurrence over N = rows·features neurons, with S_t of row r, feature f stored as bit f % 64 of
+    /// <c>spikeBits[(t·rows + r)·W + f / 64]</c>, W = ceil(features / 64), padding bits 0.
+    /// </summary>
+    /// <param name="input">I[T, rows, features].</param>
+    /// <param name="steps">T.</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="features">Features per row.</param>
+    /// <param name="beta">β[rows·features].</param>
+    /// <param name="threshold">θ[rows·features].</param>
+    /// <param name="reset">Soft or hard reset.</param>
+    /// <param name="v">V in/out.</param>
+    /// <param name="spikeBits">[T, rows, W] out.</param>
+    public static void LifScanForwardPacked(ReadOnlySpan<float> input, int steps, int rows, int features, ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> threshold, LifReset reset, Span<float> v, Span<ulong> spikeBits)
+    {
+        int words = (features + 63) / 64, neurons = rows * features;
+        spikeBits[..(steps * rows * words)].Clear();
+        for (int t = 0; t < steps; t++)
+            for (int r = 0; r < rows; r++)
+                for (int f = 0; f < features; f++)
+                {
+                    int n = r * features + f;
+                    float h = beta[n] * v[n] + input[t * neurons + n];
+                    float s = h >= threshold[n] ? 1f : 0f;
+                    v[n] = reset == LifReset.Soft ? h - s * threshold[n] : h * (1f - s);
+                    if (s != 0f) spikeBits[(t * rows + r) * words + f / 64] |= 1UL << (f % 64);
+                }
+    }
+
+    /// <summary>
     /// Scalar twin of <see cref="Lif.ScanBackward{TSurrogate}"/>; the derivation is in this file's header. Per neuron,
     /// for t = T−1..0 with carry gV (starting at gradVFinal or 0) and g = sg.Grad(H_t − θ):
     /// <c>gH = gS·g + gV·∂V/∂H; gradThreshold += −gS·g + gV·∂V/∂θ; gradInput[t] = gH; gradBeta += gH·V_{t−1};

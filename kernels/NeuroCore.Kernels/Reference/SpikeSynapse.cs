@@ -45,6 +45,71 @@ public static partial class Reference
         return k;
     }
 
+    /// <summary>Scalar twin of the packed <see cref="SpikeSynapse.CountEvents(ReadOnlySpan{ulong}, int, int)"/>: set bits at columns &lt; cols.</summary>
+    /// <param name="bits">Packed spikes [rows, ceil(cols/64)].</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="cols">Columns.</param>
+    /// <returns>The number of events.</returns>
+    public static long SpikeSynapseCountEventsPacked(ReadOnlySpan<ulong> bits, int rows, int cols)
+    {
+        int words = (cols + 63) / 64;
+        long count = 0;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                if ((bits[r * words + c / 64] >> (c % 64) & 1UL) != 0) count++;
+        return count;
+    }
+
+    /// <summary>
+    /// Scalar twin of the packed <see cref="SpikeSynapse.Compact(ReadOnlySpan{ulong}, int, int, Span{int}, Span{int})"/>:
+    /// <see cref="SpikeSynapseCompact"/> of the unpacked matrix, column c of row r being bit c % 64 of word r·W + c / 64.
+    /// </summary>
+    /// <param name="bits">Packed spikes [rows, ceil(cols/64)].</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="cols">Columns.</param>
+    /// <param name="rowStart">Destination, rows + 1 offsets.</param>
+    /// <param name="indices">Destination, at least the number of events.</param>
+    /// <returns>The number of events (nnz).</returns>
+    public static int SpikeSynapseCompactPacked(ReadOnlySpan<ulong> bits, int rows, int cols, Span<int> rowStart, Span<int> indices)
+    {
+        int words = (cols + 63) / 64, k = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            rowStart[r] = k;
+            for (int c = 0; c < cols; c++)
+                if ((bits[r * words + c / 64] >> (c % 64) & 1UL) != 0) indices[k++] = c;
+        }
+        rowStart[rows] = k;
+        return k;
+    }
+
+    /// <summary>Scalar twin of <see cref="SpikeSynapse.Pack"/>: bit c % 64 of word r·W + c / 64 set where spikes[r·cols + c] != 0; padding 0.</summary>
+    /// <param name="spikes">The input [rows, cols].</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="cols">Columns.</param>
+    /// <param name="bits">Destination [rows, ceil(cols/64)].</param>
+    public static void SpikeSynapsePack(ReadOnlySpan<float> spikes, int rows, int cols, Span<ulong> bits)
+    {
+        int words = (cols + 63) / 64;
+        bits[..(rows * words)].Clear();
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                if (spikes[r * cols + c] != 0f) bits[r * words + c / 64] |= 1UL << (c % 64);
+    }
+
+    /// <summary>Scalar twin of <see cref="SpikeSynapse.Unpack"/>: spikes[r·cols + c] = 1 where the bit is set, else 0.</summary>
+    /// <param name="bits">Packed spikes [rows, ceil(cols/64)].</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="cols">Columns.</param>
+    /// <param name="spikes">Destination [rows, cols].</param>
+    public static void SpikeSynapseUnpack(ReadOnlySpan<ulong> bits, int rows, int cols, Span<float> spikes)
+    {
+        int words = (cols + 63) / 64;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                spikes[r * cols + c] = (bits[r * words + c / 64] >> (c % 64) & 1UL) != 0 ? 1f : 0f;
+    }
+
     /// <summary>
     /// Scalar twin of <see cref="SpikeSynapse.Forward"/>: for r = 0..rows−1 and o = 0..out−1,
     /// <c>acc = bias.IsEmpty ? 0 : bias[o]; for k in rowStart[r]..rowStart[r+1]−1: acc += weightT[indices[k]·out + o];

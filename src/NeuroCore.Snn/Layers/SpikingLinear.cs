@@ -16,7 +16,7 @@ namespace NeuroCore.Snn;
 /// W [out, in] ("{name}.weight") and b [out] ("{name}.bias") start U(±1/√in), PyTorch's default; the neurons'
 /// learnable β/θ, if any, are "{name}.beta"/"{name}.threshold". <see cref="Step"/> runs one time step without a tape.
 /// </remarks>
-public sealed class SpikingLinear
+public sealed partial class SpikingLinear
 {
     readonly string _label;   // "SpikingLinear 'name'" for error messages, built once so Forward allocates nothing
 

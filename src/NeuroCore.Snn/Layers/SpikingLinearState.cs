@@ -24,6 +24,25 @@ public sealed class SpikingLinearState
 
     internal Span<float> Current => _current;
 
+    /// <summary>
+    /// Scratch of the packed-spike forms (<see cref="SpikingLinear.Step(ReadOnlySpan{ulong}, SpikingLinearState, Span{ulong})"/>),
+    /// allocated at their first call so the float path pays nothing for it: the CSR events of one step, Wᵀ [in, out],
+    /// the unpacked input for the dense path and the float spikes for ALIF.
+    /// </summary>
+    internal PackedScratch Packed => _packed ??= new PackedScratch(Batch, Layer.InFeatures, Layer.OutFeatures);
+
+    PackedScratch? _packed;
+
+    /// <summary>The buffers behind <see cref="Packed"/>.</summary>
+    internal sealed class PackedScratch(int batch, int inFeatures, int outFeatures)
+    {
+        public readonly int[] RowStart = new int[batch + 1];
+        public readonly int[] Indices = new int[batch * inFeatures];
+        public readonly float[] WeightT = new float[inFeatures * outFeatures];
+        public readonly float[] Input = new float[batch * inFeatures];
+        public readonly float[] Spikes = new float[batch * outFeatures];
+    }
+
     /// <summary>Back to rest (zero membranes), as before the first step.</summary>
     public void Reset() => Neurons.Reset();
 }

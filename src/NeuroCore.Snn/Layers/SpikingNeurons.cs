@@ -28,6 +28,20 @@ sealed class SpikingNeurons
     /// <summary>A fresh state for <paramref name="batch"/> samples.</summary>
     public NeuronState NewState(int batch) => _alif is not null ? new AlifState(_alif, batch) : new LifState(_lif!, batch);
 
+    /// <summary>
+    /// One step writing packed spikes [B, ceil(F/64)]: LIF directly (<see cref="LifNeuron.Step(LifParams, ReadOnlySpan{float}, LifState, Span{ulong})"/>);
+    /// ALIF, which has no packed kernel, steps into <paramref name="floatScratch"/> [B·F] and packs it.
+    /// </summary>
+    public void StepPacked(ReadOnlySpan<float> current, NeuronState state, Span<ulong> spikeBits, Span<float> floatScratch)
+    {
+        if (_alif is not null)
+        {
+            AlifNeuron.Step(_alif, current, (AlifState)state, floatScratch);
+            SpikeSynapse.Pack(floatScratch, state.Batch, _alif.Features, spikeBits);
+        }
+        else LifNeuron.Step(_lif!, current, (LifState)state, spikeBits);
+    }
+
     /// <summary>One step; <paramref name="state"/> comes from <see cref="NewState"/>.</summary>
     public void Step(ReadOnlySpan<float> current, NeuronState state, Span<float> spikes)
     {

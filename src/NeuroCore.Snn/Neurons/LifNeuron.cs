@@ -20,7 +20,7 @@ namespace NeuroCore.Snn;
 /// <see cref="Scan(Tape, Tensor, int, LifParams)"/> runs T steps as one tape entry (backward: the fused BPTT kernel
 /// with the layer's surrogate); <see cref="Step"/> runs one step for streaming inference without allocating.
 /// </summary>
-public static class LifNeuron
+public static partial class LifNeuron
 {
     /// <summary>
     /// Runs the layer over a whole time-major sequence starting from rest (V0 = 0 for every sample) and returns the

@@ -89,40 +89,65 @@ public class LayerOpsTests
         });
 
     /// <summary>
-    /// A geometry large enough that the batch splits into chunks of 2 + 1 samples (40·9·64·64 floats per sample against a
-    /// 4 Mi-float budget): forward against direct loops, gradients against the sum of single-sample convolutions.
+    /// 19 samples: more than the 16 weight-gradient groups, so groups hold one or two samples and workers get uneven
+    /// shares. Forward against direct loops, gradients against the sum of single-sample convolutions, and outputs and
+    /// all gradients bitwise identical for 1, 2 and 3 threads. C = 1 takes the row-dot weight gradient; stride 1 with
+    /// padding 1 the one-run im2col/col2im.
     /// </summary>
-    [Fact]
-    public void Conv2d_ChunkedBatch_MatchesLoopsAndSingleSampleGradients()
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 1, 1)]
+    [InlineData(3, 2, 0)]
+    public void Conv2d_BatchInGroups_MatchesSingleSamples_BitwiseAcrossThreads(int channels, int stride, int pad)
     {
-        var c = new LayerCase(3, 40, 64, 64, 2, 3, 1, 1, true, 17);
+        var c = new LayerCase(19, channels, 9, 8, 5, 3, stride, pad, true, 17);
         var rng = new Random(c.Seed);
-        var x = GradCheck.Random(rng, new Shape(c.B, c.C, c.H, c.W)).RequireGrad();
-        var w = GradCheck.Random(rng, new Shape(c.O, c.C, c.K, c.K), -0.1f, 0.1f).RequireGrad();
-        var b = GradCheck.Random(rng, new Shape(c.O)).RequireGrad();
-        using var tape = new Tape();
-        var y = NeuroCore.Ops.Conv2d(tape, x, w, b, c.Stride, c.Pad);
-        AssertClose(ConvReference(c, x.ToArray(), w.ToArray(), b.ToArray()), y.ToArray(), 1e-3f);
-        var seed = new float[y.Size];
+        var x0 = GradCheck.Random(rng, new Shape(c.B, c.C, c.H, c.W));
+        var w0 = GradCheck.Random(rng, new Shape(c.O, c.C, c.K, c.K), -0.3f, 0.3f);
+        var b0 = GradCheck.Random(rng, new Shape(c.O));
+        int outPer = c.O * Out(c.H, c.K, stride, pad) * Out(c.W, c.K, stride, pad);
+        var seed = new float[c.B * outPer];
         for (int i = 0; i < seed.Length; i++) seed[i] = MathF.Sin(i);
-        tape.Backward(y, seed);
 
-        var dw = new float[w.Size];
-        var db = new float[b.Size];
-        int per = c.C * c.H * c.W, outPer = y.Size / c.B;
+        (float[] Y, float[] Dx, float[] Dw, float[] Db) Run(int threads)
+        {
+            var x = Tensor.From(x0.Span, x0.Shape).RequireGrad();
+            var w = Tensor.From(w0.Span, w0.Shape).RequireGrad();
+            var b = Tensor.From(b0.Span, b0.Shape).RequireGrad();
+            using var tape = new Tape(threads: threads);
+            var y = NeuroCore.Ops.Conv2d(tape, x, w, b, stride, pad);
+            var ys = y.ToArray();
+            tape.Backward(y, seed);
+            return (ys, x.Grad!.ToArray(), w.Grad!.ToArray(), b.Grad!.ToArray());
+        }
+
+        var one = Run(1);
+        AssertClose(ConvReference(c, x0.ToArray(), w0.ToArray(), b0.ToArray()), one.Y, 1e-4f);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            var other = Run(threads);
+            Assert.Equal(one.Y, other.Y);
+            Assert.Equal(one.Dx, other.Dx);
+            Assert.Equal(one.Dw, other.Dw);
+            Assert.Equal(one.Db, other.Db);
+        }
+
+        var dw = new float[w0.Size];
+        var db = new float[b0.Size];
+        int per = c.C * c.H * c.W;
         for (int n = 0; n < c.B; n++)
         {
-            var xn = Tensor.From(x.Span.Slice(n * per, per), new Shape(1, c.C, c.H, c.W)).RequireGrad();
-            var wn = Tensor.From(w.Span, w.Shape).RequireGrad();
-            var bn = Tensor.From(b.Span, b.Shape).RequireGrad();
+            var xn = Tensor.From(x0.Span.Slice(n * per, per), new Shape(1, c.C, c.H, c.W)).RequireGrad();
+            var wn = Tensor.From(w0.Span, w0.Shape).RequireGrad();
+            var bn = Tensor.From(b0.Span, b0.Shape).RequireGrad();
             using var t = new Tape();
-            t.Backward(NeuroCore.Ops.Conv2d(t, xn, wn, bn, c.Stride, c.Pad), seed.AsSpan(n * outPer, outPer));
-            AssertClose(xn.Grad!.ToArray(), x.Grad!.Span.Slice(n * per, per).ToArray(), 1e-3f);
+            t.Backward(NeuroCore.Ops.Conv2d(t, xn, wn, bn, stride, pad), seed.AsSpan(n * outPer, outPer));
+            Assert.Equal(xn.Grad!.ToArray(), one.Dx.AsSpan(n * per, per).ToArray());
             for (int i = 0; i < dw.Length; i++) dw[i] += wn.Grad!.Span[i];
             for (int i = 0; i < db.Length; i++) db[i] += bn.Grad!.Span[i];
         }
-        AssertClose(dw, w.Grad!.ToArray(), 1e-3f);
-        AssertClose(db, b.Grad!.ToArray(), 1e-3f);
+        AssertClose(dw, one.Dw, 1e-4f);
+        AssertClose(db, one.Db, 1e-4f);
     }
 
     [Fact]
