@@ -299,6 +299,7 @@ internal static class W3SnnMlp
         public void Prepare()
         {
             for (int i = 0; i < _params.Length; i++) _init[i].CopyTo(_params[i].Span);
+            _opt?.Dispose();
             _opt = new Adam(_store, 1e-3f);
         }
 
@@ -329,7 +330,11 @@ internal static class W3SnnMlp
             return (loss0, sumS1, sumCounts, Forward().Loss.Span[0]);
         }
 
-        public void Dispose() => _tape.Dispose();
+        public void Dispose()
+        {
+            _opt?.Dispose();
+            _tape.Dispose();
+        }
     }
 
     /// <summary>WORKLOADS.md: the W3 full step runs 15 repetitions (7 in quick mode, like everything).</summary>

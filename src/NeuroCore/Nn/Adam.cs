@@ -1,3 +1,4 @@
+using System.Buffers;
 using NeuroCore.Kernels;
 
 namespace NeuroCore.Nn;
@@ -9,11 +10,13 @@ namespace NeuroCore.Nn;
 /// is either added to the gradient (Adam: <c>g ← g + λp</c>) or applied to the weights (AdamW: <c>p ← p(1 − ηλ)</c>).
 /// One fused pass over the store's flat spans.
 /// </summary>
-public class Adam : IOptimizer
+public class Adam : IOptimizer, IDisposable
 {
     readonly ParameterStore _store;
     readonly float[] _m;
     readonly float[] _v;
+    readonly int _count;
+    bool _disposed;
 
     /// <summary>Creates Adam over every parameter in <paramref name="store"/> (build the model first).</summary>
     public Adam(ParameterStore store, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f, float weightDecay = 0f)
@@ -31,8 +34,11 @@ public class Adam : IOptimizer
         OptimizerChecks.NonNegative(eps, nameof(eps), name);
         OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay), name);
         _store = store;
-        _m = OptimizerChecks.TouchedZeros(store.Count);
-        _v = OptimizerChecks.TouchedZeros(store.Count);
+        // The moments come from the shared array pool and go back on Dispose, so an optimizer made per run (or per
+        // benchmark step) reuses the last one's memory instead of leaving 2 × 4 bytes per parameter to the GC.
+        _count = store.Count;
+        _m = RentZeroed(_count);
+        _v = RentZeroed(_count);
         LearningRate = learningRate;
         Beta1 = beta1;
         Beta2 = beta2;
@@ -68,10 +74,11 @@ public class Adam : IOptimizer
     /// <inheritdoc/>
     public void Step()
     {
-        OptimizerChecks.StoreUnchanged(_store, _m.Length, Kind);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        OptimizerChecks.StoreUnchanged(_store, _count, Kind);
         int step = StepCount + 1;
-        if (Decoupled) Optim.AdamW(_store.Values, _store.Grads, _m, _v, LearningRate, Beta1, Beta2, Eps, WeightDecay, step);
-        else Optim.Adam(_store.Values, _store.Grads, _m, _v, LearningRate, Beta1, Beta2, Eps, WeightDecay, step);
+        if (Decoupled) Optim.AdamW(_store.Values, _store.Grads, _m.AsSpan(0, _count), _v.AsSpan(0, _count), LearningRate, Beta1, Beta2, Eps, WeightDecay, step);
+        else Optim.Adam(_store.Values, _store.Grads, _m.AsSpan(0, _count), _v.AsSpan(0, _count), LearningRate, Beta1, Beta2, Eps, WeightDecay, step);
         StepCount = step;
     }
 
@@ -79,8 +86,9 @@ public class Adam : IOptimizer
     public OptimizerState SaveState()
     {
         var state = new OptimizerState(Kind, StepCount, LearningRate);
-        state.Buffers["exp_avg"] = (float[])_m.Clone();
-        state.Buffers["exp_avg_sq"] = (float[])_v.Clone();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        state.Buffers["exp_avg"] = _m.AsSpan(0, _count).ToArray();
+        state.Buffers["exp_avg_sq"] = _v.AsSpan(0, _count).ToArray();
         return state;
     }
 
@@ -88,11 +96,38 @@ public class Adam : IOptimizer
     public void LoadState(OptimizerState state)
     {
         OptimizerChecks.KindMatches(state, Kind);
-        float[] m = state.Require("exp_avg", _m.Length);
-        float[] v = state.Require("exp_avg_sq", _v.Length);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        float[] m = state.Require("exp_avg", _count);
+        float[] v = state.Require("exp_avg_sq", _count);
         m.CopyTo(_m, 0);
         v.CopyTo(_v, 0);
         StepCount = state.StepCount;
         LearningRate = state.LearningRate;
+    }
+
+    /// <summary>Returns the moment buffers to the shared pool; the optimizer cannot be used afterwards.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the moment buffers when <paramref name="disposing"/> (once).</summary>
+    /// <param name="disposing">True from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (!disposing) return;
+        ArrayPool<float>.Shared.Return(_m);
+        ArrayPool<float>.Shared.Return(_v);
+    }
+
+    /// <summary>A pooled array whose first <paramref name="count"/> elements are zero and written now (see <see cref="OptimizerChecks.TouchedZeros"/>).</summary>
+    static float[] RentZeroed(int count)
+    {
+        var a = ArrayPool<float>.Shared.Rent(count);
+        a.AsSpan(0, count).Clear();
+        return a;
     }
 }

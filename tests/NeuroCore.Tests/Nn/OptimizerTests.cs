@@ -60,6 +60,27 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void Adam_Disposed_RefusesToStep_AndANewOneStartsFromZeroMoments()
+    {
+        var store = new ParameterStore();
+        var p = store.Add("p", new Shape(1000));
+        p.Span.Fill(1f);
+        store.Grads.Fill(0.5f);
+        var first = new Adam(store);
+        first.Step();
+        first.Dispose();
+        first.Dispose(); // idempotent
+        Assert.Throws<ObjectDisposedException>(first.Step);
+        Assert.Throws<ObjectDisposedException>(() => first.SaveState());
+        p.Span.Fill(1f);
+        using var second = new Adam(store); // may get the first one's pooled buffers: they must start at zero
+        second.Step();
+        Assert.All(p.ToArray(), v => Assert.Equal(1f - 1e-3f, v, 5));
+        var state = second.SaveState();
+        Assert.Equal(1000, state.Buffers["exp_avg"].Length);
+    }
+
+    [Fact]
     public void Sgd_MomentumDampeningWeightDecay_MatchesHandComputedPyTorch()
     {
         // μ = 0.9, τ = 0.1, λ = 0.01.  Step 1: d = 0.5 + 0.01 = 0.51, buf = d (first step: no dampening), p = 1 − 0.051 = 0.949.
