@@ -207,21 +207,8 @@ public sealed class CeLifNeuronTests
                 return loss;
             }
 
-            void Check(string name, double[] x, ReadOnlySpan<float> grad)
-            {
-                const double eps = 1e-5;
-                for (int k = 0; k < x.Length; k++)
-                {
-                    double keep = x[k];
-                    x[k] = keep + eps;
-                    double up = Twin(offsets);
-                    x[k] = keep - eps;
-                    double down = Twin(offsets);
-                    x[k] = keep;
-                    double fd = (up - down) / (2 * eps);
-                    Assert.True(Math.Abs(grad[k] - fd) <= 5e-4 + 5e-4 * Math.Abs(fd), $"{name}[{k}] = {grad[k]:R}, finite difference {fd:R} ({c})");
-                }
-            }
+            void Check(string name, double[] x, ReadOnlySpan<float> grad) =>
+                NeuronTestKit.AssertFiniteDifferences(name, x, grad, () => Twin(offsets), c);
             Check("∂input", input, current.Grad!.Span);
             if (drive is not null) Check("∂drive", drv, drive.Grad!.Span);
             Check("∂alpha_logit", al, p.AlphaLogit.Grad!.Span);

@@ -65,22 +65,8 @@ public sealed class NeuronGradientTests
                 return loss;
             }
 
-            void Check(string name, double[] x, ReadOnlySpan<float> grad)
-            {
-                const double eps = 1e-5;
-                for (int k = 0; k < x.Length; k++)
-                {
-                    double keep = x[k];
-                    x[k] = keep + eps;
-                    double up = Twin(offsets);
-                    x[k] = keep - eps;
-                    double down = Twin(offsets);
-                    x[k] = keep;
-                    double fd = (up - down) / (2 * eps);
-                    Assert.True(Math.Abs(grad[k] - fd) <= 5e-4 + 5e-4 * Math.Abs(fd),
-                        $"{name}[{k}] = {grad[k]:R}, finite difference {fd:R} ({c})");
-                }
-            }
+            void Check(string name, double[] x, ReadOnlySpan<float> grad) =>
+                NeuronTestKit.AssertFiniteDifferences(name, x, grad, () => Twin(offsets), c);
             Check("∂input", input, current.Grad!.Span);
             Check("∂β", beta, p.Beta.Grad!.Span);
             Check("∂θ", theta0, p.Threshold.Grad!.Span);

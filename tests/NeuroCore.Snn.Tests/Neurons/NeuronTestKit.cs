@@ -17,6 +17,28 @@ internal static class NeuronTestKit
         return a;
     }
 
+    /// <summary>
+    /// Asserts that every entry of <paramref name="grad"/> equals the central difference (ε = 1e-5) of
+    /// <paramref name="loss"/> with respect to the same entry of <paramref name="x"/> (which the loss reads), to
+    /// 5e-4 absolute plus 5e-4 relative; the message names the parameter, the entry and the case.
+    /// </summary>
+    public static void AssertFiniteDifferences(string name, double[] x, ReadOnlySpan<float> grad, Func<double> loss, object testCase)
+    {
+        const double eps = 1e-5;
+        for (int k = 0; k < x.Length; k++)
+        {
+            double keep = x[k];
+            x[k] = keep + eps;
+            double up = loss();
+            x[k] = keep - eps;
+            double down = loss();
+            x[k] = keep;
+            double fd = (up - down) / (2 * eps);
+            Assert.True(Math.Abs(grad[k] - fd) <= 5e-4 + 5e-4 * Math.Abs(fd),
+                $"{name}[{k}] = {grad[k]:R}, finite difference {fd:R} ({testCase})");
+        }
+    }
+
     /// <summary>The kernel surrogate struct of <paramref name="spec"/>, boxed (tests only: for Primitive).</summary>
     public static ISurrogate Of(SurrogateSpec spec) => spec.Kind switch
     {
