@@ -2,7 +2,7 @@
 # Runs the side-by-side harness: set-up (build + libLibTorchSharp.so patch + smoke test), then one fresh process per
 # (workload, threads) as WORKLOADS.md asks, then the report bench/results/DATE-peers.md and .json (summary table
 # first; bench/peers-readme.sh copies it into README.md).
-#   bench/peers-run.sh [--quick] [--workloads "p d w1 w2 w3 w5"] [--threads "1 2"] [--name DATE-peers-SUFFIX]
+#   bench/peers-run.sh [--quick] [--workloads "p d w1 w2 w3 w4 w5"] [--threads "1 2"] [--name DATE-peers-SUFFIX]
 # --name: the report's file name stem under bench/results (default DATE-peers), so a partial run keeps the full one.
 # p: the physical limits P0-P3 (plain C#, LibTorch never loaded), which the summary's fractions of peak and of
 # bandwidth need; d: TorchSharp's per-op overhead D1-D3.
@@ -11,14 +11,14 @@
 # --quick: 7 repetitions instead of 9, and a shorter wait for a quiet machine.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-quick=""; workloads="p d w1 w2 w3 w5"; threads="1 2"; name="$(date -u +%Y-%m-%d)-peers"
+quick=""; workloads="p d w1 w2 w3 w4 w5"; threads="1 2"; name="$(date -u +%Y-%m-%d)-peers"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick="--quick"; shift ;;
     --workloads) workloads="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --name) name="$2"; shift 2 ;;
-    *) echo "usage: $0 [--quick] [--workloads \"p d w1 w2 w3 w5\"] [--threads \"1 2\"] [--name STEM]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--quick] [--workloads \"p d w1 w2 w3 w4 w5\"] [--threads \"1 2\"] [--name STEM]" >&2; exit 2 ;;
   esac
 done
 

@@ -9,7 +9,7 @@ namespace NeuroCore.Bench.Peers;
 /// bench/peers-run.sh, which builds, patches libLibTorchSharp.so and starts one process per (workload, threads).
 /// <code>
 /// smoke                                      load TorchSharp and print torch.ones(2).sum()
-/// run --workload p|d|w1|w2|w3|w5 --threads N --out F   measure one pair, append JSON lines to F  [--quick] [--script] [--alone]
+/// run --workload p|d|w1|w2|w3|w4|w5 --threads N --out F   measure one pair, append JSON lines to F  [--quick] [--script] [--alone]
 ///                                            (p: the physical limits P0-P3, never loads LibTorch; d: the D1-D3 probes)
 /// report --in F --md F.md --json F.json      merge the JSON lines into the report (summary table first)
 /// readme --json F.json --readme README.md    write the report's summary table between README's markers
@@ -39,7 +39,7 @@ internal static class Program
 
     static int Usage()
     {
-        Console.Error.WriteLine("usage: smoke | run --workload p|d|w1|w2|w3|w5 --threads N --out FILE [--quick] [--script] [--alone] | report --in FILE --md FILE --json FILE | readme --json FILE --readme README.md");
+        Console.Error.WriteLine("usage: smoke | run --workload p|d|w1|w2|w3|w4|w5 --threads N --out FILE [--quick] [--script] [--alone] | report --in FILE --md FILE --json FILE | readme --json FILE --readme README.md");
         return 2;
     }
 
@@ -82,8 +82,9 @@ internal static class Program
                 .. W1Gemm.Run(threads, reps, checks)],
             "w2" => W2Lif.Run(threads, reps, checks, args.Contains("--script")),
             "w3" => W3SnnMlp.Run(threads, reps, checks, alone),
+            "w4" => W4Sparse.Run(threads, reps, checks),
             "w5" => W5Conv.Run(threads, reps, checks),
-            _ => throw new InvalidOperationException($"unknown workload '{workload}' (p, d, w1, w2, w3, w5)"),
+            _ => throw new InvalidOperationException($"unknown workload '{workload}' (p, d, w1, w2, w3, w4, w5)"),
         };
         double peak = ProcStats.StatusMiB("VmHWM:");
         // The x_malloc_ repeat (WORKLOADS.md "Allocator"): the same work with glibc told to keep freed memory.

@@ -31,8 +31,15 @@ internal static class Summary
         ("w2_lif_fwd", 1, 2.3, 4.0, 0, "≥ 4 Gnup/s and ≥ 2.3×"),
         ("w3_snn_mlp_step", 0, 2.5, 0, 0, "≥ 2.5×"),
         ("w3_snn_mlp_step_alone", 0, 0, 0, 100, "peak RSS ≤ 100 MiB"),
+        ("w4_sparse_dense_input", 0, 1.5, 0, 0, "≥ 1.5× torch.sparse"),
+        ("w4_sparse_spike_input", 0, 5.0, 0, 0, "≥ 5× torch.sparse"),
         ("w5_conv_fwdbwd", 0, 1.0, 0, 0, "≥ 1.0×"),
     ];
+
+    /// <summary>W4's targets are against torch.sparse, so its TorchSharp side is the sparse variants only (not dense_mm).</summary>
+    static bool IsPeerForm(string workload, string variant) =>
+        !workload.StartsWith("w4_", StringComparison.Ordinal) || variant.EndsWith("csr_mm", StringComparison.Ordinal)
+        || variant.EndsWith("coo_mm", StringComparison.Ordinal);
 
     static string Base(string workload) => workload.StartsWith(Alloc, StringComparison.Ordinal) ? workload[Alloc.Length..] : workload;
     static string S(JsonElement e, string name) => e.GetProperty(name).GetString()!;
@@ -76,7 +83,7 @@ internal static class Summary
         {
             var set = rows.Where(e => Base(S(e, "workload")) == wl && T(e) == t).ToList();
             var nc = set.Where(e => S(e, "engine") == "neurocore").MinBy(e => D(e, "median_s"));
-            var peers = set.Where(e => S(e, "engine") == "torchsharp").ToList();
+            var peers = set.Where(e => S(e, "engine") == "torchsharp" && IsPeerForm(wl, S(e, "variant"))).ToList();
             var ts = peers.Count > 0 ? peers.MinBy(e => D(e, "median_s")) : default;
             double ncMed = D(nc, "median_s");
             double? tsMed = peers.Count == 0 ? null : D(ts, "median_s");
@@ -97,7 +104,7 @@ internal static class Summary
                     of = $"of triad ({W2BytesPerUpdate(S(nc, "variant")):0.###} B/update)";
                 }
             }
-            else if (S(nc, "unit") == "GFLOP" && Peak(rows, t) is double peak
+            else if (S(nc, "unit") == "GFLOP" && !wl.StartsWith("w4_", StringComparison.Ordinal) && Peak(rows, t) is double peak
                 && (!wl.StartsWith("w3_", StringComparison.Ordinal) || wl is "w3_snn_mlp_step" or "w3_snn_mlp_step_alone"))
             {
                 fraction = rate / peak;
