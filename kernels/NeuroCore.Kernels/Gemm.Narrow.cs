@@ -112,12 +112,6 @@ public static unsafe partial class Gemm
         /// <summary>Loads Count floats at <paramref name="source"/>.</summary>
         static abstract TVec Load(float* source);
 
-        /// <summary>Stores the Count lanes at <paramref name="destination"/>.</summary>
-        static abstract void Store(TVec value, float* destination);
-
-        /// <summary>Every lane set to <paramref name="value"/>.</summary>
-        static abstract TVec Broadcast(float value);
-
         /// <summary>Lane-wise fused a·b + c.</summary>
         static abstract TVec Fma(TVec a, TVec b, TVec c);
 
@@ -132,10 +126,6 @@ public static unsafe partial class Gemm
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Load(float* source) => Vector512.Load(source);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(Vector512<float> value, float* destination) => value.Store(destination);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Sum(Vector512<float> value) => Vector512.Sum(value);
@@ -147,10 +137,6 @@ public static unsafe partial class Gemm
         public static int Count => Vector256<float>.Count;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Load(float* source) => Vector256.Load(source);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Store(Vector256<float> value, float* destination) => value.Store(destination);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
