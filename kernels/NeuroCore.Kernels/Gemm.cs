@@ -13,7 +13,8 @@ namespace NeuroCore.Kernels;
 /// its C tile in vector registers for a whole KC block. K is cut into equal blocks that depend on k alone, and each C
 /// element is produced by the same micro-kernel arithmetic wherever its tile sits, so splitting C among threads on
 /// micro-tile boundaries gives bitwise identical results for any thread count. One or two rows of row-major A take a
-/// direct matrix-vector path instead (Gemm.Direct.cs).
+/// direct matrix-vector path instead (Gemm.Direct.cs), and A·Bᵀ with at most 16 columns a row-dot path
+/// (Gemm.Narrow.cs).
 /// </para>
 /// <para>
 /// Each thread that runs a packed product keeps about 1.2 MiB of pinned packing buffers for its lifetime, so
@@ -82,6 +83,13 @@ public static unsafe partial class Gemm
                 FixedPartition.Run((n + DirectBlock - 1) / DirectBlock, threads, in job);
                 return;
             }
+            if (IsNarrow(transA, transB, n, k))
+            {
+                // A few columns of row-by-row dot products: split the rows of C in narrow-path blocks.
+                job.Narrow = true;
+                FixedPartition.Run((m + NarrowBlock - 1) / NarrowBlock, threads, in job);
+                return;
+            }
             // Split the larger side of C (less duplicated packing) on micro-tile boundaries, unless only the other
             // side has enough tiles for every thread.
             int mTiles = (m + Mr - 1) / Mr, nTiles = (n + Nr - 1) / Nr;
@@ -133,12 +141,13 @@ public static unsafe partial class Gemm
     {
         public float* A, B, C;
         public int Lda, Ldb, Ldc, M, N, K;
-        public bool TransA, TransB, SplitM, Direct;
+        public bool TransA, TransB, SplitM, Direct, Narrow;
         public float Alpha, Beta;
 
         public readonly void Invoke(int start, int limit)
         {
             if (Direct) Gemm.Direct(in this, start * DirectBlock, Math.Min(limit * DirectBlock, N));
+            else if (Narrow) Gemm.Narrow(in this, start * NarrowBlock, Math.Min(limit * NarrowBlock, M));
             else if (SplitM) Compute(in this, start * Mr, Math.Min(limit * Mr, M), 0, N);
             else Compute(in this, 0, M, start * Nr, Math.Min(limit * Nr, N));
         }

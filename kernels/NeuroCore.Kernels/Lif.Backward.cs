@@ -19,7 +19,8 @@ public static unsafe partial class Lif
     /// </summary>
     /// <typeparam name="TSurrogate">The surrogate gradient (a readonly struct, inlined).</typeparam>
     /// <param name="sg">The surrogate and its shape parameters.</param>
-    /// <param name="v0">V0[N], the membrane before step 0 (needed for ∂L/∂β at t = 0).</param>
+    /// <param name="v0">V0[N], the membrane before step 0 (needed for ∂L/∂β at t = 0; may be empty when β and θ
+    /// need no gradient).</param>
     /// <param name="hSaved">H[T,N] saved by the forward pass.</param>
     /// <param name="spikes">S[T,N] from the forward pass.</param>
     /// <param name="gradSpikes">∂L/∂S[T,N].</param>
@@ -35,8 +36,9 @@ public static unsafe partial class Lif
     /// <paramref name="hSaved"/> (time runs downwards and element [t,n] of both is read, as is H[t−1,n], before
     /// gradInput[t,n] is written). Other overlaps are not supported.
     /// </param>
-    /// <param name="gradBeta">∂L/∂β[N], ADDED to.</param>
-    /// <param name="gradThreshold">∂L/∂θ[N], ADDED to.</param>
+    /// <param name="gradBeta">∂L/∂β[N], ADDED to; empty together with <paramref name="gradThreshold"/> when neither
+    /// β nor θ needs a gradient (both reductions are then skipped).</param>
+    /// <param name="gradThreshold">∂L/∂θ[N], ADDED to; empty together with <paramref name="gradBeta"/> to skip both.</param>
     /// <param name="gradV0">Destination ∂L/∂V0[N] (overwritten), or empty.</param>
     /// <param name="threads">
     /// Threads to use, 1 to <see cref="FixedPartition.MaxThreads"/>: whole 1024-neuron tiles are split over them
@@ -53,7 +55,7 @@ public static unsafe partial class Lif
         CheckThreads(threads, "Lif.ScanBackward");
         nuint total = (nuint)steps * (nuint)neurons;
         int totalInt = (int)Math.Min(total, int.MaxValue);
-        if (v0.Length < neurons) Throw.LengthMismatch("Lif.ScanBackward: v0 must hold N values", neurons, v0.Length);
+
         if ((nuint)hSaved.Length < total) Throw.LengthMismatch("Lif.ScanBackward: hSaved must hold T·N values", totalInt, hSaved.Length);
         if ((nuint)spikes.Length < total) Throw.LengthMismatch("Lif.ScanBackward: spikes must hold T·N values", totalInt, spikes.Length);
         if ((nuint)gradSpikes.Length < total) Throw.LengthMismatch("Lif.ScanBackward: gradSpikes must hold T·N values", totalInt, gradSpikes.Length);
@@ -61,8 +63,11 @@ public static unsafe partial class Lif
         if (hasGvFinal && gradVFinal.Length < neurons) Throw.LengthMismatch("Lif.ScanBackward: gradVFinal must hold N values", neurons, gradVFinal.Length);
         CheckNeuronSpans(neurons, beta, threshold);
         if ((nuint)gradInput.Length < total) Throw.DestinationTooShort(nameof(gradInput));
-        if (gradBeta.Length < neurons) Throw.DestinationTooShort(nameof(gradBeta));
-        if (gradThreshold.Length < neurons) Throw.DestinationTooShort(nameof(gradThreshold));
+        // Both empty: β and θ need no gradient, and their reductions (two of the per-step streams) are skipped.
+        bool parameters = !gradBeta.IsEmpty || !gradThreshold.IsEmpty;
+        if (parameters && v0.Length < neurons) Throw.LengthMismatch("Lif.ScanBackward: v0 must hold N values", neurons, v0.Length);
+        if (parameters && gradBeta.Length < neurons) Throw.DestinationTooShort(nameof(gradBeta));
+        if (parameters && gradThreshold.Length < neurons) Throw.DestinationTooShort(nameof(gradThreshold));
         if (hasGv0 && gradV0.Length < neurons) Throw.DestinationTooShort(nameof(gradV0));
         if (neurons == 0) return;
 
@@ -105,7 +110,7 @@ public static unsafe partial class Lif
         ref float gbr = ref Unsafe.AsRef<float>(job.GradBeta);
         ref float gtr = ref Unsafe.AsRef<float>(job.GradThreshold);
         ref float gv0r = ref Unsafe.AsRef<float>(job.GradV0);
-        bool soft = job.Soft, detach = job.Detach, hasGvFinal = job.GradVFinal != null, hasGv0 = job.GradV0 != null;
+        bool soft = job.Soft, detach = job.Detach, parameters = job.GradBeta != null, hasGvFinal = job.GradVFinal != null, hasGv0 = job.GradV0 != null;
         nuint n = job.N, T = job.T, j = r0;
         // Per tile: the gradV carry and the β, θ partial sums, in L1 like the forward's V (see Tile).
         Span<float> scratch = stackalloc float[3 * (int)Tile];
@@ -146,22 +151,28 @@ public static unsafe partial class Lif
                             gtStep = detach ? Vector512<float>.Zero : gv * (h * g);
                         }
                         Vector512<float> gh = gsg + gv * dvdh;
-                        (Vector512.LoadUnsafe(ref gtb, q) + (gtStep - gsg)).StoreUnsafe(ref gtb, q);
-                        Vector512<float> vPrev;
-                        if (t == 0) vPrev = Vector512.LoadUnsafe(ref v0r, k);
-                        else
+                        if (parameters)
                         {
-                            Vector512<float> hp = Vector512.LoadUnsafe(ref hr, i - n), spp = Vector512.LoadUnsafe(ref sr, i - n);
-                            vPrev = soft ? hp - spp * th : hp * (one - spp);
+                            (Vector512.LoadUnsafe(ref gtb, q) + (gtStep - gsg)).StoreUnsafe(ref gtb, q);
+                            Vector512<float> vPrev;
+                            if (t == 0) vPrev = Vector512.LoadUnsafe(ref v0r, k);
+                            else
+                            {
+                                Vector512<float> hp = Vector512.LoadUnsafe(ref hr, i - n), spp = Vector512.LoadUnsafe(ref sr, i - n);
+                                vPrev = soft ? hp - spp * th : hp * (one - spp);
+                            }
+                            (Vector512.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
                         }
-                        (Vector512.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
                         gh.StoreUnsafe(ref gir, i);
                         (gh * Vector512.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
                     }
                 for (nuint k = j0; k < j1; k += w)
                 {
-                    (Vector512.LoadUnsafe(ref gbr, k) + Vector512.LoadUnsafe(ref gbb, k - j0)).StoreUnsafe(ref gbr, k);
-                    (Vector512.LoadUnsafe(ref gtr, k) + Vector512.LoadUnsafe(ref gtb, k - j0)).StoreUnsafe(ref gtr, k);
+                    if (parameters)
+                    {
+                        (Vector512.LoadUnsafe(ref gbr, k) + Vector512.LoadUnsafe(ref gbb, k - j0)).StoreUnsafe(ref gbr, k);
+                        (Vector512.LoadUnsafe(ref gtr, k) + Vector512.LoadUnsafe(ref gtb, k - j0)).StoreUnsafe(ref gtr, k);
+                    }
                     if (hasGv0) Vector512.LoadUnsafe(ref gvb, k - j0).StoreUnsafe(ref gv0r, k);
                 }
             }
@@ -200,22 +211,28 @@ public static unsafe partial class Lif
                             gtStep = detach ? Vector256<float>.Zero : gv * (h * g);
                         }
                         Vector256<float> gh = gsg + gv * dvdh;
-                        (Vector256.LoadUnsafe(ref gtb, q) + (gtStep - gsg)).StoreUnsafe(ref gtb, q);
-                        Vector256<float> vPrev;
-                        if (t == 0) vPrev = Vector256.LoadUnsafe(ref v0r, k);
-                        else
+                        if (parameters)
                         {
-                            Vector256<float> hp = Vector256.LoadUnsafe(ref hr, i - n), spp = Vector256.LoadUnsafe(ref sr, i - n);
-                            vPrev = soft ? hp - spp * th : hp * (one - spp);
+                            (Vector256.LoadUnsafe(ref gtb, q) + (gtStep - gsg)).StoreUnsafe(ref gtb, q);
+                            Vector256<float> vPrev;
+                            if (t == 0) vPrev = Vector256.LoadUnsafe(ref v0r, k);
+                            else
+                            {
+                                Vector256<float> hp = Vector256.LoadUnsafe(ref hr, i - n), spp = Vector256.LoadUnsafe(ref sr, i - n);
+                                vPrev = soft ? hp - spp * th : hp * (one - spp);
+                            }
+                            (Vector256.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
                         }
-                        (Vector256.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
                         gh.StoreUnsafe(ref gir, i);
                         (gh * Vector256.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
                     }
                 for (nuint k = j0; k < j1; k += w)
                 {
-                    (Vector256.LoadUnsafe(ref gbr, k) + Vector256.LoadUnsafe(ref gbb, k - j0)).StoreUnsafe(ref gbr, k);
-                    (Vector256.LoadUnsafe(ref gtr, k) + Vector256.LoadUnsafe(ref gtb, k - j0)).StoreUnsafe(ref gtr, k);
+                    if (parameters)
+                    {
+                        (Vector256.LoadUnsafe(ref gbr, k) + Vector256.LoadUnsafe(ref gbb, k - j0)).StoreUnsafe(ref gbr, k);
+                        (Vector256.LoadUnsafe(ref gtr, k) + Vector256.LoadUnsafe(ref gtb, k - j0)).StoreUnsafe(ref gtr, k);
+                    }
                     if (hasGv0) Vector256.LoadUnsafe(ref gvb, k - j0).StoreUnsafe(ref gv0r, k);
                 }
             }
@@ -254,22 +271,28 @@ public static unsafe partial class Lif
                             gtStep = detach ? Vector128<float>.Zero : gv * (h * g);
                         }
                         Vector128<float> gh = gsg + gv * dvdh;
-                        (Vector128.LoadUnsafe(ref gtb, q) + (gtStep - gsg)).StoreUnsafe(ref gtb, q);
-                        Vector128<float> vPrev;
-                        if (t == 0) vPrev = Vector128.LoadUnsafe(ref v0r, k);
-                        else
+                        if (parameters)
                         {
-                            Vector128<float> hp = Vector128.LoadUnsafe(ref hr, i - n), spp = Vector128.LoadUnsafe(ref sr, i - n);
-                            vPrev = soft ? hp - spp * th : hp * (one - spp);
+                            (Vector128.LoadUnsafe(ref gtb, q) + (gtStep - gsg)).StoreUnsafe(ref gtb, q);
+                            Vector128<float> vPrev;
+                            if (t == 0) vPrev = Vector128.LoadUnsafe(ref v0r, k);
+                            else
+                            {
+                                Vector128<float> hp = Vector128.LoadUnsafe(ref hr, i - n), spp = Vector128.LoadUnsafe(ref sr, i - n);
+                                vPrev = soft ? hp - spp * th : hp * (one - spp);
+                            }
+                            (Vector128.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
                         }
-                        (Vector128.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
                         gh.StoreUnsafe(ref gir, i);
                         (gh * Vector128.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
                     }
                 for (nuint k = j0; k < j1; k += w)
                 {
-                    (Vector128.LoadUnsafe(ref gbr, k) + Vector128.LoadUnsafe(ref gbb, k - j0)).StoreUnsafe(ref gbr, k);
-                    (Vector128.LoadUnsafe(ref gtr, k) + Vector128.LoadUnsafe(ref gtb, k - j0)).StoreUnsafe(ref gtr, k);
+                    if (parameters)
+                    {
+                        (Vector128.LoadUnsafe(ref gbr, k) + Vector128.LoadUnsafe(ref gbb, k - j0)).StoreUnsafe(ref gbr, k);
+                        (Vector128.LoadUnsafe(ref gtr, k) + Vector128.LoadUnsafe(ref gtb, k - j0)).StoreUnsafe(ref gtr, k);
+                    }
                     if (hasGv0) Vector128.LoadUnsafe(ref gvb, k - j0).StoreUnsafe(ref gv0r, k);
                 }
             }
@@ -298,20 +321,26 @@ public static unsafe partial class Lif
                     gtStep = detach ? 0f : gv * (h * g);
                 }
                 float gh = gsg + gv * dvdh;
-                gt += gtStep - gsg;
-                float vPrev;
-                if (t == 0) vPrev = Unsafe.Add(ref v0r, j);
-                else
+                if (parameters)
                 {
-                    float hp = Unsafe.Add(ref hr, i - n), spp = Unsafe.Add(ref sr, i - n);
-                    vPrev = soft ? hp - spp * th : hp * (1f - spp);
+                    gt += gtStep - gsg;
+                    float vPrev;
+                    if (t == 0) vPrev = Unsafe.Add(ref v0r, j);
+                    else
+                    {
+                        float hp = Unsafe.Add(ref hr, i - n), spp = Unsafe.Add(ref sr, i - n);
+                        vPrev = soft ? hp - spp * th : hp * (1f - spp);
+                    }
+                    gb += gh * vPrev;
                 }
-                gb += gh * vPrev;
                 Unsafe.Add(ref gir, i) = gh;
                 gv = gh * b;
             }
-            Unsafe.Add(ref gbr, j) += gb;
-            Unsafe.Add(ref gtr, j) += gt;
+            if (parameters)
+            {
+                Unsafe.Add(ref gbr, j) += gb;
+                Unsafe.Add(ref gtr, j) += gt;
+            }
             if (hasGv0) Unsafe.Add(ref gv0r, j) = gv;
         }
     }

@@ -132,6 +132,18 @@ public class GemmTests(ITestOutputHelper output)
         Assert.Equal(one, p.Run(threads: 2));
     }
 
+    [Property(MaxTest = 100)]
+    public void Sgemm_NarrowTransposedB_MatchesReferenceAndIsThreadInvariant(ushort m, byte n, ushort k, int seed)
+    {
+        // A·Bᵀ with at most 16 columns and k ≥ 32 takes the row-dot (narrow) path: m 0..257 crosses its 4-row blocks
+        // and 32-row thread units, k crosses whole vectors and their scalar tails.
+        var p = Problem.Create(m % 258, 1 + n % 16, 32 + k % 226, transA: false, transB: true, seed);
+        float[] one = p.Run(threads: 1);
+        p.AssertMatchesReference(one);
+        Assert.Equal(one, p.Run(threads: 2));
+        Assert.Equal(one, p.Run(threads: 3));
+    }
+
     [Property(MaxTest = 40)]
     public void Sgemm_DeepK_MatchesReference(byte m, byte n, ushort k, bool transA, bool transB, int seed)
     {

@@ -112,6 +112,17 @@ public class LifTests
                     TestData.AssertClose(gbE, gbA, 0, 0, ctx + " gradBeta");
                     TestData.AssertClose(gtE, gtA, 0, 0, ctx + " gradThreshold");
                     TestData.AssertClose(gv0E, gv0A, 0, 0, ctx + " gradV0");
+
+                    // Fixed β and θ (both gradient spans empty, no V0): the same gradInput and gradV0, bitwise, from
+                    // the twin and the kernel, with the parameter reductions skipped.
+                    float[] giR = new float[steps * n], giK = new float[steps * n];
+                    float[] gv0R = withV0 ? new float[n] : [], gv0K = withV0 ? new float[n] : [];
+                    Reference.LifScanBackward(sg, [], h, s, gS, gVFinal, steps, n, p.Beta, p.Threshold, reset, detach, giR, [], [], gv0R);
+                    Lif.ScanBackward(sg, [], h, s, gS, gVFinal, steps, n, p.Beta, p.Threshold, reset, detach, giK, [], [], gv0K);
+                    TestData.AssertClose(giE, giR, 0, 0, ctx + " gradInput (reference, fixed β θ)");
+                    TestData.AssertClose(giE, giK, 0, 0, ctx + " gradInput (fixed β θ)");
+                    TestData.AssertClose(gv0E, gv0R, 0, 0, ctx + " gradV0 (reference, fixed β θ)");
+                    TestData.AssertClose(gv0E, gv0K, 0, 0, ctx + " gradV0 (fixed β θ)");
                 }
     }
 
@@ -413,6 +424,8 @@ public class LifTests
         Assert.Throws<ArgumentException>(() => Lif.ScanBackward(sg, b, a, a, a, default, 3, 4, b, b, LifReset.Soft, false, new float[11], b, b, default));
         Assert.Throws<ArgumentException>(() => Lif.ScanBackward(sg, b, a, a, a, new float[2], 3, 4, b, b, LifReset.Soft, false, a, b, b, default));
         Assert.Throws<ArgumentException>(() => Lif.ScanBackward(sg, new float[3], a, a, a, default, 3, 4, b, b, LifReset.Soft, false, a, b, b, default));
+        // Only one of gradBeta, gradThreshold empty: both or neither.
+        Assert.Throws<ArgumentException>(() => Lif.ScanBackward(sg, b, a, a, a, default, 3, 4, b, b, LifReset.Soft, false, a, b, default, default));
         Lif.ScanForward(a, 0, 4, b, b, LifReset.Soft, b, default, default); // T = 0 is a no-op
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Lif.ScanForward(a, 3, 4, b, b, LifReset.Soft, b, a, default, threads: 0));
         Assert.Equal("threads", e.ParamName);

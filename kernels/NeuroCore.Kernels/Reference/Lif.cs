@@ -103,8 +103,8 @@ public static partial class Reference
     /// <param name="reset">The reset mode.</param>
     /// <param name="detachReset">Whether the reset's dependence on S is detached.</param>
     /// <param name="gradInput">∂L/∂I[T,N] out.</param>
-    /// <param name="gradBeta">∂L/∂β[N], added to.</param>
-    /// <param name="gradThreshold">∂L/∂θ[N], added to.</param>
+    /// <param name="gradBeta">∂L/∂β[N], added to; empty with <paramref name="gradThreshold"/> to skip both.</param>
+    /// <param name="gradThreshold">∂L/∂θ[N], added to; empty with <paramref name="gradBeta"/> to skip both.</param>
     /// <param name="gradV0">∂L/∂V0[N] out, or empty.</param>
     public static void LifScanBackward<TSurrogate>(in TSurrogate sg, ReadOnlySpan<float> v0, ReadOnlySpan<float> hSaved,
         ReadOnlySpan<float> spikes, ReadOnlySpan<float> gradSpikes, ReadOnlySpan<float> gradVFinal, int steps,
@@ -112,7 +112,7 @@ public static partial class Reference
         Span<float> gradInput, Span<float> gradBeta, Span<float> gradThreshold, Span<float> gradV0)
         where TSurrogate : struct, ISurrogate
     {
-        bool soft = reset == LifReset.Soft;
+        bool soft = reset == LifReset.Soft, parameters = !gradBeta.IsEmpty || !gradThreshold.IsEmpty;
         for (int n = 0; n < neurons; n++)
         {
             float b = beta[n], th = threshold[n];
@@ -136,15 +136,21 @@ public static partial class Reference
                     dvdthTimesGv = detachReset ? 0f : gv * (h * g);
                 }
                 float gh = gsg + gv * dvdh;
-                gt += dvdthTimesGv - gsg;
-                float vPrev = t == 0 ? v0[n]
-                    : soft ? hSaved[i - neurons] - spikes[i - neurons] * th : hSaved[i - neurons] * (1f - spikes[i - neurons]);
-                gb += gh * vPrev;
+                if (parameters)
+                {
+                    gt += dvdthTimesGv - gsg;
+                    float vPrev = t == 0 ? v0[n]
+                        : soft ? hSaved[i - neurons] - spikes[i - neurons] * th : hSaved[i - neurons] * (1f - spikes[i - neurons]);
+                    gb += gh * vPrev;
+                }
                 gradInput[i] = gh;
                 gv = gh * b;
             }
-            gradBeta[n] += gb;
-            gradThreshold[n] += gt;
+            if (parameters)
+            {
+                gradBeta[n] += gb;
+                gradThreshold[n] += gt;
+            }
             if (!gradV0.IsEmpty) gradV0[n] = gv;
         }
     }

@@ -133,9 +133,11 @@ public static partial class LifNeuron
 
             var beta = NeuronLayout.Broadcast(tape, betaT, inner, batch);
             var theta = NeuronLayout.Broadcast(tape, thetaT, inner, batch);
-            var v0 = e.Saved1 ?? tape.AllocateZeros(new Shape(n));
-            var gBeta = tape.AllocateZeros(new Shape(n));
-            var gTheta = tape.AllocateZeros(new Shape(n));
+            // Fixed β and θ (the usual case): the kernel skips both reductions and needs no V0.
+            bool parameters = tape.NeedsGrad(betaT) || tape.NeedsGrad(thetaT);
+            var v0 = parameters ? e.Saved1 ?? tape.AllocateZeros(new Shape(n)) : null;
+            var gBeta = parameters ? tape.AllocateZeros(new Shape(n)) : null;
+            var gTheta = parameters ? tape.AllocateZeros(new Shape(n)) : null;
 
             bool needInput = tape.NeedsGrad(input);
             var h = e.Saved0!;
@@ -147,7 +149,7 @@ public static partial class LifNeuron
             Span<float> gIn = adopted ? h.Span : needInput ? writer.Span : tape.Allocate(input.Shape).Span;
             var call = new Call
             {
-                V0 = v0.Span,
+                V0 = v0 is null ? default : v0.Span,
                 H = h.Span,
                 S = e.Output.Span,
                 GradS = tape.GradOf(e.Output)!.Span,
@@ -158,15 +160,16 @@ public static partial class LifNeuron
                 Reset = reset,
                 Detach = detach,
                 GradInput = gIn,
-                GradBeta = gBeta.Span,
-                GradTheta = gTheta.Span,
+                GradBeta = gBeta is null ? default : gBeta.Span,
+                GradTheta = gTheta is null ? default : gTheta.Span,
                 Threads = tape.Threads,
             };
             SurrogateDispatch.Run(new SurrogateSpec(_kind, e.F0), ref call);
             if (needInput && !adopted) writer.Commit();
 
-            NeuronLayout.AccumulateGrad(tape, betaT, gBeta.Span, inner, batch);
-            NeuronLayout.AccumulateGrad(tape, thetaT, gTheta.Span, inner, batch);
+            if (!parameters) return;
+            NeuronLayout.AccumulateGrad(tape, betaT, gBeta!.Span, inner, batch);
+            NeuronLayout.AccumulateGrad(tape, thetaT, gTheta!.Span, inner, batch);
         }
 
         ref struct Call : ISurrogateCall

@@ -103,6 +103,41 @@ public sealed class NeuronGradientTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    public void LifScan_FixedBetaAndThreshold_SameInputGradientAsLearnable(int threads)
+    {
+        // With β and θ not learnable the backward skips their reductions (and V0): the input's gradient must be
+        // bitwise the learnable case's, and β, θ get no gradient.
+        var c = new NeuronCase(3, 2, 550, 2, LifReset.Soft, false, SurrogateSpec.Default(SurrogateKind.FastSigmoid), false, false, 5);
+        float[]? learnableGrad = null;
+        foreach (bool learn in new[] { true, false })
+        {
+            var rng = new Random(c.Seed);
+            var store = new ParameterStore();
+            var p = LifParams.Create(store, "lif", c.Groups, c.Inner, 0.5f, 1f, learn, learn, c.Reset, c.Detach, c.Surrogate);
+            Uniform(rng, c.Groups, 0.3, 1.0).CopyTo(p.Beta.Span);
+            Uniform(rng, c.Groups, 0.5, 1.5).CopyTo(p.Threshold.Span);
+            var x = Tensor.From(Uniform(rng, c.Steps * c.Neurons, -0.4, 1.2), c.CurrentShape).RequireGrad();
+            using var tape = new Tape(threads: threads);
+            var s = LifNeuron.Scan(tape, x, c.Steps, p);
+            tape.Backward(s, Uniform(rng, s.Size, -1, 1));
+            float[] grad = x.Grad!.ToArray();
+            if (learn)
+            {
+                learnableGrad = grad;
+                Assert.Contains(p.Beta.Grad!.ToArray(), g => g != 0f);
+            }
+            else
+            {
+                Assert.Equal(learnableGrad, grad);
+                Assert.Null(p.Beta.Grad);
+                Assert.Null(p.Threshold.Grad);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
     public void LifScan_RecordedInput_GradientTakesTheSavedMembrane_SameAsLeafInput(int threads)
     {
         // A recorded current (here x + 0) gets its gradient written over the scan's saved H instead of a new buffer;
