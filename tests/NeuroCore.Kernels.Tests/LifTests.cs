@@ -350,10 +350,16 @@ public class LifTests
     internal static void AssertSteadyStateAllocatesNothing(Action run, string what)
     {
         run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) run();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{what} allocated {allocated} bytes in 10 steady-state rounds");
+        // The least of three measurements: a real per-call allocation shows in every one, while a one-off runtime
+        // allocation on this thread (seen once in CI with AVX-512 off, not reproduced) shows in one only.
+        long allocated = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++) run();
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.True(allocated == 0, $"{what} allocated {allocated} bytes in each of three sets of 10 steady-state rounds");
     }
 
     [Theory]
