@@ -44,10 +44,6 @@ public class AllocationTests
             Philox.Bernoulli(3, 4, 5, z, y);
             _ = gen.NextUInt() + gen.NextFloat() + gen.NextNormal() + gen.NextInt(10);
         };
-        run(); // JIT and first-call work
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) run();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"kernels allocated {allocated} bytes in 10 steady-state rounds");
+        LifTests.AssertSteadyStateAllocatesNothing(run, "kernels"); // the first round does the JIT and first-call work
     }
 }

@@ -221,11 +221,7 @@ public class SpikeSynapseTests(ITestOutputHelper output)
             SpikeSynapse.WeightGrad(l.RowStart, l.Indices, l.Rows, l.G, l.Out, gw, 1, 0);
             SpikeSynapse.WeightGrad(l.RowStart, l.Indices, l.Rows, l.G, l.Out, gw, 2, 0);
         }
-        Run(); // JIT, worker threads
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) Run();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"SpikeSynapse kernels allocated {allocated} bytes in 10 steady-state rounds");
+        LifTests.AssertSteadyStateAllocatesNothing(Run, "SpikeSynapse kernels"); // the first round JITs and starts the workers
     }
 
     static void AssertMessage(Action call, params string[] parts)
