@@ -83,9 +83,9 @@ public static unsafe partial class SpikeSynapse
                 int k0 = RowStart[r], k1 = RowStart[r + 1];
                 ref float y = ref *(Output + (nint)r * Out);
                 nuint j = 0;
-                if (Vector512.IsHardwareAccelerated) j = ForwardColumns<Width512, Vector512<float>>(ref w, n, ref ix, k0, k1, ref b, HasBias, ref y, j);
-                if (Vector256.IsHardwareAccelerated) j = ForwardColumns<Width256, Vector256<float>>(ref w, n, ref ix, k0, k1, ref b, HasBias, ref y, j);
-                if (Vector128.IsHardwareAccelerated) j = ForwardColumns<Width128, Vector128<float>>(ref w, n, ref ix, k0, k1, ref b, HasBias, ref y, j);
+                if (Vector512.IsHardwareAccelerated) j = ForwardColumns<Lanes512, Vector512<float>>(ref w, n, ref ix, k0, k1, ref b, HasBias, ref y, j);
+                if (Vector256.IsHardwareAccelerated) j = ForwardColumns<Lanes256, Vector256<float>>(ref w, n, ref ix, k0, k1, ref b, HasBias, ref y, j);
+                if (Vector128.IsHardwareAccelerated) j = ForwardColumns<Lanes128, Vector128<float>>(ref w, n, ref ix, k0, k1, ref b, HasBias, ref y, j);
                 for (; j < n; j++)
                 {
                     float acc = HasBias ? Unsafe.Add(ref b, j) : 0f;
@@ -103,7 +103,7 @@ public static unsafe partial class SpikeSynapse
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static nuint ForwardColumns<TW, TV>(ref float w, nuint n, ref int ix, int k0, int k1, ref float b, bool hasBias, ref float y, nuint j)
-        where TW : struct, IWidth<TV> where TV : struct
+        where TW : struct, ILanes<TV> where TV : struct
     {
         nuint c = TW.Count;
         for (; j + BlockVectors * c <= n; j += BlockVectors * c)

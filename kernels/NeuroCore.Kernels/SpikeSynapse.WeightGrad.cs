@@ -86,9 +86,9 @@ public static unsafe partial class SpikeSynapse
                     if (k0 == k1) continue;
                     ref float g = ref *(GradOutput + (nint)r * Out);
                     nuint j = jb;
-                    if (Vector512.IsHardwareAccelerated) j = GradColumns<Width512, Vector512<float>>(ref g, ref gw, n, ref ix, k0, k1, j, je);
-                    if (Vector256.IsHardwareAccelerated) j = GradColumns<Width256, Vector256<float>>(ref g, ref gw, n, ref ix, k0, k1, j, je);
-                    if (Vector128.IsHardwareAccelerated) j = GradColumns<Width128, Vector128<float>>(ref g, ref gw, n, ref ix, k0, k1, j, je);
+                    if (Vector512.IsHardwareAccelerated) j = GradColumns<Lanes512, Vector512<float>>(ref g, ref gw, n, ref ix, k0, k1, j, je);
+                    if (Vector256.IsHardwareAccelerated) j = GradColumns<Lanes256, Vector256<float>>(ref g, ref gw, n, ref ix, k0, k1, j, je);
+                    if (Vector128.IsHardwareAccelerated) j = GradColumns<Lanes128, Vector128<float>>(ref g, ref gw, n, ref ix, k0, k1, j, je);
                     for (; j < je; j++)
                     {
                         float gv = Unsafe.Add(ref g, j);
@@ -105,7 +105,7 @@ public static unsafe partial class SpikeSynapse
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static nuint GradColumns<TW, TV>(ref float g, ref float gw, nuint n, ref int ix, int k0, int k1, nuint j, nuint end)
-        where TW : struct, IWidth<TV> where TV : struct
+        where TW : struct, ILanes<TV> where TV : struct
     {
         nuint c = TW.Count;
         for (; j + BlockVectors * c <= end; j += BlockVectors * c)
