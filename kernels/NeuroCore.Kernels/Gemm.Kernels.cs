@@ -6,6 +6,8 @@ namespace NeuroCore.Kernels;
 // Register-blocked micro-kernels. Each keeps its MR×NR tile of C in registers for a whole KC block: per k step it
 // loads NR/width vectors of the packed B panel, broadcasts MR values of the packed A panel (the JIT folds the
 // broadcast into the FMA's memory operand) and issues MR·NR/width independent FMAs, enough to cover the FMA latency.
+// The old C term is read from cIn with row stride ldcIn, which is C itself, or a bias row with stride 0 (the epilogue
+// of the first K block adds the bias without C ever holding it).
 public static unsafe partial class Gemm
 {
     /// <summary>Rows of the 512-bit micro-tile: 8×32 uses 16 accumulators + 2 B vectors of the 32 zmm registers.</summary>
@@ -22,7 +24,7 @@ public static unsafe partial class Gemm
 
     /// <summary>8×32 micro-kernel on Vector512: C[8×32] = alpha·Σ_p a[p·8 + i]·b[p·32 + j] + beta·C (C not read when beta is 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel512(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    static void Kernel512(int kc, float* a, float* b, float* c, nint ldc, float* cIn, nint ldcIn, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
         for (int p = 0; p < kc; p++)
@@ -79,28 +81,28 @@ public static unsafe partial class Gemm
         else
         {
             Vector512<float> vb = Vector512.Create(beta);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c00, vb * Vector512.Load(c + 0 * ldc + 0)), c + 0 * ldc + 0);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c01, vb * Vector512.Load(c + 0 * ldc + 16)), c + 0 * ldc + 16);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c10, vb * Vector512.Load(c + 1 * ldc + 0)), c + 1 * ldc + 0);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c11, vb * Vector512.Load(c + 1 * ldc + 16)), c + 1 * ldc + 16);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c20, vb * Vector512.Load(c + 2 * ldc + 0)), c + 2 * ldc + 0);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c21, vb * Vector512.Load(c + 2 * ldc + 16)), c + 2 * ldc + 16);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c30, vb * Vector512.Load(c + 3 * ldc + 0)), c + 3 * ldc + 0);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c31, vb * Vector512.Load(c + 3 * ldc + 16)), c + 3 * ldc + 16);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c40, vb * Vector512.Load(c + 4 * ldc + 0)), c + 4 * ldc + 0);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c41, vb * Vector512.Load(c + 4 * ldc + 16)), c + 4 * ldc + 16);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c50, vb * Vector512.Load(c + 5 * ldc + 0)), c + 5 * ldc + 0);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c51, vb * Vector512.Load(c + 5 * ldc + 16)), c + 5 * ldc + 16);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c60, vb * Vector512.Load(c + 6 * ldc + 0)), c + 6 * ldc + 0);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c61, vb * Vector512.Load(c + 6 * ldc + 16)), c + 6 * ldc + 16);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c70, vb * Vector512.Load(c + 7 * ldc + 0)), c + 7 * ldc + 0);
-            Vector512.Store(Vector512.FusedMultiplyAdd(va, c71, vb * Vector512.Load(c + 7 * ldc + 16)), c + 7 * ldc + 16);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c00, vb * Vector512.Load(cIn + 0 * ldcIn + 0)), c + 0 * ldc + 0);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c01, vb * Vector512.Load(cIn + 0 * ldcIn + 16)), c + 0 * ldc + 16);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c10, vb * Vector512.Load(cIn + 1 * ldcIn + 0)), c + 1 * ldc + 0);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c11, vb * Vector512.Load(cIn + 1 * ldcIn + 16)), c + 1 * ldc + 16);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c20, vb * Vector512.Load(cIn + 2 * ldcIn + 0)), c + 2 * ldc + 0);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c21, vb * Vector512.Load(cIn + 2 * ldcIn + 16)), c + 2 * ldc + 16);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c30, vb * Vector512.Load(cIn + 3 * ldcIn + 0)), c + 3 * ldc + 0);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c31, vb * Vector512.Load(cIn + 3 * ldcIn + 16)), c + 3 * ldc + 16);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c40, vb * Vector512.Load(cIn + 4 * ldcIn + 0)), c + 4 * ldc + 0);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c41, vb * Vector512.Load(cIn + 4 * ldcIn + 16)), c + 4 * ldc + 16);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c50, vb * Vector512.Load(cIn + 5 * ldcIn + 0)), c + 5 * ldc + 0);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c51, vb * Vector512.Load(cIn + 5 * ldcIn + 16)), c + 5 * ldc + 16);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c60, vb * Vector512.Load(cIn + 6 * ldcIn + 0)), c + 6 * ldc + 0);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c61, vb * Vector512.Load(cIn + 6 * ldcIn + 16)), c + 6 * ldc + 16);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c70, vb * Vector512.Load(cIn + 7 * ldcIn + 0)), c + 7 * ldc + 0);
+            Vector512.Store(Vector512.FusedMultiplyAdd(va, c71, vb * Vector512.Load(cIn + 7 * ldcIn + 16)), c + 7 * ldc + 16);
         }
     }
 
     /// <summary>6×16 micro-kernel on Vector256: C[6×16] = alpha·Σ_p a[p·6 + i]·b[p·16 + j] + beta·C (C not read when beta is 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel256(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    static void Kernel256(int kc, float* a, float* b, float* c, nint ldc, float* cIn, nint ldcIn, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -147,24 +149,24 @@ public static unsafe partial class Gemm
         else
         {
             Vector256<float> vb = Vector256.Create(beta);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c00, vb * Vector256.Load(c + 0 * ldc + 0)), c + 0 * ldc + 0);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c01, vb * Vector256.Load(c + 0 * ldc + 8)), c + 0 * ldc + 8);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c10, vb * Vector256.Load(c + 1 * ldc + 0)), c + 1 * ldc + 0);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c11, vb * Vector256.Load(c + 1 * ldc + 8)), c + 1 * ldc + 8);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c20, vb * Vector256.Load(c + 2 * ldc + 0)), c + 2 * ldc + 0);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c21, vb * Vector256.Load(c + 2 * ldc + 8)), c + 2 * ldc + 8);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c30, vb * Vector256.Load(c + 3 * ldc + 0)), c + 3 * ldc + 0);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c31, vb * Vector256.Load(c + 3 * ldc + 8)), c + 3 * ldc + 8);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c40, vb * Vector256.Load(c + 4 * ldc + 0)), c + 4 * ldc + 0);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c41, vb * Vector256.Load(c + 4 * ldc + 8)), c + 4 * ldc + 8);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c50, vb * Vector256.Load(c + 5 * ldc + 0)), c + 5 * ldc + 0);
-            Vector256.Store(Vector256.FusedMultiplyAdd(va, c51, vb * Vector256.Load(c + 5 * ldc + 8)), c + 5 * ldc + 8);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c00, vb * Vector256.Load(cIn + 0 * ldcIn + 0)), c + 0 * ldc + 0);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c01, vb * Vector256.Load(cIn + 0 * ldcIn + 8)), c + 0 * ldc + 8);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c10, vb * Vector256.Load(cIn + 1 * ldcIn + 0)), c + 1 * ldc + 0);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c11, vb * Vector256.Load(cIn + 1 * ldcIn + 8)), c + 1 * ldc + 8);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c20, vb * Vector256.Load(cIn + 2 * ldcIn + 0)), c + 2 * ldc + 0);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c21, vb * Vector256.Load(cIn + 2 * ldcIn + 8)), c + 2 * ldc + 8);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c30, vb * Vector256.Load(cIn + 3 * ldcIn + 0)), c + 3 * ldc + 0);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c31, vb * Vector256.Load(cIn + 3 * ldcIn + 8)), c + 3 * ldc + 8);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c40, vb * Vector256.Load(cIn + 4 * ldcIn + 0)), c + 4 * ldc + 0);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c41, vb * Vector256.Load(cIn + 4 * ldcIn + 8)), c + 4 * ldc + 8);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c50, vb * Vector256.Load(cIn + 5 * ldcIn + 0)), c + 5 * ldc + 0);
+            Vector256.Store(Vector256.FusedMultiplyAdd(va, c51, vb * Vector256.Load(cIn + 5 * ldcIn + 8)), c + 5 * ldc + 8);
         }
     }
 
     /// <summary>Scalar 4×4 micro-kernel, the fallback without SIMD: the same packed layout and update as the vector
     /// kernels, with the 16 sums in locals so the JIT keeps them in registers.</summary>
-    static void KernelScalar(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    static void KernelScalar(int kc, float* a, float* b, float* c, nint ldc, float* cIn, nint ldcIn, float alpha, float beta)
     {
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
         for (int p = 0; p < kc; p++, a += MrScalar, b += NrScalar)
@@ -179,14 +181,14 @@ public static unsafe partial class Gemm
             float a3 = a[3];
             c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
         }
-        UpdateRow(c + 0 * ldc, c00, c01, c02, c03, alpha, beta);
-        UpdateRow(c + 1 * ldc, c10, c11, c12, c13, alpha, beta);
-        UpdateRow(c + 2 * ldc, c20, c21, c22, c23, alpha, beta);
-        UpdateRow(c + 3 * ldc, c30, c31, c32, c33, alpha, beta);
+        UpdateRow(c + 0 * ldc, cIn + 0 * ldcIn, c00, c01, c02, c03, alpha, beta);
+        UpdateRow(c + 1 * ldc, cIn + 1 * ldcIn, c10, c11, c12, c13, alpha, beta);
+        UpdateRow(c + 2 * ldc, cIn + 2 * ldcIn, c20, c21, c22, c23, alpha, beta);
+        UpdateRow(c + 3 * ldc, cIn + 3 * ldcIn, c30, c31, c32, c33, alpha, beta);
     }
 
-    /// <summary>c[0..4) = alpha·s + beta·c, not reading c when beta is 0.</summary>
-    static void UpdateRow(float* c, float s0, float s1, float s2, float s3, float alpha, float beta)
+    /// <summary>c[0..4) = alpha·s + beta·cIn[0..4), not reading cIn when beta is 0.</summary>
+    static void UpdateRow(float* c, float* cIn, float s0, float s1, float s2, float s3, float alpha, float beta)
     {
         if (beta == 0f)
         {
@@ -194,8 +196,8 @@ public static unsafe partial class Gemm
         }
         else
         {
-            c[0] = alpha * s0 + beta * c[0]; c[1] = alpha * s1 + beta * c[1];
-            c[2] = alpha * s2 + beta * c[2]; c[3] = alpha * s3 + beta * c[3];
+            c[0] = alpha * s0 + beta * cIn[0]; c[1] = alpha * s1 + beta * cIn[1];
+            c[2] = alpha * s2 + beta * cIn[2]; c[3] = alpha * s3 + beta * cIn[3];
         }
     }
 }

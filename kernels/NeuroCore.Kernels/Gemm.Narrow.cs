@@ -6,7 +6,7 @@ namespace NeuroCore.Kernels;
 // The narrow path: C = A·Bᵀ with a few columns (n ≤ 16) and both operands stored along k, as in a linear layer with
 // few outputs (a classifier head: [rows, 512]·[10, 512]ᵀ). The packed path would run every tile at n/NR width and pack
 // the whole of A for a product that reads each element of A once, so here every C element is a row-by-row dot
-// product instead: four rows of A share each loaded vector of B, and B (n rows) stays in L1.
+// product instead: four rows of A share each loaded vector of B (two columns of C at a time), and B (n rows) stays in L1.
 public static unsafe partial class Gemm
 {
     /// <summary>Most columns of C (rows of stored B) the narrow path takes.</summary>
@@ -45,7 +45,36 @@ public static unsafe partial class Gemm
         {
             float* a0 = job.A + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
             float* c0 = job.C + i * ldc;
-            for (int j = 0; j < n; j++)
+            int j = 0;
+            // Two columns at a time: eight independent FMA chains (four would wait on the FMA latency), each A vector
+            // loaded once for both. Every element still gets its own chain, so its value is the same as one at a time.
+            for (; j + 2 <= n; j += 2)
+            {
+                float* b = job.B + j * ldb, bn = b + ldb;
+                TVec s0 = default, s1 = default, s2 = default, s3 = default, t0 = default, t1 = default, t2 = default, t3 = default;
+                for (int p = 0; p < kv; p += TW.Count)
+                {
+                    TVec bv = TW.Load(b + p), bw = TW.Load(bn + p);
+                    TVec x0 = TW.Load(a0 + p), x1 = TW.Load(a1 + p), x2 = TW.Load(a2 + p), x3 = TW.Load(a3 + p);
+                    s0 = TW.Fma(x0, bv, s0);
+                    t0 = TW.Fma(x0, bw, t0);
+                    s1 = TW.Fma(x1, bv, s1);
+                    t1 = TW.Fma(x1, bw, t1);
+                    s2 = TW.Fma(x2, bv, s2);
+                    t2 = TW.Fma(x2, bw, t2);
+                    s3 = TW.Fma(x3, bv, s3);
+                    t3 = TW.Fma(x3, bw, t3);
+                }
+                NarrowFinish(a0, b, kv, k, TW.Sum(s0), c0 + j, alpha, beta);
+                NarrowFinish(a1, b, kv, k, TW.Sum(s1), c0 + ldc + j, alpha, beta);
+                NarrowFinish(a2, b, kv, k, TW.Sum(s2), c0 + 2 * ldc + j, alpha, beta);
+                NarrowFinish(a3, b, kv, k, TW.Sum(s3), c0 + 3 * ldc + j, alpha, beta);
+                NarrowFinish(a0, bn, kv, k, TW.Sum(t0), c0 + j + 1, alpha, beta);
+                NarrowFinish(a1, bn, kv, k, TW.Sum(t1), c0 + ldc + j + 1, alpha, beta);
+                NarrowFinish(a2, bn, kv, k, TW.Sum(t2), c0 + 2 * ldc + j + 1, alpha, beta);
+                NarrowFinish(a3, bn, kv, k, TW.Sum(t3), c0 + 3 * ldc + j + 1, alpha, beta);
+            }
+            for (; j < n; j++)
             {
                 float* b = job.B + j * ldb;
                 TVec s0 = default, s1 = default, s2 = default, s3 = default;

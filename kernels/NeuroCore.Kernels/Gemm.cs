@@ -51,11 +51,59 @@ public static unsafe partial class Gemm
         int threads = 1) =>
         Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, ParallelThreshold);
 
+    /// <summary>
+    /// Row-major C[m×n] = alpha·op(A)·op(B) + beta·C + bias, with <paramref name="bias"/>[j] added to every element of
+    /// column j (a linear layer's <c>x·Wᵀ + b</c> in one call). Effectively computes
+    /// <c>c[i·ldc + j] = alpha·Σ_p opA(i,p)·opB(p,j) + (beta·c[i·ldc + j] + bias[j])</c>, the bracket being just
+    /// <c>bias[j]</c> when beta is 0 (C is then write-only). The packed path adds the bias in the epilogue of the first
+    /// K block instead of writing it into C beforehand, so C is written once and not read back for it; the result is
+    /// bitwise what filling each row of C with the bias and calling
+    /// <see cref="Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>
+    /// with beta 1 gives, and likewise bitwise identical for every <paramref name="threads"/> value.
+    /// </summary>
+    /// <param name="transA">Whether A is stored as k×m (its transpose is used).</param>
+    /// <param name="transB">Whether B is stored as n×k (its transpose is used).</param>
+    /// <param name="m">Rows of op(A) and C.</param>
+    /// <param name="n">Columns of op(B) and C.</param>
+    /// <param name="k">Columns of op(A), rows of op(B).</param>
+    /// <param name="alpha">Scale of the product.</param>
+    /// <param name="a">A, row-major with row stride <paramref name="lda"/> (m×k, or k×m when transposed).</param>
+    /// <param name="lda">Row stride of A as stored, at least its stored column count.</param>
+    /// <param name="b">B, row-major with row stride <paramref name="ldb"/> (k×n, or n×k when transposed).</param>
+    /// <param name="ldb">Row stride of B as stored, at least its stored column count.</param>
+    /// <param name="beta">Scale of the old C; 0 means C is write-only.</param>
+    /// <param name="c">C, m×n row-major with row stride <paramref name="ldc"/>; must not overlap A, B or the bias.</param>
+    /// <param name="ldc">Row stride of C, at least n.</param>
+    /// <param name="bias">The column bias, at least n values (bias[j] for column j).</param>
+    /// <param name="threads">Threads to use, 1 to <see cref="FixedPartition.MaxThreads"/> (1 = the calling thread only).</param>
+    public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, int threads = 1) =>
+        Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, threads, ParallelThreshold);
+
+    /// <summary>The bias overload with an explicit parallel threshold (tests pass 0 to force the split).</summary>
+    internal static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, int threads, long parallelThreshold)
+    {
+        if (bias.Length < n)
+            Throw.Argument($"Gemm.Sgemm: the bias must hold one value per column of C (n={n}), but the span has {bias.Length}. " +
+                "Pass a bias of length n, or call the overload without a bias.", nameof(bias));
+        fixed (float* pbias = bias)
+            SgemmCore(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, parallelThreshold, n == 0 ? null : pbias);
+    }
+
     /// <summary><see cref="Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>
     /// with an explicit size (multiply-adds) below which one thread is used; tests pass 0 to force the split.</summary>
     internal static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
-        int threads, long parallelThreshold)
+        int threads, long parallelThreshold) =>
+        SgemmCore(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, parallelThreshold, null);
+
+    /// <summary>Every SGEMM overload ends here; <paramref name="bias"/> is the column bias or null.</summary>
+    static void SgemmCore(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
+        int threads, long parallelThreshold, float* bias)
     {
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (threads < 1 || threads > FixedPartition.MaxThreads)
@@ -65,7 +113,7 @@ public static unsafe partial class Gemm
         {
             if (k == 0 || alpha == 0f)
             {
-                ScaleC(m, n, pc, ldc, beta);
+                ScaleC(m, n, pc, ldc, beta, bias);
                 return;
             }
             var job = new GemmJob
@@ -73,6 +121,18 @@ public static unsafe partial class Gemm
                 A = pa, B = pb, C = pc, Lda = lda, Ldb = ldb, Ldc = ldc, M = m, N = n, K = k,
                 TransA = transA, TransB = transB, Alpha = alpha, Beta = beta,
             };
+            if (bias != null)
+            {
+                // The packed path adds a bias in its first K block's epilogue when C is write-only; otherwise (old C
+                // kept, or the direct and narrow paths, whose C is small) C becomes beta·C + bias first, then beta = 1.
+                bool packed = !(m <= DirectMaxRows && !transA) && !IsNarrow(transA, transB, n, k);
+                if (packed && beta == 0f) job.Bias = bias;
+                else
+                {
+                    ScaleC(m, n, pc, ldc, beta, bias);
+                    job.Beta = 1f;
+                }
+            }
             // Tiny products stay on one thread: the hand-off would cost more than it saves. No choice made here
             // changes any result, since every element is computed the same way wherever the split falls.
             if ((long)m * n * k < parallelThreshold) threads = 1;
@@ -125,14 +185,24 @@ public static unsafe partial class Gemm
     /// <summary>The 256-bit kernel needs hardware FMA; without it the scalar kernel is faster than emulated FMA.</summary>
     static bool Use256 => Vector256.IsHardwareAccelerated && Fma.IsSupported;
 
-    /// <summary>The C = beta·C update for k = 0 or alpha = 0 (BLAS semantics: A and B are not read).</summary>
-    static void ScaleC(int m, int n, float* c, int ldc, float beta)
+    /// <summary>
+    /// The C = beta·C (+ bias) update for k = 0 or alpha = 0 (BLAS semantics: A and B are not read), and the bias
+    /// fill before the paths that do not add it in their epilogue.
+    /// </summary>
+    static void ScaleC(int m, int n, float* c, int ldc, float beta, float* bias = null)
     {
+        var biasRow = bias == null ? default : new ReadOnlySpan<float>(bias, n);
         for (int i = 0; i < m; i++)
         {
             var row = new Span<float>(c + (nint)i * ldc, n);
-            if (beta == 0f) row.Clear();
-            else if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+            if (beta == 0f)
+            {
+                if (bias == null) row.Clear();
+                else biasRow.CopyTo(row);
+                continue;
+            }
+            if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+            if (bias != null) System.Numerics.Tensors.TensorPrimitives.Add(row, biasRow, row);
         }
     }
 
@@ -140,6 +210,9 @@ public static unsafe partial class Gemm
     struct GemmJob : IRangeBody
     {
         public float* A, B, C;
+
+        /// <summary>Column bias added in the first K block's epilogue (packed path, beta 0), or null.</summary>
+        public float* Bias;
         public int Lda, Ldb, Ldc, M, N, K;
         public bool TransA, TransB, SplitM, Direct, Narrow;
         public float Alpha, Beta;
@@ -171,7 +244,9 @@ public static unsafe partial class Gemm
                 // Equal K blocks that depend on k alone, so every element is summed the same way on any thread.
                 int p0 = (int)((long)k * kb / kBlocks), kc = (int)((long)k * (kb + 1) / kBlocks) - p0;
                 PackB(job.TransB, job.B, job.Ldb, p0, kc, jc, nc, packB);
-                float beta = kb == 0 ? job.Beta : 1f;
+                // The first block scales the old C by beta, or reads the bias row (stride 0) as its "old C" with beta 1.
+                bool biasBlock = kb == 0 && job.Bias != null;
+                float beta = kb == 0 ? (biasBlock ? 1f : job.Beta) : 1f;
                 for (int ic = m0; ic < m1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m1 - ic);
@@ -185,8 +260,10 @@ public static unsafe partial class Gemm
                             int mrValid = Math.Min(mr, mc - ir);
                             float* aPanel = packA + (nint)ir * kc;
                             float* cTile = job.C + (ic + ir) * ldc + jc + jr;
-                            if (mrValid == mr && nrValid == nr) Kernel(kc, aPanel, bPanel, cTile, ldc, job.Alpha, beta);
-                            else EdgeTile(kc, aPanel, bPanel, cTile, ldc, job.Alpha, beta, mrValid, nrValid, edge);
+                            float* cIn = biasBlock ? job.Bias + jc + jr : cTile;
+                            nint ldcIn = biasBlock ? 0 : ldc;
+                            if (mrValid == mr && nrValid == nr) Kernel(kc, aPanel, bPanel, cTile, ldc, cIn, ldcIn, job.Alpha, beta);
+                            else EdgeTile(kc, aPanel, bPanel, cTile, ldc, cIn, ldcIn, job.Alpha, beta, mrValid, nrValid, edge);
                         }
                     }
                 }
@@ -195,23 +272,23 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>A partial tile: run the same micro-kernel on a full-size scratch tile, then copy the valid part.</summary>
-    static void EdgeTile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int rows, int cols, float* tile)
+    static void EdgeTile(int kc, float* a, float* b, float* c, nint ldc, float* cIn, nint ldcIn, float alpha, float beta, int rows, int cols, float* tile)
     {
         int nr = Nr;
         new Span<float>(tile, Mr * nr).Clear();
         if (beta != 0f)
-            for (int i = 0; i < rows; i++) new ReadOnlySpan<float>(c + i * ldc, cols).CopyTo(new Span<float>(tile + i * nr, cols));
-        Kernel(kc, a, b, tile, nr, alpha, beta);
+            for (int i = 0; i < rows; i++) new ReadOnlySpan<float>(cIn + i * ldcIn, cols).CopyTo(new Span<float>(tile + i * nr, cols));
+        Kernel(kc, a, b, tile, nr, tile, nr, alpha, beta);
         for (int i = 0; i < rows; i++) new ReadOnlySpan<float>(tile + i * nr, cols).CopyTo(new Span<float>(c + i * ldc, cols));
     }
 
     /// <summary>The micro-kernel of the widest accelerated width (the ISA checks are JIT-time constants).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Kernel(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    static void Kernel(int kc, float* a, float* b, float* c, nint ldc, float* cIn, nint ldcIn, float alpha, float beta)
     {
-        if (Vector512.IsHardwareAccelerated) Kernel512(kc, a, b, c, ldc, alpha, beta);
-        else if (Use256) Kernel256(kc, a, b, c, ldc, alpha, beta);
-        else KernelScalar(kc, a, b, c, ldc, alpha, beta);
+        if (Vector512.IsHardwareAccelerated) Kernel512(kc, a, b, c, ldc, cIn, ldcIn, alpha, beta);
+        else if (Use256) Kernel256(kc, a, b, c, ldc, cIn, ldcIn, alpha, beta);
+        else KernelScalar(kc, a, b, c, ldc, cIn, ldcIn, alpha, beta);
     }
 
     /// <summary>Checks sizes and strides of an SGEMM call; throws an <see cref="ArgumentException"/> naming the problem.</summary>

@@ -20,7 +20,8 @@ internal static class TrainCelifCommand
             var options = CeLifMethod.Options(train, s.NeuronKind, s.EmbeddingKind, s.EffectiveHidden, equal);
             var trainer = s.TrainerOptions;
             var recipe = s.Recipe;
-            var run = CeLifMethod.CreateRun(options, recipe, trainer, train, test, equal ? s.EffectiveHidden : null);
+            // Disposed when the command ends: the run owns its optimizer (Adam's moments are pooled).
+            using var run = CeLifMethod.CreateRun(options, recipe, trainer, train, test, equal ? s.EffectiveHidden : null);
             var c = CultureInfo.InvariantCulture;
             console.Line(string.Create(c,
                 $"train celif: {CeLifMethod.NeuronName(options)} {options.Features}-{options.Hidden}-{options.Hidden}-{options.Classes} " +

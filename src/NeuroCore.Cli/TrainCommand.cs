@@ -21,7 +21,10 @@ internal static class TrainCommand
         {
             var data = DataSelection.Load(s.Data, s.DataDir, s.LimitTrain, s.LimitTest);
             if (data.Note is not null) console.Line(data.Note);
-            var (run, details) = prepare(data);
+            var prepared = prepare(data);
+            // The run owns its optimizer (Adam's moments are pooled): dispose it when the command ends, however it ends.
+            using var run = prepared.Run;
+            string details = prepared.Details;
             var options = run.Options;
             var recipe = run.Recipe;
             console.Line($"{command}: {run.ModelName}{details} ({run.Store.Count:N0} parameters) on {data.Dataset} " +

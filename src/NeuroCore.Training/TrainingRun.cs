@@ -11,9 +11,10 @@ namespace NeuroCore.Training;
 /// <see cref="TrainingRecipe"/>, and a <see cref="Trainer"/>. <see cref="Execute"/> writes the description beside
 /// the checkpoints, trains, and returns the <see cref="TrainingReport"/>. Every method (ordinary backpropagation,
 /// <c>Methods/SurrogateBptt</c>, ...) prepares its model and hands it to this one runner, so the command line, the
-/// checkpoints and the JSON report are the same for all of them.
+/// checkpoints and the JSON report are the same for all of them. The run owns the optimizer it built: dispose the run
+/// when done with it, which returns the optimizer's pooled state (Adam's moments) to the shared pool.
 /// </summary>
-public sealed class TrainingRun
+public sealed class TrainingRun : IDisposable
 {
     readonly ILrSchedule? _schedule;
 
@@ -72,8 +73,12 @@ public sealed class TrainingRun
     /// <summary>The trainer options.</summary>
     public TrainerOptions Options { get; }
 
-    /// <summary>The optimizer built from <see cref="Recipe"/>.</summary>
+    /// <summary>The optimizer built from <see cref="Recipe"/>, owned by this run (disposed with it).</summary>
     public IOptimizer Optimizer { get; }
+
+    /// <summary>Disposes the optimizer when it holds pooled state (<see cref="Adam"/>, <see cref="AdamW"/>); the run
+    /// cannot train after this. Disposing twice does nothing more.</summary>
+    public void Dispose() => (Optimizer as IDisposable)?.Dispose();
 
     /// <summary>The trainer that runs the epochs.</summary>
     public Trainer Trainer { get; }

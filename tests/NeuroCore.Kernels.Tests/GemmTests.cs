@@ -193,6 +193,90 @@ public class GemmTests(ITestOutputHelper output)
         Assert.Equal(one, two);
     }
 
+    /// <summary>The bias overload's oracle: each row of C becomes beta·C + bias (just bias when beta is 0), then beta 1.</summary>
+    static float[] PrefilledWithBias(Problem p, float[] bias)
+    {
+        float[] c = (float[])p.C.Clone();
+        for (int i = 0; i < p.M; i++)
+            for (int j = 0; j < p.N; j++)
+            {
+                ref float cij = ref c[i * p.Ldc + j];
+                cij = p.Beta == 0f ? bias[j] : (p.Beta * cij) + bias[j];
+            }
+        return c;
+    }
+
+    static float[] RandomBias(int n, int seed)
+    {
+        var rng = new Random(seed ^ 0x5A5A);
+        var bias = new float[n + 3];
+        for (int j = 0; j < bias.Length; j++) bias[j] = (float)(rng.NextDouble() * 4 - 2);
+        return bias;
+    }
+
+    [Property(MaxTest = 200)]
+    public void Sgemm_WithBias_BitwiseEqualToPrefilledCAndThreadInvariant(byte m, ushort n, ushort k, bool transA, bool transB, int seed)
+    {
+        // Sizes 0..257 cover the direct (m ≤ 2), narrow (n ≤ 16, Bᵀ) and packed paths, edge tiles and several K blocks.
+        var p = Problem.Create(m % 258, n % 258, k % 300, transA, transB, seed);
+        float[] bias = RandomBias(p.N, seed);
+        float[] expected = PrefilledWithBias(p, bias);
+        Gemm.Sgemm(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, 1f, expected, p.Ldc, 1, 0);
+        float[] reference = PrefilledWithBias(p, bias);
+        Reference.Gemm(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, 1f, reference, p.Ldc);
+        for (int threads = 1; threads <= 3; threads++)
+        {
+            float[] c = (float[])p.C.Clone();
+            Gemm.Sgemm(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, c, p.Ldc, bias, threads, 0);
+            Assert.Equal(expected, c);
+        }
+        // And near the scalar twin (same bound as the other properties, with the prefilled C as the old term).
+        for (int i = 0; i < p.M; i++)
+            for (int j = 0; j < p.N; j++)
+            {
+                double magnitude = Math.Abs((double)reference[i * p.Ldc + j]) + Math.Abs((double)expected[i * p.Ldc + j]);
+                Assert.True(Math.Abs((double)expected[i * p.Ldc + j] - reference[i * p.Ldc + j]) <= ((p.K + 2) * Math.Pow(2, -20) * (magnitude + p.K)) + 1e-30,
+                    $"{p.Describe()}: C[{i},{j}] = {expected[i * p.Ldc + j]}, reference {reference[i * p.Ldc + j]}");
+            }
+    }
+
+    [Fact]
+    public void Sgemm_WithBias_NaNInCIgnoredAtBetaZeroAndKZeroGivesBias()
+    {
+        var p = Problem.Create(37, 70, 300, false, true, seed: 5, nanInC: true);
+        float[] bias = RandomBias(p.N, 5);
+        float[] c = (float[])p.C.Clone();
+        Gemm.Sgemm(false, true, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, bias, threads: 2);
+        Assert.DoesNotContain(c, float.IsNaN);
+        c = (float[])p.C.Clone();
+        Gemm.Sgemm(false, true, p.M, p.N, 0, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, bias);
+        for (int i = 0; i < p.M; i++) Assert.Equal(bias.AsSpan(0, p.N).ToArray(), c.AsSpan(i * p.Ldc, p.N).ToArray());
+    }
+
+    [Fact]
+    public void Sgemm_WithBiasTooShort_ThrowsNamingTheBias()
+    {
+        var p = Problem.Create(4, 9, 5, false, false, seed: 1);
+        var e = Assert.Throws<ArgumentException>(() =>
+            Gemm.Sgemm(false, false, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, p.C, p.Ldc, new float[8]));
+        Assert.Equal("bias", e.ParamName);
+        Assert.Contains("n=9", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sgemm_WithBias_SteadyState_AllocatesNothing()
+    {
+        var p = Problem.Create(300, 200, 300, false, true, seed: 12);
+        float[] c = (float[])p.C.Clone();
+        float[] bias = RandomBias(p.N, 12);
+        for (int threads = 1; threads <= 2; threads++)
+        {
+            int t = threads;
+            LifTests.AssertSteadyStateAllocatesNothing(
+                () => Gemm.Sgemm(false, true, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, bias, t), $"Sgemm with bias at {t} threads");
+        }
+    }
+
     [Fact]
     public void Sgemm_SteadyState_AllocatesNothing()
     {

@@ -17,8 +17,9 @@ public static partial class Ops
     /// Lowered per sample: each worker unfolds one sample at a time into its own [C·kH·kW, outH·outW] column buffer
     /// (about 0.9 MB for 32 channels of 28×28 with a 3×3 kernel, so it stays in L2) and multiplies <c>W · cols</c>
     /// straight into that sample's [O, outH·outW] slice of the output, which is already the NCHW layout, then adds the
-    /// bias. Samples are split among <see cref="Tape.Threads"/> workers; every sample is computed the same way on
-    /// whichever worker, so the output is bitwise identical for any thread count. Nothing is saved for backward beyond
+    /// bias. The samples are claimed one at a time by up to <see cref="Tape.Threads"/> workers (so a worker delayed by
+    /// another process leaves its share to the others); every sample is computed the same way on whichever worker, so
+    /// the output is bitwise identical for any thread count. Nothing is saved for backward beyond
     /// the input and weight: the backward unfolds each sample again, which is cheaper than keeping every sample's
     /// columns (C·kH·kW times the input).
     /// </remarks>
@@ -33,12 +34,12 @@ public static partial class Ops
         var cols = tape.Allocate(new Shape(workers, g.ColumnSize));
         var job = new ConvJob
         {
-            Geometry = g, Stride = stride, Padding = padding, Workers = workers, Groups = workers,
+            Geometry = g, Stride = stride, Padding = padding, Groups = g.Batch,
             X = x.Storage, XOffset = x.StorageOffset, W = weight.Storage, WOffset = weight.StorageOffset,
             Bias = bias?.Storage, BiasOffset = bias?.StorageOffset ?? 0,
             Y = y.Storage, YOffset = y.StorageOffset, Cols = cols.Storage, ColsOffset = cols.StorageOffset,
         };
-        FixedPartition.Run(workers, workers, in job);
+        FixedPartition.RunChunks(g.Batch, g.Batch, workers, in job);
         if (tape.ShouldRecord(x, weight, bias))
             tape.Record(new TapeEntry { Op = OpCode.Conv2d, Output = y, A = x, B = weight, C = bias, I0 = stride, I1 = padding });
         return y;
@@ -86,13 +87,13 @@ public static partial class Ops
         }
         var job = new ConvJob
         {
-            Backward = true, Geometry = g, Stride = stride, Padding = padding, Workers = workers, Groups = groups,
+            Backward = true, Geometry = g, Stride = stride, Padding = padding, Groups = groups,
             NeedW = needW, NeedB = needB, AccumulateX = betaX != 0f,
             X = x.Storage, XOffset = x.StorageOffset, W = w.Storage, WOffset = w.StorageOffset,
             Y = dy.Storage, YOffset = dy.StorageOffset, Cols = scratch.Storage, ColsOffset = scratch.StorageOffset,
             Dx = dx?.Storage, DxOffset = dx?.StorageOffset ?? 0, Partials = partials.Storage, PartialsOffset = partials.StorageOffset,
         };
-        FixedPartition.Run(workers, workers, in job);
+        FixedPartition.RunChunks(groups, groups, workers, in job);
         if (!needW && !needB) return;
         var ps = partials.Span;
         if (needW)
@@ -117,31 +118,27 @@ public static partial class Ops
     }
 
     /// <summary>
-    /// One Conv2d pass over the batch. Worker t (of <see cref="Workers"/>) takes groups
-    /// [ChunkStart(Groups, Workers, t), ChunkStart(Groups, Workers, t+1)) and group gi takes samples
-    /// [ChunkStart(Batch, Groups, gi), ChunkStart(Batch, Groups, gi+1)); the forward uses one group per worker.
-    /// Each worker owns slot t of <see cref="Cols"/>; in backward slot t holds the columns and then the column gradient.
+    /// One Conv2d pass over the batch, in chunks of <see cref="Groups"/> that the workers claim one at a time: group gi
+    /// takes samples [ChunkStart(Batch, Groups, gi), ChunkStart(Batch, Groups, gi+1)); the forward uses one group per
+    /// sample. The worker running a group uses slot <c>worker</c> of <see cref="Cols"/>; in backward that slot holds
+    /// the columns and then the column gradient.
     /// </summary>
-    struct ConvJob : IRangeBody
+    struct ConvJob : IWorkerRangeBody
     {
         public ConvShape Geometry;
-        public int Stride, Padding, Workers, Groups;
+        public int Stride, Padding, Groups;
         public bool Backward, NeedW, NeedB, AccumulateX;
         public float[] X, W, Y, Cols;
         public float[]? Bias, Dx, Partials;
         public int XOffset, WOffset, BiasOffset, YOffset, ColsOffset, DxOffset, PartialsOffset;
 
-        public readonly void Invoke(int start, int limit)
+        public readonly void Invoke(int worker, int start, int limit)
         {
-            for (int t = start; t < limit; t++)
+            for (int gi = start; gi < limit; gi++)
             {
-                int g0 = FixedPartition.ChunkStart(Groups, Workers, t), g1 = FixedPartition.ChunkStart(Groups, Workers, t + 1);
-                for (int gi = g0; gi < g1; gi++)
-                {
-                    int b0 = FixedPartition.ChunkStart(Geometry.Batch, Groups, gi), b1 = FixedPartition.ChunkStart(Geometry.Batch, Groups, gi + 1);
-                    if (Backward) BackwardGroup(t, gi, b0, b1);
-                    else for (int b = b0; b < b1; b++) ForwardSample(t, b);
-                }
+                int b0 = FixedPartition.ChunkStart(Geometry.Batch, Groups, gi), b1 = FixedPartition.ChunkStart(Geometry.Batch, Groups, gi + 1);
+                if (Backward) BackwardGroup(worker, gi, b0, b1);
+                else for (int b = b0; b < b1; b++) ForwardSample(worker, b);
             }
         }
 

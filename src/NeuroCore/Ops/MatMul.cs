@@ -98,13 +98,9 @@ public static partial class Ops
             throw new ArgumentException($"Ops.Linear: bias {bias.Shape} does not match weight {weight.Shape}; expected [{outF}].", nameof(bias));
         int rows = x.Shape.SizeOf(0, x.Shape.Rank - 1);
         var y = tape.Allocate(x.Shape.With(-1, outF));
-        var ys = y.Span;
-        if (bias is not null)
-        {
-            var bs = bias.Span;
-            for (int r = 0; r < rows; r++) bs.CopyTo(ys.Slice(r * outF, outF));
-        }
-        Gemm.Sgemm(false, true, rows, outF, inF, 1f, x.Span, inF, weight.Span, inF, bias is null ? 0f : 1f, ys, outF, tape.Threads);
+        // The bias goes into the GEMM's epilogue: y is written once, never filled with the bias and read back.
+        if (bias is null) Gemm.Sgemm(false, true, rows, outF, inF, 1f, x.Span, inF, weight.Span, inF, 0f, y.Span, outF, tape.Threads);
+        else Gemm.Sgemm(false, true, rows, outF, inF, 1f, x.Span, inF, weight.Span, inF, 0f, y.Span, outF, bias.Span, tape.Threads);
         if (tape.ShouldRecord(x, weight, bias))
             tape.Record(new TapeEntry { Op = OpCode.Linear, Output = y, A = x, B = weight, C = bias, I0 = rows });
         return y;

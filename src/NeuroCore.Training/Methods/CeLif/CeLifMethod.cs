@@ -91,8 +91,9 @@ public static class CeLifMethod
     }
 }
 
-/// <summary>A prepared sequence run: the model, its <see cref="TrainingRun"/>, and the sets.</summary>
-public sealed class SequenceRun
+/// <summary>A prepared sequence run: the model, its <see cref="TrainingRun"/>, and the sets. Dispose it when done: that
+/// disposes the run and so its optimizer.</summary>
+public sealed class SequenceRun : IDisposable
 {
     internal SequenceRun(TrainingRun run, SequenceClassifier model, SequenceSet train, SequenceSet test, int? referenceHidden)
     {
@@ -117,6 +118,9 @@ public sealed class SequenceRun
 
     /// <summary>The LIF width the parameter count was matched to, if any.</summary>
     public int? ReferenceHidden { get; }
+
+    /// <summary>Disposes <see cref="Run"/> (and so its optimizer's pooled state).</summary>
+    public void Dispose() => Run.Dispose();
 
     /// <summary>What the shared runner returned on the last <see cref="Execute"/> (epochs and their metrics), else null.</summary>
     public TrainingOutcome? Outcome { get; private set; }

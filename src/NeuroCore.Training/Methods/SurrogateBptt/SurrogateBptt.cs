@@ -71,6 +71,9 @@ public static class SurrogateBptt
     /// rates and synops per sample included).
     /// </summary>
     public static TrainingOutcome Train(SnnModelOptions options, TrainingRecipe recipe, TrainerOptions trainer, LabeledImageSet train,
-        LabeledImageSet test, string dataset, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        CreateRun(options, recipe, trainer, train).Execute(train, test, dataset, progress, cancellationToken);
+        LabeledImageSet test, string dataset, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        using var run = CreateRun(options, recipe, trainer, train);
+        return run.Execute(train, test, dataset, progress, cancellationToken);
+    }
 }
