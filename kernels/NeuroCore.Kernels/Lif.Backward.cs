@@ -111,6 +111,9 @@ public static unsafe partial class Lif
         ref float gtr = ref Unsafe.AsRef<float>(job.GradThreshold);
         ref float gv0r = ref Unsafe.AsRef<float>(job.GradV0);
         bool soft = job.Soft, detach = job.Detach, parameters = job.GradBeta != null, hasGvFinal = job.GradVFinal != null, hasGv0 = job.GradV0 != null;
+        // S enters gH only through the hard reset, and gθ (soft) only with the parameters: a soft-reset scan without them
+        // (W3's layers) streams H and ∂L/∂S alone, one of its four [T, N] streams less.
+        bool readSpikes = parameters || !soft;
         nuint n = job.N, T = job.T, j = r0;
         // Per tile: the gradV carry and the β, θ partial sums, in L1 like the forward's V (see Tile).
         Span<float> scratch = stackalloc float[3 * (int)Tile];
@@ -136,7 +139,7 @@ public static unsafe partial class Lif
                     {
                         nuint i = t * n + k, q = k - j0;
                         Vector512<float> th = Vector512.LoadUnsafe(ref tr, k), gv = Vector512.LoadUnsafe(ref gvb, q);
-                        Vector512<float> h = Vector512.LoadUnsafe(ref hr, i), sp = Vector512.LoadUnsafe(ref sr, i);
+                        Vector512<float> h = Vector512.LoadUnsafe(ref hr, i), sp = readSpikes ? Vector512.LoadUnsafe(ref sr, i) : default;
                         Vector512<float> g = s.Grad(h - th);
                         Vector512<float> gsg = Vector512.LoadUnsafe(ref gsr, i) * g;
                         Vector512<float> dvdh, gtStep;
@@ -196,7 +199,7 @@ public static unsafe partial class Lif
                     {
                         nuint i = t * n + k, q = k - j0;
                         Vector256<float> th = Vector256.LoadUnsafe(ref tr, k), gv = Vector256.LoadUnsafe(ref gvb, q);
-                        Vector256<float> h = Vector256.LoadUnsafe(ref hr, i), sp = Vector256.LoadUnsafe(ref sr, i);
+                        Vector256<float> h = Vector256.LoadUnsafe(ref hr, i), sp = readSpikes ? Vector256.LoadUnsafe(ref sr, i) : default;
                         Vector256<float> g = s.Grad(h - th);
                         Vector256<float> gsg = Vector256.LoadUnsafe(ref gsr, i) * g;
                         Vector256<float> dvdh, gtStep;
@@ -256,7 +259,7 @@ public static unsafe partial class Lif
                     {
                         nuint i = t * n + k, q = k - j0;
                         Vector128<float> th = Vector128.LoadUnsafe(ref tr, k), gv = Vector128.LoadUnsafe(ref gvb, q);
-                        Vector128<float> h = Vector128.LoadUnsafe(ref hr, i), sp = Vector128.LoadUnsafe(ref sr, i);
+                        Vector128<float> h = Vector128.LoadUnsafe(ref hr, i), sp = readSpikes ? Vector128.LoadUnsafe(ref sr, i) : default;
                         Vector128<float> g = s.Grad(h - th);
                         Vector128<float> gsg = Vector128.LoadUnsafe(ref gsr, i) * g;
                         Vector128<float> dvdh, gtStep;
@@ -306,7 +309,7 @@ public static unsafe partial class Lif
             for (nuint t = T; t-- > 0;)
             {
                 nuint i = t * n + j;
-                float h = Unsafe.Add(ref hr, i), sp = Unsafe.Add(ref sr, i);
+                float h = Unsafe.Add(ref hr, i), sp = readSpikes ? Unsafe.Add(ref sr, i) : 0f;
                 float g = s.Grad(h - th);
                 float gsg = Unsafe.Add(ref gsr, i) * g;
                 float dvdh, gtStep;

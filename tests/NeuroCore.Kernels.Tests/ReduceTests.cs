@@ -22,6 +22,34 @@ public class ReduceTests
         }
     }
 
+    [Property(MaxTest = 100)]
+    public void SumColumns_ThreadedAnyShape_BitwiseEqualToReferenceForEveryThreadCount(ushort rowsRaw, ushort colsRaw, int seed)
+    {
+        // Columns 0..257 cover every width's whole values, the four-at-a-time blocks and the scalar tail.
+        int rows = rowsRaw % 40, cols = colsRaw % 258;
+        var rng = new Random(seed);
+        float[] x = TestData.Random(rng, rows * cols, 5f, specials: rng.Next(2) == 0);
+        var expected = new float[cols + 1];
+        Reference.SumColumns(x, rows, cols, expected);
+        for (int threads = 1; threads <= 3; threads++)
+        {
+            var actual = new float[cols + 1];
+            actual[cols] = 7f;
+            Reduce.SumColumns(x, rows, cols, actual, threads, parallelThreshold: 0);
+            TestData.AssertBitwise(expected.AsSpan(0, cols), actual.AsSpan(0, cols), $"SumColumns {rows}x{cols} at {threads} threads");
+            Assert.Equal(7f, actual[cols]);
+        }
+    }
+
+    [Fact]
+    public void SumColumns_Threaded_BadThreadsThrowAndSteadyStateAllocatesNothing()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Reduce.SumColumns(new float[6], 2, 3, new float[3], 0));
+        var x = new float[3200 * 64];
+        var d = new float[64];
+        LifTests.AssertSteadyStateAllocatesNothing(() => Reduce.SumColumns(x, 3200, 64, d, 2), "Reduce.SumColumns at 2 threads");
+    }
+
     [Property(MaxTest = 10)]
     public void RowsAndColumns_RandomShapes_MatchReference(int seed)
     {

@@ -127,7 +127,7 @@ public static partial class Ops
         if (e.C is { } bias && tape.NeedsGrad(bias))
         {
             var db = tape.BeginGrad(bias);
-            Reduce.SumColumns(dy, rows, outF, db.Span);
+            Reduce.SumColumns(dy, rows, outF, db.Span, threads);
             db.Commit();
         }
     }
