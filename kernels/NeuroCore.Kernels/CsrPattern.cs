@@ -90,7 +90,22 @@ public sealed class CsrPattern
     /// <param name="columnIndices">Column of each entry [nnz].</param>
     /// <returns>The validated pattern.</returns>
     /// <exception cref="ArgumentException">Any rule is broken; the message names the row and position and the fix.</exception>
-    public static CsrPattern FromCsr(int rows, int columns, ReadOnlySpan<int> rowStart, ReadOnlySpan<int> columnIndices)
+    public static CsrPattern FromCsr(int rows, int columns, ReadOnlySpan<int> rowStart, ReadOnlySpan<int> columnIndices) =>
+        FromCsr(rows, columns, rowStart, columnIndices, default);
+
+    /// <summary>
+    /// <see cref="FromCsr(int, int, ReadOnlySpan{int}, ReadOnlySpan{int})"/> with the slot of each entry given
+    /// (<paramref name="slots"/> [nnz], a permutation of 0..nnz−1; empty for slot = entry), so a saved pattern comes back
+    /// with the slot numbering its values were saved in.
+    /// </summary>
+    /// <param name="rows">Rows (outputs), ≥ 1.</param>
+    /// <param name="columns">Columns (inputs), ≥ 1.</param>
+    /// <param name="rowStart">Row offsets [rows + 1].</param>
+    /// <param name="columnIndices">Column of each entry [nnz].</param>
+    /// <param name="slots">Slot of each entry [nnz], or empty.</param>
+    /// <returns>The validated pattern.</returns>
+    /// <exception cref="ArgumentException">Any rule is broken; the message names the row and position and the fix.</exception>
+    public static CsrPattern FromCsr(int rows, int columns, ReadOnlySpan<int> rowStart, ReadOnlySpan<int> columnIndices, ReadOnlySpan<int> slots)
     {
         const string Op = "CsrPattern.FromCsr";
         CheckShape(Op, rows, columns);
@@ -122,7 +137,22 @@ public sealed class CsrPattern
                 slotColumn[k] = c;
             }
         }
-        return new CsrPattern(rows, columns, slotRow, slotColumn);
+        if (slots.IsEmpty) return new CsrPattern(rows, columns, slotRow, slotColumn);
+        if (slots.Length != nnz)
+            Throw.Argument($"{Op}: slots holds {slots.Length} entries but the pattern has nnz = {nnz}; pass one slot per entry or none.", nameof(slots));
+        var permutedRow = new int[nnz];
+        var permutedColumn = new int[nnz];
+        var seen = new bool[nnz];
+        for (int k = 0; k < nnz; k++)
+        {
+            int s = slots[k];
+            if ((uint)s >= (uint)nnz || seen[s])
+                Throw.Argument($"{Op}: entry {k} has slot {s}, which is {((uint)s >= (uint)nnz ? $"outside [0, {nnz})" : "already used")}; the slots must be a permutation of 0..nnz−1.", nameof(slots));
+            seen[s] = true;
+            permutedRow[s] = slotRow[k];
+            permutedColumn[s] = slotColumn[k];
+        }
+        return new CsrPattern(rows, columns, permutedRow, permutedColumn);
     }
 
     /// <summary>
