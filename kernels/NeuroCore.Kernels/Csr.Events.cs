@@ -137,8 +137,21 @@ public static unsafe partial class Csr
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public readonly void Column(int i)
         {
-            int e1 = ColumnStart[i + 1];
-            for (int e = ColumnStart[i]; e < e1; e++) Y[ColumnRows[e]] += Values[Slots[e]];
+            // Locals: a store through y could alias the fields as far as the JIT knows, which would reload them per entry.
+            int* rows = ColumnRows, slots = Slots;
+            float* values = Values, y = Y;
+            nint e = ColumnStart[i], e1 = ColumnStart[i + 1];
+            for (; e + 4 <= e1; e += 4)
+            {
+                // Rows within one column are distinct, so the four updates are independent.
+                float v0 = values[slots[e]], v1 = values[slots[e + 1]], v2 = values[slots[e + 2]], v3 = values[slots[e + 3]];
+                int r0 = rows[e], r1 = rows[e + 1], r2 = rows[e + 2], r3 = rows[e + 3];
+                y[r0] += v0;
+                y[r1] += v1;
+                y[r2] += v2;
+                y[r3] += v3;
+            }
+            for (; e < e1; e++) y[rows[e]] += values[slots[e]];
         }
     }
 

@@ -9,7 +9,7 @@ public static unsafe partial class Csr
     /// <summary>
     /// Matrix transpose, the layout change between row-major samples [rows, features] and the feature-major form the
     /// sparse product reads: effectively computes <c>destination[c·rows + r] = source[r·cols + c]</c>. 8×8 register
-    /// blocks with AVX (inside 32×32 tiles that keep both sides in L1), scalar tiles otherwise; a pure copy, so every
+    /// blocks with AVX in strips of 8 destination rows, scalar 16×16 tiles otherwise; a pure copy, so every
     /// path gives the same result.
     /// </summary>
     /// <param name="source">[rows, cols], row-major.</param>
@@ -29,29 +29,63 @@ public static unsafe partial class Csr
             Throw.Argument($"{Op}: the destination overlaps the source; pass a separate buffer.", nameof(destination));
         fixed (float* s = source, d = destination)
         {
-            const int Tile = 32;
-            for (int r0 = 0; r0 < rows; r0 += Tile)
+            int c = 0;
+            if (Avx.IsSupported)
             {
-                int r1 = Math.Min(rows, r0 + Tile);
-                for (int c0 = 0; c0 < cols; c0 += Tile)
+                // Strips of 8 destination rows, walked along the source rows: the 8 lines written and the 8 read stay in
+                // L1 even when a stride is a multiple of 4 KiB (larger tiles then map 32+ lines to one cache set).
+                for (; c + 8 <= cols; c += 8)
                 {
-                    int c1 = Math.Min(cols, c0 + Tile);
-                    int r = r0;
-                    if (Avx.IsSupported)
-                    {
-                        for (; r + 8 <= r1; r += 8)
-                        {
-                            int c = c0;
-                            for (; c + 8 <= c1; c += 8) Block8(s + (nint)r * cols + c, cols, d + (nint)c * rows + r, rows);
-                            for (; c < c1; c++)
-                                for (int q = r; q < r + 8; q++) d[(nint)c * rows + q] = s[(nint)q * cols + c];
-                        }
-                    }
-                    for (; r < r1; r++)
-                        for (int c = c0; c < c1; c++) d[(nint)c * rows + r] = s[(nint)r * cols + c];
+                    int r = 0;
+                    for (; r + 8 <= rows; r += 8) Block8(s + (nint)r * cols + c, cols, d + (nint)c * rows + r, rows);
+                    for (; r < rows; r++)
+                        for (int q = c; q < c + 8; q++) d[(nint)q * rows + r] = s[(nint)r * cols + q];
+                }
+            }
+            const int Tile = 16;
+            for (int c0 = c; c0 < cols; c0 += Tile)
+            {
+                int c1 = Math.Min(cols, c0 + Tile);
+                for (int r0 = 0; r0 < rows; r0 += Tile)
+                {
+                    int r1 = Math.Min(rows, r0 + Tile);
+                    for (int r = r0; r < r1; r++)
+                        for (int q = c0; q < c1; q++) d[(nint)q * rows + r] = s[(nint)r * cols + q];
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Bit-packed spikes [rows, ceil(cols/64)] (the <see cref="SpikeSynapse.PackedWords"/> layout) to feature-major floats:
+    /// effectively computes <c>destination[c·rows + r] = bit c of row r ? 1 : 0</c>, i.e. the transpose of
+    /// <see cref="SpikeSynapse.Unpack"/>, by clearing the destination and writing a 1 per set bit (padding bits ignored).
+    /// </summary>
+    /// <param name="bits">Packed spikes [rows, ceil(cols/64)].</param>
+    /// <param name="rows">Rows, ≥ 0.</param>
+    /// <param name="cols">Columns, ≥ 0.</param>
+    /// <param name="destination">[cols, rows] floats, overwritten.</param>
+    /// <exception cref="ArgumentException">A count is negative or a span is too short.</exception>
+    public static void UnpackTransposed(ReadOnlySpan<ulong> bits, int rows, int cols, Span<float> destination)
+    {
+        const string Op = "Csr.UnpackTransposed";
+        if (rows < 0 || cols < 0) Throw.Argument($"{Op}: rows and cols must be non-negative, got [{rows}, {cols}].");
+        int words = SpikeSynapse.PackedWords(cols);
+        if (bits.Length < (long)rows * words || destination.Length < (long)rows * cols)
+            Throw.Argument($"{Op}: bits holds {bits.Length} words (needs [{rows}, {words}]) and destination {destination.Length} values (needs [{cols}, {rows}]).", nameof(destination));
+        destination[..(rows * cols)].Clear();
+        ulong last = (cols & 63) == 0 ? ulong.MaxValue : (1UL << (cols & 63)) - 1;
+        for (int r = 0; r < rows; r++)
+            for (int w = 0; w < words; w++)
+            {
+                ulong b = bits[r * words + w];
+                if (w == words - 1) b &= last;
+                while (b != 0)
+                {
+                    destination[(w * 64 + System.Numerics.BitOperations.TrailingZeroCount(b)) * rows + r] = 1f;
+                    b &= b - 1;
+                }
+            }
     }
 
     /// <summary>Transposes one 8×8 block: rows of <paramref name="s"/> (stride ss) become columns of <paramref name="d"/> (stride ds).</summary>

@@ -14,8 +14,11 @@ namespace NeuroCore.Kernels;
 /// parameter an optimizer sees, with its per-element state (momentum, Adam moments) aligned to slots. Changing the
 /// structure (<see cref="Reassign"/>) moves given slots to new positions and rebuilds both forms in O(nnz + rows +
 /// columns) by counting sort; every other slot keeps its index, so a rewire resets optimizer state at exactly the
-/// reassigned slots. A pattern built by <see cref="FromCsr"/> or <see cref="ErdosRenyi"/> starts with slot s = the s-th
-/// entry in row-major order.
+/// reassigned slots. A pattern built by <see cref="ErdosRenyi"/> or <see cref="FromCsr(int, int, ReadOnlySpan{int}, ReadOnlySpan{int})"/>
+/// numbers its slots in column-major order (by input, then output), i.e. in CSC order: the event-driven forward and
+/// its weight gradient walk the CSC form and then read the values sequentially (with slots in row order they would
+/// read them at random, about 4× slower on a 1024² layer at 10 %); the feature-major product does enough vector work
+/// per entry that its order does not matter. Rewired slots keep their numbers, so the order degrades gracefully.
 /// </para>
 /// <para>Every constructor and mutator validates: indices in range, no duplicate connection, nnz ≥ 1; nothing is clipped.</para>
 /// </summary>
@@ -82,7 +85,7 @@ public sealed class CsrPattern
     /// <summary>
     /// Loads a pattern from CSR arrays: <paramref name="rowStart"/> [rows + 1] with rowStart[0] = 0, non-decreasing,
     /// rowStart[rows] = nnz = <paramref name="columnIndices"/>.Length ≥ 1, and each row's columns in [0, columns),
-    /// strictly increasing. Slot s is entry s.
+    /// strictly increasing. Slots are numbered in column-major (CSC) order: slot s is the s-th connection by input, then output.
     /// </summary>
     /// <param name="rows">Rows (outputs), ≥ 1.</param>
     /// <param name="columns">Columns (inputs), ≥ 1.</param>
@@ -95,7 +98,7 @@ public sealed class CsrPattern
 
     /// <summary>
     /// <see cref="FromCsr(int, int, ReadOnlySpan{int}, ReadOnlySpan{int})"/> with the slot of each entry given
-    /// (<paramref name="slots"/> [nnz], a permutation of 0..nnz−1; empty for slot = entry), so a saved pattern comes back
+    /// (<paramref name="slots"/> [nnz], a permutation of 0..nnz−1; empty for column-major numbering), so a saved pattern comes back
     /// with the slot numbering its values were saved in.
     /// </summary>
     /// <param name="rows">Rows (outputs), ≥ 1.</param>
@@ -137,7 +140,16 @@ public sealed class CsrPattern
                 slotColumn[k] = c;
             }
         }
-        if (slots.IsEmpty) return new CsrPattern(rows, columns, slotRow, slotColumn);
+        if (slots.IsEmpty)
+        {
+            // Column-major numbering: the slot of an entry is its position in the CSC order (stable counting sort by column).
+            var cursor = new int[columns + 1];
+            for (int k = 0; k < nnz; k++) cursor[slotColumn[k] + 1]++;
+            for (int c = 0; c < columns; c++) cursor[c + 1] += cursor[c];
+            var numbering = new int[nnz];
+            for (int k = 0; k < nnz; k++) numbering[k] = cursor[slotColumn[k]]++;
+            slots = numbering;
+        }
         if (slots.Length != nnz)
             Throw.Argument($"{Op}: slots holds {slots.Length} entries but the pattern has nnz = {nnz}; pass one slot per entry or none.", nameof(slots));
         var permutedRow = new int[nnz];
@@ -180,14 +192,14 @@ public sealed class CsrPattern
     /// <summary>
     /// An Erdős–Rényi pattern with exactly <c>nnz = max(1, round(density·rows·columns))</c> connections, every set of
     /// that size equally likely (the G(n, M) form of the model: the fixed-capacity budget is exact rather than binomial).
-    /// Drawn by selection sampling (Knuth's Algorithm S) over the row-major positions from a Philox stream of
+    /// Drawn by selection sampling (Knuth's Algorithm S) over the column-major positions from a Philox stream of
     /// <paramref name="seed"/>, so the result is a pure function of (rows, columns, density, seed).
     /// </summary>
     /// <param name="rows">Rows (outputs), ≥ 1.</param>
     /// <param name="columns">Columns (inputs), ≥ 1.</param>
     /// <param name="density">Target density in (0, 1].</param>
     /// <param name="seed">The seed.</param>
-    /// <returns>The pattern; slot s is the s-th connection in row-major order.</returns>
+    /// <returns>The pattern; slot s is the s-th connection in column-major order (by input, then output).</returns>
     /// <exception cref="ArgumentException">A size is not positive or the density is outside (0, 1].</exception>
     public static CsrPattern ErdosRenyi(int rows, int columns, double density, ulong seed)
     {
@@ -210,8 +222,8 @@ public sealed class CsrPattern
             double u = ((double)rng.NextUInt() * 4294967296.0 + rng.NextUInt()) * (1.0 / 18446744073709551616.0);
             if ((total - p) * u < want - chosen)
             {
-                slotRow[chosen] = (int)(p / columns);
-                slotColumn[chosen] = (int)(p % columns);
+                slotRow[chosen] = (int)(p % rows);
+                slotColumn[chosen] = (int)(p / rows);
                 chosen++;
             }
         }

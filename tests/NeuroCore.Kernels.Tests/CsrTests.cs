@@ -251,6 +251,7 @@ public class CsrTests
         void Run()
         {
             Csr.Transpose(xT, 256, n, x);
+            Csr.UnpackTransposed(bits, n, 256, x);
             Csr.Multiply(p, v, false, xT, n, b, y, 2);
             Csr.Multiply(p, v, true, xT, n, default, y, 2);
             Csr.ForwardEvents(p, v, spikes, n, b, y, 2);
@@ -276,6 +277,27 @@ public class CsrTests
                     for (int c = 0; c < cols; c++)
                         Assert.Equal(BitConverter.SingleToInt32Bits(a[r * cols + c]), BitConverter.SingleToInt32Bits(t[c * rows + r]));
             }
+    }
+
+    [Fact]
+    public void UnpackTransposed_EqualsUnpackThenTranspose()
+    {
+        var rng = new Random(15);
+        foreach (int cols in new[] { 1, 63, 64, 65, 130, 257 })
+        {
+            int rows = rng.Next(0, 9);
+            float[] x = Spikes(rng, rows * cols, 0.3);
+            var bits = new ulong[rows * SpikeSynapse.PackedWords(cols)];
+            SpikeSynapse.Pack(x, rows, cols, bits);
+            for (int r = 0; r < rows; r++) bits[r * SpikeSynapse.PackedWords(cols) + SpikeSynapse.PackedWords(cols) - 1] |= (cols & 63) == 0 ? 0 : ~((1UL << (cols & 63)) - 1);
+            var unpacked = new float[rows * cols];
+            SpikeSynapse.Unpack(bits, rows, cols, unpacked);
+            var expected = new float[rows * cols];
+            Csr.Transpose(unpacked, rows, cols, expected);
+            float[] actual = TestData.Random(rng, rows * cols);
+            Csr.UnpackTransposed(bits, rows, cols, actual);
+            TestData.AssertBitwise(expected, actual, $"cols={cols} rows={rows}");
+        }
     }
 
     [Fact]

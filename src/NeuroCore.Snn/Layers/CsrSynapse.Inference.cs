@@ -41,8 +41,10 @@ public sealed partial class CsrSynapse
     /// <summary>
     /// <see cref="Step(ReadOnlySpan{float}, int, Span{float}, int)"/> on bit-packed spikes [rows, ceil(in/64)] (the
     /// <see cref="PackedSpikes"/> layout, e.g. one step's <see cref="PackedSpikes.StepBits"/> or a whole sequence's
-    /// <see cref="PackedSpikes.Bits"/>): the set bits are walked directly (<see cref="Csr.ForwardEvents(CsrPattern, ReadOnlySpan{float}, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>),
-    /// never unpacked, whatever <see cref="Path"/> says. Allocates nothing.
+    /// <see cref="PackedSpikes.Bits"/>). The input is never unpacked row-major: on the event path the set bits are
+    /// walked directly (<see cref="Csr.ForwardEvents(CsrPattern, ReadOnlySpan{float}, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>);
+    /// otherwise each set bit writes one 1 into the feature-major input (<see cref="Csr.UnpackTransposed"/>) of the
+    /// product. <see cref="Path"/> chooses as in <see cref="Forward"/> (Auto: events below <see cref="EventDensityThreshold"/>).
     /// </summary>
     /// <param name="inputBits">Packed spikes [rows, ceil(in/64)].</param>
     /// <param name="rows">Rows, ≥ 0.</param>
@@ -52,9 +54,26 @@ public sealed partial class CsrSynapse
     public void Step(ReadOnlySpan<ulong> inputBits, int rows, Span<float> current, int threads = 1)
     {
         int words = SpikeSynapse.PackedWords(InFeatures);
-        CheckStep(inputBits.Length / Math.Max(words, 1) * InFeatures, rows, current.Length, "[rows, ceil(in/64)] words");
-        LastUsedEvents = true;
-        Csr.ForwardEvents(Pattern, Values.Span, inputBits, rows, Bias is null ? default : Bias.Span, current, threads);
+        CheckStep(inputBits.Length / Math.Max(words, 1) * (long)InFeatures, rows, current.Length, "[rows, ceil(in/64)] words");
+        ReadOnlySpan<float> bias = Bias is null ? default : Bias.Span;
+        bool events = Path switch
+        {
+            SynapsePath.Events => true,
+            SynapsePath.Dense => false,
+            _ => SpikeSynapse.CountEvents(inputBits, rows, InFeatures) < EventDensityThreshold * rows * InFeatures,
+        };
+        LastUsedEvents = events;
+        if (events)
+        {
+            Csr.ForwardEvents(Pattern, Values.Span, inputBits, rows, bias, current, threads);
+            return;
+        }
+        int n = rows * InFeatures, m = rows * OutFeatures;
+        if (_inputT.Length < n) _inputT = new float[n];
+        if (_outputT.Length < m) _outputT = new float[m];
+        Csr.UnpackTransposed(inputBits, rows, InFeatures, _inputT);
+        Csr.Multiply(Pattern, Values.Span, false, _inputT.AsSpan(0, n), rows, bias, _outputT, threads);
+        Csr.Transpose(_outputT.AsSpan(0, m), OutFeatures, rows, current);
     }
 
     void CheckStep(long inputLength, int rows, int currentLength, string form)

@@ -87,23 +87,31 @@ public sealed class CsrSynapseTests
         var rng = new Random(3);
         const int rows = 9, inF = 130, outF = 33;
         var layer = new CsrSynapse(new ParameterStore(), "sp", inF, outF, 0.2, 4);
-        foreach (var (x, path) in new[] { (LayerTestKit.Random(rng, rows * inF), SynapsePath.Auto), (LayerTestKit.Spikes(rng, rows * inF, 0.1), SynapsePath.Auto) })
+        var cases = new[]
+        {
+            (LayerTestKit.Random(rng, rows * inF), SynapsePath.Auto, false),
+            (LayerTestKit.Spikes(rng, rows * inF, 0.02), SynapsePath.Auto, true),   // below EventDensityThreshold: events
+            (LayerTestKit.Spikes(rng, rows * inF, 0.2), SynapsePath.Auto, false),   // above: the product
+            (LayerTestKit.Spikes(rng, rows * inF, 0.2), SynapsePath.Events, true),
+        };
+        foreach (var (x, path, expectEvents) in cases)
         {
             layer.Path = path;
             float[] expected;
             using (var tape = new Tape(recording: false))
             using (var xt = Tensor.From(x, new Shape(rows, inF)))
                 expected = layer.Forward(tape, xt).ToArray();
-            bool usedEvents = layer.LastUsedEvents;
+            Assert.Equal(expectEvents, layer.LastUsedEvents);
             var current = new float[rows * outF];
             layer.Step(x, rows, current);
-            Assert.Equal(usedEvents, layer.LastUsedEvents);
+            Assert.Equal(expectEvents, layer.LastUsedEvents);
             Assert.Equal(expected, current);
-            if (!usedEvents) continue;
+            if (!SpikeLinear.IsBinary(x)) continue;
             var bits = new ulong[rows * SpikeSynapse.PackedWords(inF)];
             SpikeSynapse.Pack(x, rows, inF, bits);
             var packed = new float[rows * outF];
             layer.Step(bits, rows, packed);
+            Assert.Equal(expectEvents, layer.LastUsedEvents);
             Assert.Equal(expected, packed);
         }
     }
@@ -114,7 +122,10 @@ public sealed class CsrSynapseTests
         var rng = new Random(8);
         var layer = new CsrSynapse(new ParameterStore(), "sp", 96, 40, 0.1, 1);
         var xa = LayerTestKit.Random(rng, 16 * 96);
-        var xs = LayerTestKit.Spikes(rng, 16 * 96, 0.05);
+        var xs = LayerTestKit.Spikes(rng, 16 * 96, 0.02);
+        var xd = LayerTestKit.Spikes(rng, 16 * 96, 0.3);
+        var bitsDense = new ulong[16 * 2];
+        SpikeSynapse.Pack(xd, 16, 96, bitsDense);
         var bits = new ulong[16 * 2];
         SpikeSynapse.Pack(xs, 16, 96, bits);
         var y = new float[16 * 40];
@@ -123,6 +134,7 @@ public sealed class CsrSynapseTests
             layer.Step(xa, 16, y, 2);
             layer.Step(xs, 16, y, 2);
             layer.Step(bits, 16, y, 2);
+            layer.Step(bitsDense, 16, y, 2);
         }
         Run();
         long least = long.MaxValue;
