@@ -16,9 +16,11 @@ namespace NeuroCore.Bench.Peers;
 /// NeuroCore's CSR rows use a <see cref="CsrSynapse"/> whose pattern is W's mask, built once from W without timing (as
 /// W's CSR/COO conversion is not timed on the TorchSharp side):
 /// <list type="bullet">
-/// <item><c>CsrSynapse.Step</c>: the layer's inference call on row-major X [128, 1024], giving Yᵀ [128, 1024]; on the
-/// spike input it takes the event path (only active inputs do work, the events found by vector compares, no list
-/// written), on the dense input the feature-major product with X and Y transposed inside the call.</item>
+/// <item><c>CsrSynapse.Step</c>: the layer's inference call on row-major X [128, 1024], giving Yᵀ [128, 1024]. With
+/// Path = Auto both inputs take the feature-major product (X and Y transposed inside the call): at 10 % input density
+/// it beats the event path (<see cref="CsrSynapse.EventDensityThreshold"/>).</item>
+/// <item><c>CsrSynapse.Step events forced</c> (spike input): the event path (only active inputs do work, the events
+/// found by vector compares, no list written).</item>
 /// <item><c>CsrSynapse.Step packed</c> (spike input): the same on Xb already bit-packed [128, 16] ulong, the form the
 /// packed LIF scan emits; the packing is not timed (it is the previous layer's output).</item>
 /// <item><c>Csr.Multiply</c>: the kernel the layer calls, on Xᵀ [1024, 128] as TorchSharp gets it, giving
@@ -62,6 +64,9 @@ internal static class W4Sparse
         var synapse = new CsrSynapse(new ParameterStore(), "w4", CsrPattern.FromCsr(Out, In, rowStartW, columnsW.ToArray()), 1, bias: false);
         var pattern = synapse.Pattern;
         for (int s = 0; s < pattern.Nnz; s++) synapse.Values.Span[s] = w[pattern.SlotRow[s] * In + pattern.SlotColumn[s]];
+        // The same synapse with the event path forced (Auto takes the product at W4's 10 % input density).
+        var eventSynapse = new CsrSynapse(new ParameterStore(), "w4e", pattern, 1, bias: false) { Path = SynapsePath.Events };
+        synapse.Values.Span.CopyTo(eventSynapse.Values.Span);
 
         var xa = SplitMix64.Normal(403, Batch * In);
         var spikeStream = new SplitMix64(404);
@@ -96,6 +101,7 @@ internal static class W4Sparse
 
             void Dense() => Gemm.Sgemm(false, false, Out, Batch, In, 1f, w, In, xT, Batch, 0f, y, Batch, threads);
             void CsrStep() => synapse.Step(x, Batch, yT, threads);
+            void CsrEvents() => eventSynapse.Step(x, Batch, yT, threads);
             void CsrPacked() => synapse.Step(bits, Batch, yT, threads);
             void CsrMultiply() => Csr.Multiply(synapse.Pattern, synapse.Values.Span, false, xT, Batch, default, y, threads);
             void Events()
@@ -112,10 +118,13 @@ internal static class W4Sparse
             CsrMultiply();
             sums.Add(Check(tag, "neurocore Csr.Multiply", SumAbs(y), reference));
             CsrStep();
-            if (synapse.LastUsedEvents != spikes) throw new InvalidOperationException($"W4 {tag}: CsrSynapse.Step took the {(synapse.LastUsedEvents ? "event" : "dense")} path.");
+            if (synapse.LastUsedEvents) throw new InvalidOperationException($"W4 {tag}: CsrSynapse.Step (Auto) took the event path; expected the product at this density.");
             sums.Add(Check(tag, "neurocore CsrSynapse.Step", SumAbs(yT), reference));
             if (spikes)
             {
+                Array.Clear(yT);
+                CsrEvents();
+                sums.Add(Check(tag, "neurocore CsrSynapse.Step events", SumAbs(yT), reference));
                 Array.Clear(yT);
                 CsrPacked();
                 sums.Add(Check(tag, "neurocore CsrSynapse.Step packed", SumAbs(yT), reference));
@@ -135,10 +144,14 @@ internal static class W4Sparse
                 new("neurocore", "sgemm", Dense),
                 new("torchsharp", "csr_mm", () => { using var r = torch.mm(wCsr, txT); }),
                 new("torchsharp", "coo_mm", () => { using var r = torch.mm(wCoo, txT); }),
-                new("neurocore", spikes ? "CsrSynapse.Step (events)" : "CsrSynapse.Step", CsrStep),
+                new("neurocore", "CsrSynapse.Step", CsrStep),
                 new("neurocore", "Csr.Multiply (Xᵀ given)", CsrMultiply),
             };
-            if (spikes) variants.Add(new("neurocore", "CsrSynapse.Step packed (bits given)", CsrPacked));
+            if (spikes)
+            {
+                variants.Add(new("neurocore", "CsrSynapse.Step packed (bits given)", CsrPacked));
+                variants.Add(new("neurocore", "CsrSynapse.Step events forced", CsrEvents));
+            }
             if (spikes)
             {
                 variants.Add(new("neurocore", "SpikeSynapse events", Events));
