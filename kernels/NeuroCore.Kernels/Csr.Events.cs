@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using NeuroCore.Kernels.Parallel;
 
@@ -31,7 +30,7 @@ public static unsafe partial class Csr
     {
         const string Op = "Csr.ForwardEvents";
         CheckForward(Op, pattern, values, rows, bias, output, threads);
-        CheckEvents(Op, eventStart, eventIndex, rows, pattern.Columns);
+        SpikeSynapse.CheckEvents(Op, eventStart, eventIndex, rows, pattern.Columns);
         if (rows == 0) return;
         fixed (int* es = eventStart, ei = eventIndex)
             RunForward(pattern, values, bias, output, rows, threads, new EventSource { Start = es, Index = ei }, (long)(eventStart[rows] - eventStart[0]));
@@ -272,7 +271,7 @@ public static unsafe partial class Csr
         ArgumentNullException.ThrowIfNull(pattern);
         CheckThreads(Op, threads);
         if (rows < 0) Throw.OutOfRange(nameof(rows), $"{Op}: rows must be non-negative, got {rows}.");
-        CheckEvents(Op, eventStart, eventIndex, rows, pattern.Columns);
+        SpikeSynapse.CheckEvents(Op, eventStart, eventIndex, rows, pattern.Columns);
         int outF = pattern.Rows, inF = pattern.Columns;
         if (gradOutput.Length < (long)rows * outF)
             Throw.Argument($"{Op}: gradOutput holds {gradOutput.Length} values, shorter than [rows, out] = [{rows}, {outF}].", nameof(gradOutput));
@@ -326,24 +325,5 @@ public static unsafe partial class Csr
                 }
             }
         }
-    }
-
-    /// <summary>Checks an event list before unchecked access (as SpikeSynapse does).</summary>
-    static void CheckEvents(string op, ReadOnlySpan<int> eventStart, ReadOnlySpan<int> eventIndex, int rows, int inFeatures)
-    {
-        if (eventStart.Length < (long)rows + 1)
-            Throw.Argument($"{op}: eventStart holds {eventStart.Length} offsets, needs rows + 1 = {(long)rows + 1}; pass the rowStart filled by SpikeSynapse.Compact.", nameof(eventStart));
-        if (eventStart[0] < 0)
-            Throw.Argument($"{op}: eventStart[0] = {eventStart[0]} is negative.", nameof(eventStart));
-        for (int r = 0; r < rows; r++)
-            if (eventStart[r + 1] < eventStart[r])
-                Throw.Argument($"{op}: eventStart decreases at row {r} ({eventStart[r]} then {eventStart[r + 1]}).", nameof(eventStart));
-        int end = eventStart[rows];
-        if (end > eventIndex.Length)
-            Throw.Argument($"{op}: eventStart[rows] = {end} events but eventIndex holds {eventIndex.Length}.", nameof(eventIndex));
-        ref int ix = ref MemoryMarshal.GetReference(eventIndex);
-        for (int k = eventStart[0]; k < end; k++)
-            if ((uint)Unsafe.Add(ref ix, k) >= (uint)inFeatures)
-                Throw.Argument($"{op}: event {k} is on input {Unsafe.Add(ref ix, k)}, outside the pattern's {inFeatures} inputs; the events must come from an input [rows, in] of this layer.", nameof(eventIndex));
     }
 }

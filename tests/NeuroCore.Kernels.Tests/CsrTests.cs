@@ -377,7 +377,7 @@ public class CsrTests
         Assert.Throws<ArgumentException>(() => Csr.Multiply(p, v, false, buffer.AsSpan(0, 18), 3, default, buffer.AsSpan(10, 12)));
         Assert.Throws<ArgumentOutOfRangeException>(() => Csr.Multiply(p, v, false, new float[18], 3, default, new float[12], 0));
         var events = Assert.Throws<ArgumentException>(() => Csr.ForwardEvents(p, v, [0, 1], [6], 1, default, new float[4]));
-        Assert.Contains("outside the pattern's 6 inputs", events.Message, StringComparison.Ordinal);
+        Assert.Contains("outside the 6 input features", events.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => Csr.ForwardEvents(p, v, new float[11], 2, default, new float[8]));
         Assert.Throws<ArgumentException>(() => Csr.ForwardEvents(p, v, new ulong[1], 2, default, new float[8]));
         Assert.Throws<ArgumentException>(() => Csr.WeightGradEvents(p, [0, 1], [2], 1, new float[4], new float[p.Nnz], new int[6]));

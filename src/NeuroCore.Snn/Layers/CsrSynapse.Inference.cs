@@ -30,12 +30,8 @@ public sealed partial class CsrSynapse
             Csr.ForwardEvents(Pattern, Values.Span, xs, rows, bias, current, threads);
             return;
         }
-        int n = rows * InFeatures, m = rows * OutFeatures;
-        if (_inputT.Length < n) _inputT = new float[n];
-        if (_outputT.Length < m) _outputT = new float[m];
-        Csr.Transpose(xs, rows, InFeatures, _inputT);
-        Csr.Multiply(Pattern, Values.Span, false, _inputT.AsSpan(0, n), rows, bias, _outputT, threads);
-        Csr.Transpose(_outputT.AsSpan(0, m), OutFeatures, rows, current);
+        Csr.Transpose(xs, rows, InFeatures, InputScratch(rows));
+        Product(rows, bias, current, threads);
     }
 
     /// <summary>
@@ -68,11 +64,24 @@ public sealed partial class CsrSynapse
             Csr.ForwardEvents(Pattern, Values.Span, inputBits, rows, bias, current, threads);
             return;
         }
-        int n = rows * InFeatures, m = rows * OutFeatures;
+        Csr.UnpackTransposed(inputBits, rows, InFeatures, InputScratch(rows));
+        Product(rows, bias, current, threads);
+    }
+
+    /// <summary>The feature-major input scratch [in, rows], grown on first use of a size.</summary>
+    Span<float> InputScratch(int rows)
+    {
+        int n = rows * InFeatures;
         if (_inputT.Length < n) _inputT = new float[n];
+        return _inputT.AsSpan(0, n);
+    }
+
+    /// <summary>The product of the feature-major input in the scratch, transposed into the row-major current.</summary>
+    void Product(int rows, ReadOnlySpan<float> bias, Span<float> current, int threads)
+    {
+        int m = rows * OutFeatures;
         if (_outputT.Length < m) _outputT = new float[m];
-        Csr.UnpackTransposed(inputBits, rows, InFeatures, _inputT);
-        Csr.Multiply(Pattern, Values.Span, false, _inputT.AsSpan(0, n), rows, bias, _outputT, threads);
+        Csr.Multiply(Pattern, Values.Span, false, _inputT.AsSpan(0, rows * InFeatures), rows, bias, _outputT, threads);
         Csr.Transpose(_outputT.AsSpan(0, m), OutFeatures, rows, current);
     }
 
