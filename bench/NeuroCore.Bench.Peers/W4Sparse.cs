@@ -1,4 +1,6 @@
+using NeuroCore;
 using NeuroCore.Kernels;
+using NeuroCore.Snn;
 using TorchSharp;
 using static TorchSharp.torch;
 using TTensor = TorchSharp.torch.Tensor;
@@ -11,12 +13,24 @@ namespace NeuroCore.Bench.Peers;
 /// Work: 2·nnz(W)·128 = 26.84 MFLOP-equivalent per call for every variant.
 /// </summary>
 /// <remarks>
-/// NeuroCore has no CSR synapse yet (issue 6), so its side is what exists: the dense GEMM on both inputs, and on the
-/// spike input the event-driven synapse (<see cref="SpikeSynapse.Compact(ReadOnlySpan{float}, int, int, Span{int}, Span{int})"/>
-/// of Xb, then <see cref="SpikeSynapse.Forward(ReadOnlySpan{int}, ReadOnlySpan{int}, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int)"/>
-/// over Wᵀ [in, out], giving Yᵀ [128, 1024]: the sparsity of the input, not of W, as TorchSharp's <c>xcsr_mm</c>).
-/// The compaction of Xb is timed (it changes every step in a network); the transposes of W are not (as W's CSR/COO
-/// conversion is not).
+/// NeuroCore's CSR rows use a <see cref="CsrSynapse"/> whose pattern is W's mask, built once from W without timing (as
+/// W's CSR/COO conversion is not timed on the TorchSharp side):
+/// <list type="bullet">
+/// <item><c>CsrSynapse.Step</c>: the layer's inference call on row-major X [128, 1024], giving Yᵀ [128, 1024]. With
+/// Path = Auto both inputs take the feature-major product (X and Y transposed inside the call): at 10 % input density
+/// it beats the event path (<see cref="CsrSynapse.EventDensityThreshold"/>).</item>
+/// <item><c>CsrSynapse.Step events forced</c> (spike input): the event path (only active inputs do work, the events
+/// found by vector compares, no list written).</item>
+/// <item><c>CsrSynapse.Step packed</c> (spike input): the same on Xb already bit-packed [128, 16] ulong, the form the
+/// packed LIF scan emits; the packing is not timed (it is the previous layer's output).</item>
+/// <item><c>Csr.Multiply</c>: the kernel the layer calls, on Xᵀ [1024, 128] as TorchSharp gets it, giving
+/// Y [1024, 128] as <c>torch.mm</c> does.</item>
+/// </list>
+/// Also kept for comparison: the dense GEMM on both inputs, and on the spike input the dense-W event-driven synapse
+/// (<see cref="SpikeSynapse.Compact(ReadOnlySpan{float}, int, int, Span{int}, Span{int})"/> of Xb, then
+/// <see cref="SpikeSynapse.Forward(ReadOnlySpan{int}, ReadOnlySpan{int}, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int)"/>
+/// over Wᵀ [in, out]: the sparsity of the input, not of W, as TorchSharp's <c>xcsr_mm</c>). The compaction of Xb is
+/// timed (it changes every step in a network); the transposes of W are not.
 /// </remarks>
 internal static class W4Sparse
 {
@@ -31,11 +45,28 @@ internal static class W4Sparse
         var maskStream = new SplitMix64(401);
         var values = SplitMix64.Normal(402, Out * In);
         var w = new float[Out * In];
+        var mask = new bool[Out * In];
         int nnz = 0;
         for (int i = 0; i < w.Length; i++)
-            if (maskStream.U() < 0.1f) { w[i] = values[i]; nnz++; }
+            if (maskStream.U() < 0.1f) { w[i] = values[i]; mask[i] = true; nnz++; }
         if (nnz != 104_836) throw new InvalidOperationException($"W4: nnz(W) = {nnz}, WORKLOADS.md says 104,836.");
         var wT = Transpose(w, Out, In);
+
+        // The CSR synapse on W's mask; its values are W at each slot's connection.
+        var rowStartW = new int[Out + 1];
+        var columnsW = new List<int>(nnz);
+        for (int o = 0; o < Out; o++)
+        {
+            for (int i = 0; i < In; i++)
+                if (mask[o * In + i]) columnsW.Add(i);
+            rowStartW[o + 1] = columnsW.Count;
+        }
+        var synapse = new CsrSynapse(new ParameterStore(), "w4", CsrPattern.FromCsr(Out, In, rowStartW, columnsW.ToArray()), 1, bias: false);
+        var pattern = synapse.Pattern;
+        for (int s = 0; s < pattern.Nnz; s++) synapse.Values.Span[s] = w[pattern.SlotRow[s] * In + pattern.SlotColumn[s]];
+        // The same synapse with the event path forced (Auto takes the product at W4's 10 % input density).
+        var eventSynapse = new CsrSynapse(new ParameterStore(), "w4e", pattern, 1, bias: false) { Path = SynapsePath.Events };
+        synapse.Values.Span.CopyTo(eventSynapse.Values.Span);
 
         var xa = SplitMix64.Normal(403, Batch * In);
         var spikeStream = new SplitMix64(404);
@@ -65,8 +96,14 @@ internal static class W4Sparse
             var yT = new float[Batch * Out];
             var rowStart = new int[Batch + 1];
             var indices = new int[Batch * In];
+            var bits = new ulong[Batch * SpikeSynapse.PackedWords(In)];
+            SpikeSynapse.Pack(x, Batch, In, bits);
 
             void Dense() => Gemm.Sgemm(false, false, Out, Batch, In, 1f, w, In, xT, Batch, 0f, y, Batch, threads);
+            void CsrStep() => synapse.Step(x, Batch, yT, threads);
+            void CsrEvents() => eventSynapse.Step(x, Batch, yT, threads);
+            void CsrPacked() => synapse.Step(bits, Batch, yT, threads);
+            void CsrMultiply() => Csr.Multiply(synapse.Pattern, synapse.Values.Span, false, xT, Batch, default, y, threads);
             void Events()
             {
                 SpikeSynapse.Compact(x, Batch, In, rowStart, indices);
@@ -77,8 +114,20 @@ internal static class W4Sparse
             string tag = $"{name} t={threads}";
             Dense();
             var sums = new List<string> { Check(tag, "neurocore sgemm", SumAbs(y), reference) };
+            Array.Clear(y);
+            CsrMultiply();
+            sums.Add(Check(tag, "neurocore Csr.Multiply", SumAbs(y), reference));
+            CsrStep();
+            if (synapse.LastUsedEvents) throw new InvalidOperationException($"W4 {tag}: CsrSynapse.Step (Auto) took the event path; expected the product at this density.");
+            sums.Add(Check(tag, "neurocore CsrSynapse.Step", SumAbs(yT), reference));
             if (spikes)
             {
+                Array.Clear(yT);
+                CsrEvents();
+                sums.Add(Check(tag, "neurocore CsrSynapse.Step events", SumAbs(yT), reference));
+                Array.Clear(yT);
+                CsrPacked();
+                sums.Add(Check(tag, "neurocore CsrSynapse.Step packed", SumAbs(yT), reference));
                 Events();
                 sums.Add(Check(tag, "neurocore events", SumAbs(yT), reference));
             }
@@ -95,7 +144,14 @@ internal static class W4Sparse
                 new("neurocore", "sgemm", Dense),
                 new("torchsharp", "csr_mm", () => { using var r = torch.mm(wCsr, txT); }),
                 new("torchsharp", "coo_mm", () => { using var r = torch.mm(wCoo, txT); }),
+                new("neurocore", "CsrSynapse.Step", CsrStep),
+                new("neurocore", "Csr.Multiply (Xᵀ given)", CsrMultiply),
             };
+            if (spikes)
+            {
+                variants.Add(new("neurocore", "CsrSynapse.Step packed (bits given)", CsrPacked));
+                variants.Add(new("neurocore", "CsrSynapse.Step events forced", CsrEvents));
+            }
             if (spikes)
             {
                 variants.Add(new("neurocore", "SpikeSynapse events", Events));

@@ -181,7 +181,7 @@ public static unsafe partial class SpikeSynapse
     /// non-decreasing from ≥ 0 and ends within <paramref name="indices"/>, and every listed index addresses a row of the
     /// [<paramref name="inRows"/>, out] matrix.
     /// </summary>
-    static void CheckEvents(string op, ReadOnlySpan<int> rowStart, ReadOnlySpan<int> indices, int rows, int inRows)
+    internal static void CheckEvents(string op, ReadOnlySpan<int> rowStart, ReadOnlySpan<int> indices, int rows, int inRows)
     {
         if (rowStart.Length < (long)rows + 1)
             Throw.Argument($"{op}: rowStart holds {rowStart.Length} offsets, needs rows + 1 = {(long)rows + 1}; pass the rowStart filled by SpikeSynapse.Compact.", nameof(rowStart));
