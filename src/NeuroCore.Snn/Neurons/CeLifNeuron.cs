@@ -37,9 +37,9 @@ public static class CeLifNeuron
     /// </param>
     /// <param name="checkpointEvery">
     /// 0: save the kernel's checkpoints for the whole sequence (V, A, C before every
-    /// <see cref="CeLif.CheckpointInterval"/>-th step, 3·⌈T/8⌉·B·F floats; the backward kernel recomputes the steps between
+    /// <see cref="CeLif.CheckpointInterval"/>-th step, 3·⌈T/4⌉·B·F floats; the backward kernel recomputes the steps between
     /// them). K &gt; 0: time-chunked recomputation — save only V, A, C at every K-th step (3·⌈T/K⌉·B·F floats) and recompute
-    /// each chunk's forward during the backward into a chunk's spikes and kernel checkpoints (K·B·F + 3·⌈K/8⌉·B·F floats,
+    /// each chunk's forward during the backward into a chunk's spikes and kernel checkpoints (K·B·F + 3·⌈K/4⌉·B·F floats,
     /// plus K·B·F for the drive gradient of C1/C2); the gradients equal the unchunked scan's (bitwise for inputs, to
     /// rounding for the parameters, which are summed per chunk). K ≈ √T minimises the memory; it costs one extra forward.
     /// </param>
