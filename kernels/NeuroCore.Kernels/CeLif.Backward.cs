@@ -38,7 +38,11 @@ public static unsafe partial class CeLif
     /// <param name="checkpoints">The forward's checkpoints, <see cref="CheckpointLength"/>(T, N) floats.</param>
     /// <param name="gradSpikes">∂L/∂S[T,N].</param>
     /// <param name="gradInput">Destination ∂L/∂I[T,N] (overwritten); may be the very same span as <paramref name="gradSpikes"/>.</param>
-    /// <param name="gradDrive">Destination ∂L/∂X[T,N] (overwritten), or empty; only written for the drive context with a drive.</param>
+    /// <param name="gradDrive">
+    /// Destination ∂L/∂X[T,N] (overwritten), or empty; only written for the drive context with a drive. It may be the very
+    /// same span as <paramref name="gradInput"/> (the drive is the input itself, C2 with X = I): the kernel then writes
+    /// the input's whole gradient ∂L/∂I + ∂L/∂X = fl(fl((1−α)·gH) + fl((1−κ)·gĈ)) there, one stream instead of two.
+    /// </param>
     /// <param name="grads">The parameter gradients, each [N], ADDED to.</param>
     /// <param name="gradV">∂L/∂V_{T−1}[N] in, ∂L/∂V_{−1} out.</param>
     /// <param name="gradA">∂L/∂A_{T−1}[N] in, ∂L/∂A_{−1} out.</param>
@@ -60,6 +64,7 @@ public static unsafe partial class CeLif
         if (useDrive) CheckSteps(Op, "drive", drive.Length, total, steps, neurons);
         bool writeDrive = useDrive && !gradDrive.IsEmpty;
         if (writeDrive) CheckSteps(Op, "gradDrive", gradDrive.Length, total, steps, neurons);
+        bool sumDrive = writeDrive && Unsafe.AreSame(ref MemoryMarshal.GetReference(gradDrive), ref MemoryMarshal.GetReference(gradInput));
         CheckCoefficients(Op, neurons, in k);
         CheckCheckpoints(Op, checkpoints.Length, steps, neurons);
         CheckSteps(Op, "gradSpikes", gradSpikes.Length, total, steps, neurons);
@@ -83,11 +88,11 @@ public static unsafe partial class CeLif
             var job = new BackwardJob<TSurrogate>
             {
                 Sg = sg, Input = pi, Drive = useDrive ? px : null, Alpha = pal, Theta0 = pt0, Beta = pb, Gamma = pg, Rho = pr,
-                Kappa = pk, Checkpoints = pcp, GradSpikes = pgs, GradInput = pgi, GradDrive = writeDrive ? pgx : null,
+                Kappa = pk, Checkpoints = pcp, GradSpikes = pgs, GradInput = pgi, GradDrive = writeDrive && !sumDrive ? pgx : null,
                 GradAlpha = pgal, GradTheta0 = pgt0, GradBeta = pgb, GradGamma = pgg, GradRho = pgr, GradKappa = pgk,
                 GradV = pgv, GradA = pga, GradC = pgc,
                 N = (nuint)neurons, T = (nuint)steps, ThetaMin = k.ThetaMin, Soft = k.Reset == LifReset.Soft,
-                Membrane = k.Context == CeLifContext.Membrane, Detach = detachReset,
+                Membrane = k.Context == CeLifContext.Membrane, Detach = detachReset, SumDrive = sumDrive,
             };
             Lif.RunTiles(neurons, threads, in job);
         }
@@ -109,7 +114,7 @@ public static unsafe partial class CeLif
         public float* GradInput, GradDrive, GradAlpha, GradTheta0, GradBeta, GradGamma, GradRho, GradKappa, GradV, GradA, GradC;
         public nuint N, T;
         public float ThetaMin;
-        public bool Soft, Membrane, Detach;
+        public bool Soft, Membrane, Detach, SumDrive;
 
         public readonly void Invoke(int start, int limit) =>
             Backward(in this, (nuint)start * Lif.Tile, Math.Min((nuint)limit * Lif.Tile, N));
@@ -171,6 +176,7 @@ public static unsafe partial class CeLif
         ref float sR = ref Unsafe.Add(ref sums, 4 * sub);
         ref float sK = ref Unsafe.Add(ref sums, 5 * sub);
         bool soft = job.Soft, membrane = job.Membrane, drive = job.Drive != null, writeDrive = job.GradDrive != null;
+        bool sumDrive = job.SumDrive;
         bool detach = job.Detach;
         nuint w = TL.Count, n = job.N, T = job.T;
         ref float bH = ref Unsafe.Add(ref block, RowH * w);
@@ -231,7 +237,8 @@ public static unsafe partial class CeLif
                     TV gct = TL.Add(gc, TL.Mul(gm, gth));
                     TV z = membrane ? vPrev : drive ? TL.Load(ref xr, i) : zero;
                     TV xin = TL.Load(ref ir, i);
-                    TL.Store(TL.Mul(oneMinusAl, gh), ref gir, i);
+                    TV gi = TL.Mul(oneMinusAl, gh);
+                    TL.Store(sumDrive ? TL.Add(gi, TL.Mul(oneMinusKp, gct)) : gi, ref gir, i);
                     if (writeDrive) TL.Store(TL.Mul(oneMinusKp, gct), ref gxr, i);
                     pAl = TL.Add(pAl, TL.Mul(gh, TL.Sub(vPrev, xin)));
                     pT0 = TL.Add(pT0, gth);

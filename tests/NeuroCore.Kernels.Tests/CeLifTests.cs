@@ -478,6 +478,37 @@ public class CeLifTests
         }
     }
 
+    [Fact]
+    public void ScanBackward_DriveIsInput_SumsBothGradientsIntoOne()
+    {
+        // C2 with X = I: gradDrive passed as the very span of gradInput receives gI + gX, bitwise their float sum, at every
+        // width (kernel and twin), the other outputs unchanged.
+        var rng = new Random(12);
+        foreach (int n in new[] { 1, 15, 16, 33, 1100 })
+        {
+            const int steps = 11;
+            var p = Problem.Create(rng, n, steps, LifReset.Soft, CeLifContext.Drive, specials: false);
+            p.Drive = p.Input;
+            p.UseDrive = true;
+            var f = p.Forward();
+            var sg = new FastSigmoidSurrogate(4f);
+            float[] gS = TestData.Random(rng, steps * n, 1f);
+            var apart = Backward(sg, p, false, gS, f.Checkpoints, new float[n], new float[n], new float[n], reference: false);
+            foreach (bool reference in new[] { false, true })
+            {
+                var g = new Grads(n, steps, new float[n], new float[n], new float[n]);
+                if (reference)
+                    Reference.CeLifScanBackward(sg, p.Input, p.Drive, steps, n, p.K, false, f.Checkpoints, gS, g.I, g.I, g.Params, g.V, g.A, g.C);
+                else
+                    CeLif.ScanBackward(sg, p.Input, p.Drive, steps, n, p.K, false, f.Checkpoints, gS, g.I, g.I, g.Params, g.V, g.A, g.C);
+                float[] sum = apart.I.Zip(apart.X, (a, b) => a + b).ToArray();
+                TestData.AssertBitwise(sum, g.I, $"n={n} reference={reference} gradInput + gradDrive");
+                Assert.All(g.X, x => Assert.Equal(0f, x));
+                for (int k = 2; k < g.All.Length; k++) TestData.AssertBitwise(apart.All[k], g.All[k], $"n={n} reference={reference} {Grads.Names[k]}");
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1000, 5)]
     [InlineData(3077, 5)]

@@ -20,7 +20,7 @@ namespace NeuroCore.Bench.Kernels;
 public class CeLifBench
 {
     int T, N;
-    float[] _x = [], _s = [], _sL = [], _hL = [], _cp = [], _gS = [], _gI = [], _gX = [];
+    float[] _x = [], _s = [], _sL = [], _hL = [], _cp = [], _gS = [], _gI = [];
     float[] _v = [], _av = [], _cv = [], _beta = [], _threshold = [], _theta0 = [], _alpha = [], _adapt = [], _gamma = [], _rho = [], _kappa = [];
     float[] _v0 = [], _gB = [], _gT = [], _g1 = [], _g2 = [], _g3 = [], _g4 = [], _g5 = [], _g6 = [], _carryV = [], _carryA = [], _carryC = [];
 
@@ -41,7 +41,7 @@ public class CeLifBench
         N = Steps == 100 ? 128 * 1024 : 128 * 256;
         float[] Big() => new float[T * N];
         float[] Small() => new float[N];
-        (_x, _s, _sL, _hL, _gS, _gI, _gX) = (Big(), Big(), Big(), Big(), Big(), Big(), Big());
+        (_x, _s, _sL, _hL, _gS, _gI) = (Big(), Big(), Big(), Big(), Big(), Big());
         _cp = new float[CeLif.CheckpointLength(T, N)];
         (_v, _av, _cv, _beta, _threshold, _theta0, _alpha, _adapt) = (Small(), Small(), Small(), Small(), Small(), Small(), Small(), Small());
         (_gamma, _rho, _kappa, _v0, _gB, _gT, _g1, _g2) = (Small(), Small(), Small(), Small(), Small(), Small(), Small(), Small());
@@ -118,9 +118,12 @@ public class CeLifBench
     [Benchmark, BenchmarkCategory("Backward")]
     public void CeLifBackward() => Backward(CeLifContext.Membrane, default, default);
 
-    /// <summary>CE-LIF, C2 with the drive = the current, fused BPTT backward writing ∂L/∂X as well (one more stream out).</summary>
+    /// <summary>
+    /// CE-LIF, C2 with the drive = the current, fused BPTT backward: gradDrive is the gradInput span, so the kernel writes
+    /// the current's whole gradient ∂L/∂I + ∂L/∂X in one stream (as the neuron layer calls it).
+    /// </summary>
     [Benchmark, BenchmarkCategory("Backward")]
-    public void CeLifBackwardDrive() => Backward(CeLifContext.Drive, _x, _gX);
+    public void CeLifBackwardDrive() => Backward(CeLifContext.Drive, _x, _gI);
 
     void Backward(CeLifContext context, float[]? drive, float[]? gradDrive)
     {

@@ -41,6 +41,9 @@
 // CeLifScanForward/CeLifScanBackward, are the saved forms composed: the backward re-runs the saved forward from the
 // first checkpoint (the recomputation gives the forward's bits, as the same float operations are used) and calls
 // CeLifScanBackwardSaved.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace NeuroCore.Kernels;
 
 public static partial class Reference
@@ -193,6 +196,7 @@ public static partial class Reference
     {
         bool soft = k.Reset == LifReset.Soft, membrane = k.Context == CeLifContext.Membrane;
         bool useDrive = !membrane && !drive.IsEmpty, writeDrive = useDrive && !gradDrive.IsEmpty;
+        bool sumDrive = writeDrive && Unsafe.AreSame(ref MemoryMarshal.GetReference(gradDrive), ref MemoryMarshal.GetReference(gradInput));
         float floor = k.ThetaMin;
         for (int n = 0; n < neurons; n++)
         {
@@ -230,7 +234,8 @@ public static partial class Reference
                 float z = membrane ? vPrev : useDrive ? drive[i] : 0f;
                 float xin = input[i];
                 gradInput[i] = (1f - al) * gh;
-                if (writeDrive) gradDrive[i] = (1f - kp) * gct;
+                if (sumDrive) gradInput[i] += (1f - kp) * gct; // the drive is the input: its whole gradient
+                else if (writeDrive) gradDrive[i] = (1f - kp) * gct;
                 sAl += gh * (vPrev - xin);
                 sT0 += gth;
                 sB += gth * ap;

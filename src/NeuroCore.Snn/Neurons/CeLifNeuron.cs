@@ -270,7 +270,9 @@ public static class CeLifNeuron
             var driveT = e.B;
             bool wantDrive = c1 ? tape.NeedsGrad(e.C) : c2 && (driveT is null ? tape.NeedsGrad(input) : tape.NeedsGrad(driveT));
             int bufferSteps = chunked ? chunk : steps;
-            var gradDrive = wantDrive ? tape.Allocate(new Shape(checked(bufferSteps * n))) : null;
+            // C2 with X = I: the kernel writes ∂L/∂I + ∂L/∂X into the input's gradient itself (no drive buffer).
+            bool fusedDrive = c2 && driveT is null && wantDrive;
+            var gradDrive = wantDrive && !fusedDrive ? tape.Allocate(new Shape(checked(bufferSteps * n))) : null;
             // The kernel writes ∂L/∂I straight into the input's gradient (the only GradWriter open; the C1 table and
             // an explicit drive are accumulated through GradSum, which does not share its buffer).
             bool needInput = tape.NeedsGrad(input);
@@ -280,7 +282,7 @@ public static class CeLifNeuron
             {
                 Tape = tape, Entry = e, K = k.Spans(e.F1, reset, form), Form = form, Steps = steps, Chunk = chunk, N = n,
                 Batch = batch, Inner = inner, Groups = groups, Start = (long)e.U1, Detach = (e.I3 & 2) != 0,
-                GradInput = gradInput, GradDrive = gradDrive is null ? default : gradDrive.Span,
+                FusedDrive = fusedDrive, GradInput = gradInput, GradDrive = gradDrive is null ? default : gradDrive.Span,
                 Grads = new CeLifGradients
                 {
                     Alpha = gAlpha.Span, Theta0 = gTheta0.Span, Beta = gBeta.Span, Gamma = gGamma.Span, Rho = gRho.Span, Kappa = gKappa.Span,
@@ -311,7 +313,7 @@ public static class CeLifNeuron
             public CeLifEmbedding Form;
             public int Steps, Chunk, N, Batch, Inner, Groups;
             public long Start;
-            public bool Detach;
+            public bool Detach, FusedDrive;
             public Span<float> GradInput, GradDrive;
             public CeLifGradients Grads;
 
@@ -332,7 +334,7 @@ public static class CeLifNeuron
                 if (!chunked)
                 {
                     ReadOnlySpan<float> x = c1 ? table.Span[..(steps * n)] : drive;
-                    Span<float> gx = GradDrive.IsEmpty ? default : GradDrive[..(steps * n)];
+                    Span<float> gx = FusedDrive ? GradInput : GradDrive.IsEmpty ? default : GradDrive[..(steps * n)];
                     CeLif.ScanBackward(sg, xs, x, steps, n, K, Detach, saved.Span, gS, GradInput, gx, Grads, gv.Span, ga.Span,
                         gc.Span, tape.Threads);
                     Finish(gx, 0, steps, pEmbedding);
@@ -357,7 +359,7 @@ public static class CeLifNeuron
                     ReadOnlySpan<float> x = c1 ? TableRows(pEmbedding!.Span, Groups, Inner, Start + t0, len, Batch, table.Span) : c2 ? drive[range] : default;
                     var chunkCheckpoints = kcp[..CeLif.CheckpointLength(len, n)];
                     CeLif.ScanForward(xs[range], x, len, n, K, v, a, c, sp[..m], chunkCheckpoints, tape.Threads);
-                    Span<float> gx = GradDrive.IsEmpty ? default : GradDrive[..m];
+                    Span<float> gx = FusedDrive ? GradInput[range] : GradDrive.IsEmpty ? default : GradDrive[..m];
                     CeLif.ScanBackward(sg, xs[range], x, len, n, K, Detach, chunkCheckpoints, gS[range], GradInput[range], gx,
                         Grads, gv.Span, ga.Span, gc.Span, tape.Threads);
                     Finish(gx, t0, len, pEmbedding);
@@ -367,7 +369,7 @@ public static class CeLifNeuron
             /// <summary>Routes a chunk's drive gradient: into the C1 table rows, or (C2) into the current or the drive.</summary>
             readonly void Finish(Span<float> gx, int t0, int len, Tensor? embedding)
             {
-                if (gx.IsEmpty) return;
+                if (gx.IsEmpty || FusedDrive) return;
                 int n = N;
                 if (Form == CeLifEmbedding.C1)
                 {
@@ -382,8 +384,7 @@ public static class CeLifNeuron
                     return;
                 }
                 var range = new Range(t0 * n, (t0 + len) * n);
-                if (Entry.B is null) TensorPrimitives.Add(GradInput[range], gx, GradInput[range]); // C2 with X = I
-                else if (Chunk < Steps)
+                if (Entry.B is not null && Chunk < Steps)
                 {
                     // An explicit drive under checkpointing: add this chunk's rows into the drive's gradient now.
                     Span<float> g = Tape.GradSum(Entry.B);
