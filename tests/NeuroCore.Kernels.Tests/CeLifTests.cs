@@ -56,19 +56,30 @@ public class CeLifTests
             return p;
         }
 
-        public (float[] V, float[] A, float[] C, float[] S, float[] H, float[] APrev, float[] CSaved) Forward(int threads = 1)
+        /// <summary>The kernel forward saving its checkpoints.</summary>
+        public (float[] V, float[] A, float[] C, float[] S, float[] Checkpoints) Forward(int threads = 1)
         {
             float[] v = (float[])V0.Clone(), a = (float[])A0.Clone(), c = (float[])C0.Clone();
-            float[] s = new float[T * N], h = new float[T * N], ap = new float[T * N], cs = new float[T * N];
-            CeLif.ScanForward(Input, DriveOrEmpty, T, N, K, v, a, c, s, h, ap, cs, threads);
-            return (v, a, c, s, h, ap, cs);
+            float[] s = new float[T * N], cp = new float[CeLif.CheckpointLength(T, N)];
+            CeLif.ScanForward(Input, DriveOrEmpty, T, N, K, v, a, c, s, cp, threads);
+            return (v, a, c, s, cp);
         }
 
-        public (float[] V, float[] A, float[] C, float[] S, float[] H, float[] APrev, float[] CSaved) ForwardReference()
+        /// <summary>The kernel forward's twin.</summary>
+        public (float[] V, float[] A, float[] C, float[] S, float[] Checkpoints) ForwardReference()
+        {
+            float[] v = (float[])V0.Clone(), a = (float[])A0.Clone(), c = (float[])C0.Clone();
+            float[] s = new float[T * N], cp = new float[CeLif.CheckpointLength(T, N)];
+            Reference.CeLifScanForward(Input, DriveOrEmpty, T, N, K, v, a, c, s, cp);
+            return (v, a, c, s, cp);
+        }
+
+        /// <summary>The reference forward keeping every step's H, A_{t−1}, C_t (the derivation's saved state).</summary>
+        public (float[] V, float[] A, float[] C, float[] S, float[] H, float[] APrev, float[] CSaved) ForwardSaved()
         {
             float[] v = (float[])V0.Clone(), a = (float[])A0.Clone(), c = (float[])C0.Clone();
             float[] s = new float[T * N], h = new float[T * N], ap = new float[T * N], cs = new float[T * N];
-            Reference.CeLifScanForward(Input, DriveOrEmpty, T, N, K, v, a, c, s, h, ap, cs);
+            Reference.CeLifScanForwardSaved(Input, DriveOrEmpty, T, N, K, v, a, c, s, h, ap, cs);
             return (v, a, c, s, h, ap, cs);
         }
     }
@@ -87,15 +98,15 @@ public class CeLifTests
         public static readonly string[] Names = ["gradInput", "gradDrive", "gAlpha", "gTheta0", "gBeta", "gGamma", "gRho", "gKappa", "gradV", "gradA", "gradC"];
     }
 
-    static Grads Backward<TS>(TS sg, Problem p, bool detach, float[] gS, float[] h, float[] ap, float[] cs, float[] s,
+    static Grads Backward<TS>(TS sg, Problem p, bool detach, float[] gS, float[] checkpoints,
         float[] carryV, float[] carryA, float[] carryC, bool reference, int threads = 1) where TS : struct, ISurrogate
     {
         var g = new Grads(p.N, p.T, carryV, carryA, carryC);
         if (reference)
-            Reference.CeLifScanBackward(sg, p.Input, p.DriveOrEmpty, p.T, p.N, p.K, detach, p.V0, p.C0, h, ap, cs, s, gS, g.I, g.X,
+            Reference.CeLifScanBackward(sg, p.Input, p.DriveOrEmpty, p.T, p.N, p.K, detach, checkpoints, gS, g.I, g.X,
                 g.Params, g.V, g.A, g.C);
         else
-            CeLif.ScanBackward(sg, p.Input, p.DriveOrEmpty, p.T, p.N, p.K, detach, p.V0, p.C0, h, ap, cs, s, gS, g.I, g.X,
+            CeLif.ScanBackward(sg, p.Input, p.DriveOrEmpty, p.T, p.N, p.K, detach, checkpoints, gS, g.I, g.X,
                 g.Params, g.V, g.A, g.C, threads);
         return g;
     }
@@ -109,19 +120,21 @@ public class CeLifTests
             foreach (LifReset reset in Resets)
             {
                 var context = (CeLifContext)rng.Next(2);
-                int steps = rng.Next(0, 9);
+                int steps = rng.Next(0, 20); // 0, 1, 2 or 3 checkpoint blocks, the last one partial or whole
                 var p = Problem.Create(rng, n, steps, reset, context, specials: rng.Next(3) == 0);
                 var e = p.ForwardReference();
                 var a = p.Forward();
                 string ctx = $"n={n} T={steps} {reset} {context} drive={p.UseDrive} seed={seed} ({IsaInfo.Describe()})";
-                float[][] ea = [e.V, e.A, e.C, e.S, e.H, e.APrev, e.CSaved], aa = [a.V, a.A, a.C, a.S, a.H, a.APrev, a.CSaved];
-                string[] names = ["v", "a", "c", "spikes", "h", "aSaved", "cSaved"];
+                float[][] ea = [e.V, e.A, e.C, e.S, e.Checkpoints], aa = [a.V, a.A, a.C, a.S, a.Checkpoints];
+                string[] names = ["v", "a", "c", "spikes", "checkpoints"];
                 for (int k = 0; k < ea.Length; k++) TestData.AssertBitwise(ea[k], aa[k], $"{ctx} {names[k]}");
+                var full = p.ForwardSaved();
+                TestData.AssertBitwise(full.S, a.S, $"{ctx} spikes (saved form)");
                 for (int j = 0; j < p.T * n; j++)
-                    if (p.Theta0[j % n] + p.Beta[j % n] * e.APrev[j] + p.Gamma[j % n] * e.CSaved[j] < p.ThetaMin) floored++;
+                    if (p.Theta0[j % n] + p.Beta[j % n] * full.APrev[j] + p.Gamma[j % n] * full.CSaved[j] < p.ThetaMin) floored++;
                 // Inference (nothing saved) gives the same spikes and state.
                 float[] vI = (float[])p.V0.Clone(), aI = (float[])p.A0.Clone(), cI = (float[])p.C0.Clone(), sI = new float[steps * n];
-                CeLif.ScanForward(p.Input, p.DriveOrEmpty, steps, n, p.K, vI, aI, cI, sI, default, default, default);
+                CeLif.ScanForward(p.Input, p.DriveOrEmpty, steps, n, p.K, vI, aI, cI, sI, default);
                 TestData.AssertBitwise(e.S, sI, ctx + " spikes (inference)");
                 TestData.AssertBitwise(e.V, vI, ctx + " v (inference)");
                 TestData.AssertBitwise(e.C, cI, ctx + " c (inference)");
@@ -149,13 +162,13 @@ public class CeLifTests
             {
                 bool detach = rng.Next(2) == 0;
                 var context = (CeLifContext)rng.Next(2);
-                int t = steps >= 0 ? steps : rng.Next(0, 9);
+                int t = steps >= 0 ? steps : rng.Next(0, 20);
                 var p = Problem.Create(rng, n, t, reset, context, specials: rng.Next(4) == 0);
                 var f = p.Forward();
                 float[] gS = TestData.Random(rng, t * n, 2f);
                 float[] cv = TestData.Random(rng, n, 1f), ca = TestData.Random(rng, n, 1f), cc = TestData.Random(rng, n, 1f);
-                var e = Backward(sg, p, detach, gS, f.H, f.APrev, f.CSaved, f.S, cv, ca, cc, reference: true);
-                var a = Backward(sg, p, detach, gS, f.H, f.APrev, f.CSaved, f.S, cv, ca, cc, reference: false);
+                var e = Backward(sg, p, detach, gS, f.Checkpoints, cv, ca, cc, reference: true);
+                var a = Backward(sg, p, detach, gS, f.Checkpoints, cv, ca, cc, reference: false);
                 string ctx = $"{typeof(TS).Name} n={n} T={t} {reset} {context} drive={p.UseDrive} detach={detach} seed={seed} ({IsaInfo.Describe()})";
                 // Bitwise, except that NaN meets any NaN (the payload of a NaN from an ∞ or NaN input is not specified).
                 for (int k = 0; k < e.All.Length; k++) TestData.AssertClose(e.All[k], a.All[k], 0, 0, $"{ctx} {Grads.Names[k]}");
@@ -258,7 +271,7 @@ public class CeLifTests
         float[] ga = new float[n], gt0 = new float[n], gb = new float[n], gg = new float[n], gr = new float[n], gk = new float[n];
         float[] cV = f(m.WV), cA = f(m.WA), cC = f(m.WC);
         // The smooth S is fractional: the reference uses it and the smooth forward's saved values as given.
-        Reference.CeLifScanBackward(sg, f(m.Input), f(m.Drive), steps, n, k, detach, f(m.V0), f(m.C0), f(hD), f(aD), f(cD), f(sD),
+        Reference.CeLifScanBackwardSaved(sg, f(m.Input), f(m.Drive), steps, n, k, detach, f(m.V0), f(m.C0), f(hD), f(aD), f(cD), f(sD),
             f(m.W), gi, gx, new CeLifGradients { Alpha = ga, Theta0 = gt0, Beta = gb, Gamma = gg, Rho = gr, Kappa = gk }, cV, cA, cC);
 
         const double eps = 1e-5;
@@ -328,7 +341,10 @@ public class CeLifTests
         // (The context lowered the threshold at t2 and t3: a LIF with θ = 1 would not fire at either.)
         const int n = 37; // every vector width and the scalar tail
         var p = GoldenProblem(n);
-        var (v, a, c, s, h, ap, cs) = p.Forward();
+        var (v, a, c, s, checkpoints) = p.Forward();
+        var (_, _, _, sSaved, h, ap, cs) = p.ForwardSaved();
+        TestData.AssertBitwise(sSaved, s, "spikes (kernel and saved form)");
+        Assert.All(checkpoints, x => Assert.Equal(0f, x)); // the state before step 0: at rest
         float[] eH = [1f, 0.5f, 1.25f, 0.5625f], eS = [1, 0, 1, 1], eAp = [0f, 0.5f, 0.25f, 0.625f], eC = [0f, 1f, -1f, -4f];
         for (int t = 0; t < 4; t++)
             for (int j = 0; j < n; j++)
@@ -366,7 +382,7 @@ public class CeLifTests
         var f = p.Forward();
         float[] gS = new float[4 * n];
         Array.Fill(gS, 1f, 3 * n, n);
-        var g = Backward(new RectangularSurrogate(4f), p, false, gS, f.H, f.APrev, f.CSaved, f.S, new float[n], new float[n], new float[n], reference: false);
+        var g = Backward(new RectangularSurrogate(4f), p, false, gS, f.Checkpoints, new float[n], new float[n], new float[n], reference: false);
         float[] eI = [945f / 262144, 189f / 16384, 27f / 512, 0.125f], eX = [-945f / 262144, 243f / 16384, -27f / 512, 0f];
         for (int j = 0; j < n; j++)
         {
@@ -399,7 +415,8 @@ public class CeLifTests
             var p = Problem.Create(rng, n, steps, reset, CeLifContext.Drive, specials: false);
             Array.Clear(p.Gamma);
             p.ThetaMin = 0.01f;
-            var f = p.Forward();
+            var f = p.ForwardSaved();
+            TestData.AssertBitwise(f.S, p.Forward().S, $"{reset} spikes (kernel)");
             float[] scaled = new float[steps * n];
             for (int i = 0; i < scaled.Length; i++) scaled[i] = (1f - p.Alpha[i % n]) * p.Input[i];
             float[] v = (float[])p.V0.Clone(), a = (float[])p.A0.Clone(), s = new float[steps * n], h = new float[steps * n], ap = new float[steps * n];
@@ -410,7 +427,7 @@ public class CeLifTests
             TestData.AssertBitwise(a, f.A, $"{reset} a");
             var sg = new FastSigmoidSurrogate(5f);
             float[] gS = TestData.Random(rng, steps * n, 1f);
-            var g = Backward(sg, p, false, gS, f.H, f.APrev, f.CSaved, f.S, new float[n], new float[n], new float[n], reference: false);
+            var g = Backward(sg, p, false, gS, p.Forward().Checkpoints, new float[n], new float[n], new float[n], reference: false);
             float[] gi = new float[steps * n], gb = new float[n], gt = new float[n], gr = new float[n], gk = new float[n];
             Alif.ScanBackward(sg, p.V0, h, ap, s, gS, steps, n, p.Alpha, p.Theta0, p.Rho, p.Beta, reset, false, gi, gb, gt, gr, gk);
             for (int i = 0; i < gi.Length; i++) gi[i] *= 1f - p.Alpha[i % n];
@@ -424,11 +441,12 @@ public class CeLifTests
     [Fact]
     public void ScanBackward_InTwoChunks_EqualsOneScan()
     {
-        // Checkpointing: the backward over [t1, T) with zero carries, then over [0, t1) with the carries it returned and
-        // the state at t1 as its V0/C0, gives the one-scan gradients: gradInput and the carries bitwise, the parameter
-        // sums to rounding (they are summed per chunk).
+        // Checkpointing: each chunk's forward with its own checkpoints from the state the chunk before left, then the
+        // backward over [t1, T) with zero carries and over [0, t1) with the carries it returned, gives the one-scan
+        // gradients: gradInput and the carries bitwise, the parameter sums to rounding (they are summed per chunk).
+        // t1 is not a multiple of the checkpoint interval, so the chunks' blocks are not the whole scan's.
         var rng = new Random(8);
-        const int n = 1100, steps = 13, t1 = 5;
+        const int n = 1100, steps = 21, t1 = 5;
         foreach (CeLifContext context in new[] { CeLifContext.Drive, CeLifContext.Membrane })
         {
             var p = Problem.Create(rng, n, steps, LifReset.Soft, context, specials: false);
@@ -436,27 +454,58 @@ public class CeLifTests
             var f = p.Forward();
             var sg = new ATanSurrogate(2f);
             float[] gS = TestData.Random(rng, steps * n, 1f);
-            var whole = Backward(sg, p, false, gS, f.H, f.APrev, f.CSaved, f.S, new float[n], new float[n], new float[n], reference: false);
-            // The state at t1: run the first chunk forward.
-            float[] v1 = (float[])p.V0.Clone(), a1 = (float[])p.A0.Clone(), c1 = (float[])p.C0.Clone();
-            CeLif.ScanForward(p.Input.AsSpan(0, t1 * n), p.Drive.AsSpan(0, t1 * n), t1, n, p.K, v1, a1, c1, new float[t1 * n], default, default, default);
+            var whole = Backward(sg, p, false, gS, f.Checkpoints, new float[n], new float[n], new float[n], reference: false);
+            float[] v = (float[])p.V0.Clone(), a = (float[])p.A0.Clone(), c = (float[])p.C0.Clone(), s = new float[steps * n];
+            float[] cp1 = new float[CeLif.CheckpointLength(t1, n)], cp2 = new float[CeLif.CheckpointLength(steps - t1, n)];
+            CeLif.ScanForward(p.Input.AsSpan(0, t1 * n), p.Drive.AsSpan(0, t1 * n), t1, n, p.K, v, a, c, s.AsSpan(0, t1 * n), cp1);
+            CeLif.ScanForward(p.Input.AsSpan(t1 * n), p.Drive.AsSpan(t1 * n), steps - t1, n, p.K, v, a, c, s.AsSpan(t1 * n), cp2);
+            TestData.AssertBitwise(f.S, s, $"{context} spikes");
             float[] gi = new float[steps * n], gx = new float[steps * n];
             float[] gAl = new float[n], gT0 = new float[n], gB = new float[n], gG = new float[n], gR = new float[n], gK = new float[n];
             var grads = new CeLifGradients { Alpha = gAl, Theta0 = gT0, Beta = gB, Gamma = gG, Rho = gR, Kappa = gK };
             float[] cv = new float[n], ca = new float[n], cc = new float[n];
-            CeLif.ScanBackward(sg, p.Input.AsSpan(t1 * n), p.Drive.AsSpan(t1 * n), steps - t1, n, p.K, false, v1, c1,
-                f.H.AsSpan(t1 * n), f.APrev.AsSpan(t1 * n), f.CSaved.AsSpan(t1 * n), f.S.AsSpan(t1 * n), gS.AsSpan(t1 * n),
+            CeLif.ScanBackward(sg, p.Input.AsSpan(t1 * n), p.Drive.AsSpan(t1 * n), steps - t1, n, p.K, false, cp2, gS.AsSpan(t1 * n),
                 gi.AsSpan(t1 * n), gx.AsSpan(t1 * n), grads, cv, ca, cc);
-            CeLif.ScanBackward(sg, p.Input.AsSpan(0, t1 * n), p.Drive.AsSpan(0, t1 * n), t1, n, p.K, false, p.V0, p.C0,
-                f.H.AsSpan(0, t1 * n), f.APrev.AsSpan(0, t1 * n), f.CSaved.AsSpan(0, t1 * n), f.S.AsSpan(0, t1 * n), gS.AsSpan(0, t1 * n),
+            CeLif.ScanBackward(sg, p.Input.AsSpan(0, t1 * n), p.Drive.AsSpan(0, t1 * n), t1, n, p.K, false, cp1, gS.AsSpan(0, t1 * n),
                 gi.AsSpan(0, t1 * n), gx.AsSpan(0, t1 * n), grads, cv, ca, cc);
             TestData.AssertBitwise(whole.I, gi, $"{context} gradInput");
             if (context == CeLifContext.Drive) TestData.AssertBitwise(whole.X, gx, $"{context} gradDrive");
             TestData.AssertBitwise(whole.V, cv, $"{context} gradV0");
             TestData.AssertBitwise(whole.A, ca, $"{context} gradA0");
             TestData.AssertBitwise(whole.C, cc, $"{context} gradC0");
-            float[][] w = [whole.Alpha, whole.Theta0, whole.Beta, whole.Gamma, whole.Rho, whole.Kappa], c = [gAl, gT0, gB, gG, gR, gK];
-            for (int k = 0; k < w.Length; k++) TestData.AssertClose(w[k], c[k], 1e-5, 1e-5, $"{context} {Grads.Names[k + 2]}");
+            float[][] w = [whole.Alpha, whole.Theta0, whole.Beta, whole.Gamma, whole.Rho, whole.Kappa], g = [gAl, gT0, gB, gG, gR, gK];
+            for (int k = 0; k < w.Length; k++) TestData.AssertClose(w[k], g[k], 1e-5, 1e-5, $"{context} {Grads.Names[k + 2]}");
+        }
+    }
+
+    [Fact]
+    public void ScanBackward_DriveIsInput_SumsBothGradientsIntoOne()
+    {
+        // C2 with X = I: gradDrive passed as the very span of gradInput receives gI + gX, bitwise their float sum, at every
+        // width (kernel and twin), the other outputs unchanged.
+        var rng = new Random(12);
+        foreach (int n in new[] { 1, 15, 16, 33, 1100 })
+        {
+            const int steps = 11;
+            var p = Problem.Create(rng, n, steps, LifReset.Soft, CeLifContext.Drive, specials: false);
+            p.Drive = p.Input;
+            p.UseDrive = true;
+            var f = p.Forward();
+            var sg = new FastSigmoidSurrogate(4f);
+            float[] gS = TestData.Random(rng, steps * n, 1f);
+            var apart = Backward(sg, p, false, gS, f.Checkpoints, new float[n], new float[n], new float[n], reference: false);
+            foreach (bool reference in new[] { false, true })
+            {
+                var g = new Grads(n, steps, new float[n], new float[n], new float[n]);
+                if (reference)
+                    Reference.CeLifScanBackward(sg, p.Input, p.Drive, steps, n, p.K, false, f.Checkpoints, gS, g.I, g.I, g.Params, g.V, g.A, g.C);
+                else
+                    CeLif.ScanBackward(sg, p.Input, p.Drive, steps, n, p.K, false, f.Checkpoints, gS, g.I, g.I, g.Params, g.V, g.A, g.C);
+                float[] sum = apart.I.Zip(apart.X, (a, b) => a + b).ToArray();
+                TestData.AssertBitwise(sum, g.I, $"n={n} reference={reference} gradInput + gradDrive");
+                Assert.All(g.X, x => Assert.Equal(0f, x));
+                for (int k = 2; k < g.All.Length; k++) TestData.AssertBitwise(apart.All[k], g.All[k], $"n={n} reference={reference} {Grads.Names[k]}");
+            }
         }
     }
 
@@ -475,9 +524,9 @@ public class CeLifTests
             foreach (int threads in new[] { 1, 2, 3 })
             {
                 var f = p.Forward(threads);
-                var g = Backward(new ATanSurrogate(2f), p, false, gS, f.H, f.APrev, f.CSaved, f.S, new float[n], new float[n], new float[n],
+                var g = Backward(new ATanSurrogate(2f), p, false, gS, f.Checkpoints, new float[n], new float[n], new float[n],
                     reference: false, threads);
-                float[][] all = [f.V, f.A, f.C, f.S, f.H, f.APrev, f.CSaved, .. g.All];
+                float[][] all = [f.V, f.A, f.C, f.S, f.Checkpoints, .. g.All];
                 if (first is null)
                 {
                     first = all;
@@ -513,11 +562,11 @@ public class CeLifTests
     [Fact]
     public void StepAndScans_SteadyState_AllocateNothing()
     {
-        const int n = 2 * 1024 + 70, steps = 5;
+        const int n = 2 * 1024 + 70, steps = 13;
         var p = Problem.Create(new Random(3), n, steps, LifReset.Soft, CeLifContext.Drive, specials: false);
         p.UseDrive = true;
-        float[] v = new float[n], a = new float[n], c = new float[n], s = new float[steps * n], h = new float[steps * n];
-        float[] ap = new float[steps * n], cs = new float[steps * n], gS = TestData.Random(new Random(4), steps * n), gi = new float[steps * n];
+        float[] v = new float[n], a = new float[n], c = new float[n], s = new float[steps * n], cp = new float[CeLif.CheckpointLength(steps, n)];
+        float[] gS = TestData.Random(new Random(4), steps * n), gi = new float[steps * n];
         float[] gx = new float[steps * n], g1 = new float[n], g2 = new float[n], g3 = new float[n], g4 = new float[n], g5 = new float[n], g6 = new float[n];
         float[] cv = new float[n], ca = new float[n], cc = new float[n];
         var sg = new FastSigmoidSurrogate(5f);
@@ -526,10 +575,10 @@ public class CeLifTests
             var k = p.K;
             var grads = new CeLifGradients { Alpha = g1, Theta0 = g2, Beta = g3, Gamma = g4, Rho = g5, Kappa = g6 };
             CeLif.Step(p.Input.AsSpan(0, n), p.Drive.AsSpan(0, n), k, v, a, c, s.AsSpan(0, n));
-            CeLif.ScanForward(p.Input, p.Drive, steps, n, k, v, a, c, s, h, ap, cs);
-            CeLif.ScanBackward(sg, p.Input, p.Drive, steps, n, k, false, p.V0, p.C0, h, ap, cs, s, gS, gi, gx, grads, cv, ca, cc);
-            CeLif.ScanForward(p.Input, p.Drive, steps, n, k, v, a, c, s, h, ap, cs, threads: 2);
-            CeLif.ScanBackward(sg, p.Input, p.Drive, steps, n, k, false, p.V0, p.C0, h, ap, cs, s, gS, gi, gx, grads, cv, ca, cc, threads: 2);
+            CeLif.ScanForward(p.Input, p.Drive, steps, n, k, v, a, c, s, cp);
+            CeLif.ScanBackward(sg, p.Input, p.Drive, steps, n, k, false, cp, gS, gi, gx, grads, cv, ca, cc);
+            CeLif.ScanForward(p.Input, p.Drive, steps, n, k, v, a, c, s, cp, threads: 2);
+            CeLif.ScanBackward(sg, p.Input, p.Drive, steps, n, k, false, cp, gS, gi, gx, grads, cv, ca, cc, threads: 2);
         };
         LifTests.AssertSteadyStateAllocatesNothing(run, "CeLif kernels");
     }
@@ -540,19 +589,22 @@ public class CeLifTests
         var p = Problem.Create(new Random(1), 4, 3, LifReset.Soft, CeLifContext.Drive, specials: false);
         float[] x = new float[12], q = new float[4];
         var sg = new FastSigmoidSurrogate(1f);
-        Assert.Throws<ArgumentOutOfRangeException>(() => CeLif.ScanForward(x, x, -1, 4, p.K, q, q, q, x, default, default, default));
-        AssertNames("input", () => CeLif.ScanForward(x, x, 4, 4, p.K, q, q, q, new float[16], default, default, default));
-        AssertNames("drive", () => CeLif.ScanForward(x, new float[11], 3, 4, p.K, q, q, q, x, default, default, default));
-        AssertNames("c must", () => CeLif.ScanForward(x, x, 3, 4, p.K, q, q, new float[3], x, default, default, default));
-        AssertNames("cSaved", () => CeLif.ScanForward(x, x, 3, 4, p.K, q, q, q, x, default, default, new float[5]));
-        AssertNames("Gamma", () => CeLif.ScanForward(x, x, 3, 4, Coefficients(q, new float[3], 0f), q, q, q, x, default, default, default));
-        AssertNames("ThetaMin", () => CeLif.ScanForward(x, x, 3, 4, Coefficients(q, q, float.NaN), q, q, q, x, default, default, default));
-        AssertNames("grads.Kappa", () => CeLif.ScanBackward(sg, x, x, 3, 4, p.K, false, q, q, x, x, x, x, x, x, x, Gradients(q, new float[3]), q, q, q));
-        AssertNames("c0", () => CeLif.ScanBackward(sg, x, x, 3, 4, p.K, false, q, new float[3], x, x, x, x, x, x, x, Gradients(q, q), q, q, q));
-        AssertNames("gradC", () => CeLif.ScanBackward(sg, x, x, 3, 4, p.K, false, q, q, x, x, x, x, x, x, x, Gradients(q, q), q, q, new float[3]));
-        AssertNames("gradDrive", () => CeLif.ScanBackward(sg, x, x, 3, 4, p.K, false, q, q, x, x, x, x, x, x, new float[5], Gradients(q, q), q, q, q));
-        Assert.Throws<ArgumentOutOfRangeException>(() => CeLif.ScanForward(x, x, 3, 4, p.K, q, q, q, x, default, default, default, threads: 0));
-        CeLif.ScanForward(x, x, 0, 4, p.K, q, q, q, default, default, default, default); // T = 0 is a no-op
+        float[] cp = new float[CeLif.CheckpointLength(3, 4)];
+        Assert.Throws<ArgumentOutOfRangeException>(() => CeLif.ScanForward(x, x, -1, 4, p.K, q, q, q, x, default));
+        AssertNames("input", () => CeLif.ScanForward(x, x, 4, 4, p.K, q, q, q, new float[16], default));
+        AssertNames("drive", () => CeLif.ScanForward(x, new float[11], 3, 4, p.K, q, q, q, x, default));
+        AssertNames("c must", () => CeLif.ScanForward(x, x, 3, 4, p.K, q, q, new float[3], x, default));
+        AssertNames("checkpoints", () => CeLif.ScanForward(x, x, 3, 4, p.K, q, q, q, x, new float[5]));
+        AssertNames("Gamma", () => CeLif.ScanForward(x, x, 3, 4, Coefficients(q, new float[3], 0f), q, q, q, x, default));
+        AssertNames("ThetaMin", () => CeLif.ScanForward(x, x, 3, 4, Coefficients(q, q, float.NaN), q, q, q, x, default));
+        AssertNames("grads.Kappa", () => CeLif.ScanBackward(sg, x, x, 3, 4, p.K, false, cp, x, x, x, Gradients(q, new float[3]), q, q, q));
+        AssertNames("checkpoints", () => CeLif.ScanBackward(sg, x, x, 3, 4, p.K, false, new float[11], x, x, x, Gradients(q, q), q, q, q));
+        AssertNames("gradC", () => CeLif.ScanBackward(sg, x, x, 3, 4, p.K, false, cp, x, x, x, Gradients(q, q), q, q, new float[3]));
+        AssertNames("gradDrive", () => CeLif.ScanBackward(sg, x, x, 3, 4, p.K, false, cp, x, x, new float[5], Gradients(q, q), q, q, q));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CeLif.ScanForward(x, x, 3, 4, p.K, q, q, q, x, default, threads: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CeLif.CheckpointLength(-1, 4));
+        Assert.Equal(3 * 2 * 5, CeLif.CheckpointLength(CeLif.CheckpointInterval + 1, 5));
+        CeLif.ScanForward(x, x, 0, 4, p.K, q, q, q, default, default); // T = 0 is a no-op
 
         static CeLifCoefficients Coefficients(float[] q, float[] gamma, float floor) =>
             new() { Alpha = q, Theta0 = q, Beta = q, Gamma = gamma, Rho = q, Kappa = q, ThetaMin = floor };

@@ -34,12 +34,57 @@
 // (1 − α)-scaled LIF this reduces to the LIF backward of Reference/Lif.cs; with γ = 0 to ALIF's (Reference/Alif.cs).
 // The formulas stay exact when S is the smooth S = P(H − θ) (P = sg.Primitive); the tests check them against central
 // differences of that smooth forward, and against a hand-derived trajectory.
+//
+// Saved state. CeLifScanForwardSaved/CeLifScanBackwardSaved keep H_t, A_{t−1}, C_t and S_t of every step (the form the
+// derivation is checked in). The kernels keep less: the forward saves only V, A, C before every K-th step
+// (K = CeLif.CheckpointInterval, layout [⌈T/K⌉, 3, N]) and the backward recomputes each block from it. Their twins,
+// CeLifScanForward/CeLifScanBackward, are the saved forms composed: the backward re-runs the saved forward from the
+// first checkpoint (the recomputation gives the forward's bits, as the same float operations are used) and calls
+// CeLifScanBackwardSaved.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace NeuroCore.Kernels;
 
 public static partial class Reference
 {
     /// <summary>
-    /// Scalar twin of <see cref="CeLif.ScanForward"/> (the model and float order are in this file's header): for
+    /// Scalar twin of <see cref="CeLif.ScanForward"/>: <see cref="CeLifScanForwardSaved"/> in blocks of
+    /// <see cref="CeLif.CheckpointInterval"/> steps, with V, A, C copied into <paramref name="checkpoints"/> (when not
+    /// empty) before each block.
+    /// </summary>
+    /// <param name="input">I[T,N].</param>
+    /// <param name="drive">X[T,N] or empty (drive context only).</param>
+    /// <param name="steps">T.</param>
+    /// <param name="neurons">N.</param>
+    /// <param name="k">The coefficients.</param>
+    /// <param name="v">V[N] in/out.</param>
+    /// <param name="a">A[N] in/out.</param>
+    /// <param name="c">C[N] in/out.</param>
+    /// <param name="spikes">S[T,N] out.</param>
+    /// <param name="checkpoints">[⌈T/K⌉, 3, N] out, or empty.</param>
+    public static void CeLifScanForward(ReadOnlySpan<float> input, ReadOnlySpan<float> drive, int steps, int neurons,
+        in CeLifCoefficients k, Span<float> v, Span<float> a, Span<float> c, Span<float> spikes, Span<float> checkpoints)
+    {
+        const int K = CeLif.CheckpointInterval;
+        for (int t0 = 0; t0 < steps; t0 += K)
+        {
+            int len = Math.Min(K, steps - t0), n = neurons;
+            if (!checkpoints.IsEmpty)
+            {
+                var cp = checkpoints.Slice(t0 / K * 3 * n, 3 * n);
+                v[..n].CopyTo(cp);
+                a[..n].CopyTo(cp[n..]);
+                c[..n].CopyTo(cp[(2 * n)..]);
+            }
+            var range = new Range(t0 * n, (t0 + len) * n);
+            CeLifScanForwardSaved(input[range], drive.IsEmpty ? drive : drive[range], len, n, k, v, a, c, spikes[range],
+                default, default, default);
+        }
+    }
+
+    /// <summary>
+    /// The CE-LIF forward keeping every step's state (the model and float order are in this file's header): for
     /// t = 0..T−1, n = 0..N−1 it updates v, a, c and writes S, and when not empty H, A_{t−1} and C_t.
     /// </summary>
     /// <param name="input">I[T,N].</param>
@@ -54,7 +99,7 @@ public static partial class Reference
     /// <param name="hSaved">H[T,N] out, or empty.</param>
     /// <param name="aSaved">A_{t−1}[T,N] out, or empty.</param>
     /// <param name="cSaved">C_t[T,N] out, or empty.</param>
-    public static void CeLifScanForward(ReadOnlySpan<float> input, ReadOnlySpan<float> drive, int steps, int neurons,
+    public static void CeLifScanForwardSaved(ReadOnlySpan<float> input, ReadOnlySpan<float> drive, int steps, int neurons,
         in CeLifCoefficients k, Span<float> v, Span<float> a, Span<float> c, Span<float> spikes, Span<float> hSaved,
         Span<float> aSaved, Span<float> cSaved)
     {
@@ -81,8 +126,45 @@ public static partial class Reference
     }
 
     /// <summary>
-    /// Scalar twin of <see cref="CeLif.ScanBackward{TSurrogate}"/>; the derivation is in this file's header. The carries
-    /// gradV, gradA, gradC hold ∂L/∂ of the final state on entry and ∂L/∂ of the initial state on return.
+    /// Scalar twin of <see cref="CeLif.ScanBackward{TSurrogate}"/>: the forward re-run from the first checkpoint with
+    /// every step's state kept (<see cref="CeLifScanForwardSaved"/>), then <see cref="CeLifScanBackwardSaved"/>.
+    /// </summary>
+    /// <typeparam name="TSurrogate">The surrogate.</typeparam>
+    /// <param name="sg">The surrogate instance.</param>
+    /// <param name="input">I[T,N].</param>
+    /// <param name="drive">X[T,N] or empty.</param>
+    /// <param name="steps">T.</param>
+    /// <param name="neurons">N.</param>
+    /// <param name="k">The coefficients.</param>
+    /// <param name="detachReset">Whether the reset term's dependence on S is detached.</param>
+    /// <param name="checkpoints">The forward's checkpoints [⌈T/K⌉, 3, N].</param>
+    /// <param name="gradSpikes">∂L/∂S[T,N].</param>
+    /// <param name="gradInput">∂L/∂I[T,N] out.</param>
+    /// <param name="gradDrive">∂L/∂X[T,N] out, or empty.</param>
+    /// <param name="grads">Parameter gradients, added to.</param>
+    /// <param name="gradV">∂L/∂V carry in/out.</param>
+    /// <param name="gradA">∂L/∂A carry in/out.</param>
+    /// <param name="gradC">∂L/∂C carry in/out.</param>
+    public static void CeLifScanBackward<TSurrogate>(in TSurrogate sg, ReadOnlySpan<float> input, ReadOnlySpan<float> drive,
+        int steps, int neurons, in CeLifCoefficients k, bool detachReset, ReadOnlySpan<float> checkpoints,
+        ReadOnlySpan<float> gradSpikes, Span<float> gradInput, Span<float> gradDrive, in CeLifGradients grads,
+        Span<float> gradV, Span<float> gradA, Span<float> gradC)
+        where TSurrogate : struct, ISurrogate
+    {
+        if (steps == 0) return;
+        int n = neurons, total = steps * n;
+        float[] v = checkpoints[..n].ToArray(), a = checkpoints.Slice(n, n).ToArray(), c = checkpoints.Slice(2 * n, n).ToArray();
+        float[] v0 = (float[])v.Clone(), c0 = (float[])c.Clone();
+        float[] s = new float[total], h = new float[total], ap = new float[total], cs = new float[total];
+        CeLifScanForwardSaved(input, drive, steps, n, k, v, a, c, s, h, ap, cs);
+        CeLifScanBackwardSaved(sg, input, drive, steps, n, k, detachReset, v0, c0, h, ap, cs, s, gradSpikes, gradInput,
+            gradDrive, grads, gradV, gradA, gradC);
+    }
+
+    /// <summary>
+    /// The CE-LIF backward over every step's saved state (the derivation in this file's header; S may be fractional,
+    /// the smooth forward of the tests). The carries gradV, gradA, gradC hold ∂L/∂ of the final state on entry and
+    /// ∂L/∂ of the initial state on return.
     /// </summary>
     /// <typeparam name="TSurrogate">The surrogate.</typeparam>
     /// <param name="sg">The surrogate instance.</param>
@@ -105,7 +187,7 @@ public static partial class Reference
     /// <param name="gradV">∂L/∂V carry in/out.</param>
     /// <param name="gradA">∂L/∂A carry in/out.</param>
     /// <param name="gradC">∂L/∂C carry in/out.</param>
-    public static void CeLifScanBackward<TSurrogate>(in TSurrogate sg, ReadOnlySpan<float> input, ReadOnlySpan<float> drive,
+    public static void CeLifScanBackwardSaved<TSurrogate>(in TSurrogate sg, ReadOnlySpan<float> input, ReadOnlySpan<float> drive,
         int steps, int neurons, in CeLifCoefficients k, bool detachReset, ReadOnlySpan<float> v0, ReadOnlySpan<float> c0,
         ReadOnlySpan<float> hSaved, ReadOnlySpan<float> aSaved, ReadOnlySpan<float> cSaved, ReadOnlySpan<float> spikes,
         ReadOnlySpan<float> gradSpikes, Span<float> gradInput, Span<float> gradDrive, in CeLifGradients grads,
@@ -114,6 +196,7 @@ public static partial class Reference
     {
         bool soft = k.Reset == LifReset.Soft, membrane = k.Context == CeLifContext.Membrane;
         bool useDrive = !membrane && !drive.IsEmpty, writeDrive = useDrive && !gradDrive.IsEmpty;
+        bool sumDrive = writeDrive && Unsafe.AreSame(ref MemoryMarshal.GetReference(gradDrive), ref MemoryMarshal.GetReference(gradInput));
         float floor = k.ThetaMin;
         for (int n = 0; n < neurons; n++)
         {
@@ -151,7 +234,8 @@ public static partial class Reference
                 float z = membrane ? vPrev : useDrive ? drive[i] : 0f;
                 float xin = input[i];
                 gradInput[i] = (1f - al) * gh;
-                if (writeDrive) gradDrive[i] = (1f - kp) * gct;
+                if (sumDrive) gradInput[i] += (1f - kp) * gct; // the drive is the input: its whole gradient
+                else if (writeDrive) gradDrive[i] = (1f - kp) * gct;
                 sAl += gh * (vPrev - xin);
                 sT0 += gth;
                 sB += gth * ap;

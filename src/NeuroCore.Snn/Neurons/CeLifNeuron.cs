@@ -36,10 +36,12 @@ public static class CeLifNeuron
     /// <paramref name="current"/>; null uses the current itself (W_c = W). Must be null for C1 and C3.
     /// </param>
     /// <param name="checkpointEvery">
-    /// 0: save H, A_{t−1}, C_t for every step (3·T·B·F floats). K &gt; 0: time-chunked recomputation — save only V, A, C at
-    /// every K-th step (3·⌈T/K⌉·B·F floats) and recompute each chunk's forward during the backward into 3 (4 for C1)
-    /// chunk buffers of K·B·F floats; the gradients equal the unchunked scan's (bitwise for inputs, to rounding for the
-    /// parameters, which are summed per chunk). K ≈ √T minimises the memory; it costs one extra forward.
+    /// 0: save the kernel's checkpoints for the whole sequence (V, A, C before every
+    /// <see cref="CeLif.CheckpointInterval"/>-th step, 3·⌈T/4⌉·B·F floats; the backward kernel recomputes the steps between
+    /// them). K &gt; 0: time-chunked recomputation — save only V, A, C at every K-th step (3·⌈T/K⌉·B·F floats) and recompute
+    /// each chunk's forward during the backward into a chunk's spikes and kernel checkpoints (K·B·F + 3·⌈K/4⌉·B·F floats,
+    /// plus K·B·F for the drive gradient of C1/C2); the gradients equal the unchunked scan's (bitwise for inputs, to
+    /// rounding for the parameters, which are summed per chunk). K ≈ √T minimises the memory; it costs one extra forward.
     /// </param>
     /// <exception cref="ArgumentException">
     /// The shape does not fit T and the layer; the state is of another layer or batch; a C1 sequence runs past the
@@ -77,29 +79,14 @@ public static class CeLifNeuron
         var v = NeuronLayout.StartFrom(tape, n, state is null ? default : state.V, keepCopy: false, out _);
         var a = NeuronLayout.StartFrom(tape, n, state is null ? default : state.A, keepCopy: false, out _);
         var c = NeuronLayout.StartFrom(tape, n, state is null ? default : state.C, keepCopy: false, out _);
-        Tensor? v0 = null, a0 = null, c0 = null;
-        if (record)
-        {
-            v0 = tape.Allocate(new Shape(n));
-            a0 = tape.Allocate(new Shape(n));
-            c0 = tape.Allocate(new Shape(n));
-            v.Span.CopyTo(v0.Span);
-            a.Span.CopyTo(a0.Span);
-            c.Span.CopyTo(c0.Span);
-        }
         var spikes = tape.Allocate(current.Shape);
         int chunk = checkpointEvery == 0 || checkpointEvery >= steps ? steps : checkpointEvery;
         bool chunked = record && chunk < steps;
         int chunks = (steps + chunk - 1) / chunk;
-        Tensor? h = null, aPrev = null, cSaved = null, checkpoints = null, x1 = null;
+        Tensor? checkpoints = null, x1 = null;
         if (c1) x1 = tape.Allocate(new Shape(checked(chunk * n))); // the C1 table rows broadcast, one chunk (or all T) at a time
-        if (record && !chunked)
-        {
-            h = tape.Allocate(current.Shape);
-            aPrev = tape.Allocate(current.Shape);
-            cSaved = tape.Allocate(current.Shape);
-        }
-        if (chunked) checkpoints = tape.Allocate(new Shape(checked(chunks * 3 * n)));
+        // Unchunked: the kernel's checkpoints of the whole scan; chunked: V, A, C before each chunk.
+        if (record) checkpoints = tape.Allocate(new Shape(chunked ? checked(chunks * 3 * n) : CeLif.CheckpointLength(steps, n)));
         ReadOnlySpan<float> xs = current.Span;
         for (int ci = 0, t0 = 0; ci < chunks; ci++, t0 += chunk)
         {
@@ -115,8 +102,7 @@ public static class CeLifNeuron
                 : driveT is null ? default : driveT.Span.Slice(t0 * n, len * n);
             var range = new Range(t0 * n, (t0 + len) * n);
             CeLif.ScanForward(xs[range], x, len, n, coefficients, v.Span, a.Span, c.Span, spikes.Span[range],
-                h is null ? default : h.Span[range], aPrev is null ? default : aPrev.Span[range],
-                cSaved is null ? default : cSaved.Span[range], tape.Threads);
+                record && !chunked ? checkpoints!.Span : default, tape.Threads);
         }
         if (state is not null)
         {
@@ -128,8 +114,7 @@ public static class CeLifNeuron
 
         if (record)
         {
-            int list = tape.RecordList([alpha, p.Threshold, p.Beta, p.Gamma, rho, kappa, v0!, a0!, c0!,
-                cSaved ?? checkpoints!, x1 ?? current]);
+            int list = tape.RecordList([alpha, p.Threshold, p.Beta, p.Gamma, rho, kappa, checkpoints!, x1 ?? current]);
             tape.Record(new TapeEntry
             {
                 Op = OpCode.Custom,
@@ -138,10 +123,8 @@ public static class CeLifNeuron
                 A = current,
                 B = drive,
                 C = p.Embedding,
-                Saved0 = h,
-                Saved1 = aPrev,
                 ListStart = list,
-                ListCount = 11,
+                ListCount = 8,
                 I0 = steps,
                 I1 = groups,
                 I2 = inner,
@@ -206,7 +189,7 @@ public static class CeLifNeuron
         state.Time++;
     }
 
-    /// <summary>Bytes the scan saves for its backward per layer (H, A_{t−1}, C_t, or the chunk checkpoints and buffers).</summary>
+    /// <summary>Bytes the scan saves for its backward per layer (the kernel's checkpoints, or the chunk checkpoints and buffers).</summary>
     /// <param name="steps">T.</param>
     /// <param name="neurons">B·F.</param>
     /// <param name="checkpointEvery">0 (save every step) or the chunk length K.</param>
@@ -219,10 +202,12 @@ public static class CeLifNeuron
         ArgumentOutOfRangeException.ThrowIfNegative(checkpointEvery);
         int chunk = checkpointEvery == 0 || checkpointEvery >= steps ? steps : checkpointEvery;
         long n = neurons, driveRows = form == CeLifEmbedding.C1 ? chunk : 0;
-        if (chunk == steps) return 4 * n * (3L * steps + driveRows + 3);
+        const int K = CeLif.CheckpointInterval;
+        if (chunk == steps) return 4 * n * (3L * ((steps + K - 1) / K) + driveRows);
         long chunks = (steps + chunk - 1) / chunk;
-        // Forward: checkpoints (3 per chunk) and the table rows; backward: H, A, C, S chunk buffers plus the drive gradient.
-        return 4 * n * (3 * chunks + driveRows + 4L * chunk + (form == CeLifEmbedding.C3 ? 0 : chunk) + 3);
+        // Forward: V, A, C per chunk and the table rows; backward: a chunk's spikes and kernel checkpoints, V, A, C, and
+        // the drive gradient.
+        return 4 * n * (3 * chunks + driveRows + chunk + 3L * ((chunk + K - 1) / K) + 3 + (form == CeLifEmbedding.C3 ? 0 : chunk));
     }
 
     /// <summary>Writes the C1 table rows [start, start + len) broadcast over the batch into dst; returns the written part.</summary>
@@ -285,7 +270,9 @@ public static class CeLifNeuron
             var driveT = e.B;
             bool wantDrive = c1 ? tape.NeedsGrad(e.C) : c2 && (driveT is null ? tape.NeedsGrad(input) : tape.NeedsGrad(driveT));
             int bufferSteps = chunked ? chunk : steps;
-            var gradDrive = wantDrive ? tape.Allocate(new Shape(checked(bufferSteps * n))) : null;
+            // C2 with X = I: the kernel writes ∂L/∂I + ∂L/∂X into the input's gradient itself (no drive buffer).
+            bool fusedDrive = c2 && driveT is null && wantDrive;
+            var gradDrive = wantDrive && !fusedDrive ? tape.Allocate(new Shape(checked(bufferSteps * n))) : null;
             // The kernel writes ∂L/∂I straight into the input's gradient (the only GradWriter open; the C1 table and
             // an explicit drive are accumulated through GradSum, which does not share its buffer).
             bool needInput = tape.NeedsGrad(input);
@@ -295,7 +282,7 @@ public static class CeLifNeuron
             {
                 Tape = tape, Entry = e, K = k.Spans(e.F1, reset, form), Form = form, Steps = steps, Chunk = chunk, N = n,
                 Batch = batch, Inner = inner, Groups = groups, Start = (long)e.U1, Detach = (e.I3 & 2) != 0,
-                GradInput = gradInput, GradDrive = gradDrive is null ? default : gradDrive.Span,
+                FusedDrive = fusedDrive, GradInput = gradInput, GradDrive = gradDrive is null ? default : gradDrive.Span,
                 Grads = new CeLifGradients
                 {
                     Alpha = gAlpha.Span, Theta0 = gTheta0.Span, Beta = gBeta.Span, Gamma = gGamma.Span, Rho = gRho.Span, Kappa = gKappa.Span,
@@ -326,7 +313,7 @@ public static class CeLifNeuron
             public CeLifEmbedding Form;
             public int Steps, Chunk, N, Batch, Inner, Groups;
             public long Start;
-            public bool Detach;
+            public bool Detach, FusedDrive;
             public Span<float> GradInput, GradDrive;
             public CeLifGradients Grads;
 
@@ -337,9 +324,8 @@ public static class CeLifNeuron
                 int n = N, steps = Steps, chunk = Chunk;
                 bool c1 = Form == CeLifEmbedding.C1, c2 = Form == CeLifEmbedding.C2, chunked = chunk < steps;
                 var input = e.A!;
-                ReadOnlySpan<float> xs = input.Span, s = e.Output.Span, gS = tape.GradOf(e.Output)!.Span;
-                Tensor v0 = tape.ListItem(e.ListStart + 6), a0 = tape.ListItem(e.ListStart + 7), c0 = tape.ListItem(e.ListStart + 8);
-                Tensor saved = tape.ListItem(e.ListStart + 9), table = tape.ListItem(e.ListStart + 10);
+                ReadOnlySpan<float> xs = input.Span, gS = tape.GradOf(e.Output)!.Span;
+                Tensor saved = tape.ListItem(e.ListStart + 6), table = tape.ListItem(e.ListStart + 7);
                 ReadOnlySpan<float> drive = c2 ? (e.B ?? input).Span : default;
                 var gv = tape.AllocateZeros(new Shape(n));
                 var ga = tape.AllocateZeros(new Shape(n));
@@ -348,23 +334,19 @@ public static class CeLifNeuron
                 if (!chunked)
                 {
                     ReadOnlySpan<float> x = c1 ? table.Span[..(steps * n)] : drive;
-                    Span<float> gx = GradDrive.IsEmpty ? default : GradDrive[..(steps * n)];
-                    CeLif.ScanBackward(sg, xs, x, steps, n, K, Detach, v0.Span, c0.Span, e.Saved0!.Span, e.Saved1!.Span, saved.Span,
-                        s, gS, GradInput, gx, Grads, gv.Span, ga.Span, gc.Span, tape.Threads);
+                    Span<float> gx = FusedDrive ? GradInput : GradDrive.IsEmpty ? default : GradDrive[..(steps * n)];
+                    CeLif.ScanBackward(sg, xs, x, steps, n, K, Detach, saved.Span, gS, GradInput, gx, Grads, gv.Span, ga.Span,
+                        gc.Span, tape.Threads);
                     Finish(gx, 0, steps, pEmbedding);
                     return;
                 }
-                // Checkpointed: per chunk from the last, restore V, A, C, recompute the chunk's forward into the chunk
-                // buffers, then run its backward with the carries of the chunk after it.
-                var h = tape.Allocate(new Shape(checked(chunk * n))).Span;
-                var ap = tape.Allocate(new Shape(checked(chunk * n))).Span;
-                var cs = tape.Allocate(new Shape(checked(chunk * n))).Span;
+                // Checkpointed: per chunk from the last, restore V, A, C, recompute the chunk's forward with its kernel
+                // checkpoints, then run its backward with the carries of the chunk after it.
                 var sp = tape.Allocate(new Shape(checked(chunk * n))).Span;
+                var kcp = tape.Allocate(new Shape(CeLif.CheckpointLength(chunk, n))).Span;
                 var v = tape.Allocate(new Shape(n)).Span;
                 var a = tape.Allocate(new Shape(n)).Span;
                 var c = tape.Allocate(new Shape(n)).Span;
-                var vStart = tape.Allocate(new Shape(n)).Span;
-                var cStart = tape.Allocate(new Shape(n)).Span;
                 int chunks = (steps + chunk - 1) / chunk;
                 for (int ci = chunks - 1; ci >= 0; ci--)
                 {
@@ -373,14 +355,13 @@ public static class CeLifNeuron
                     cp[..n].CopyTo(v);
                     cp.Slice(n, n).CopyTo(a);
                     cp.Slice(2 * n, n).CopyTo(c);
-                    cp[..n].CopyTo(vStart);
-                    cp.Slice(2 * n, n).CopyTo(cStart);
                     var range = new Range(t0 * n, t0 * n + m);
                     ReadOnlySpan<float> x = c1 ? TableRows(pEmbedding!.Span, Groups, Inner, Start + t0, len, Batch, table.Span) : c2 ? drive[range] : default;
-                    CeLif.ScanForward(xs[range], x, len, n, K, v, a, c, sp[..m], h[..m], ap[..m], cs[..m], tape.Threads);
-                    Span<float> gx = GradDrive.IsEmpty ? default : GradDrive[..m];
-                    CeLif.ScanBackward(sg, xs[range], x, len, n, K, Detach, vStart, cStart, h[..m], ap[..m], cs[..m], sp[..m],
-                        gS[range], GradInput[range], gx, Grads, gv.Span, ga.Span, gc.Span, tape.Threads);
+                    var chunkCheckpoints = kcp[..CeLif.CheckpointLength(len, n)];
+                    CeLif.ScanForward(xs[range], x, len, n, K, v, a, c, sp[..m], chunkCheckpoints, tape.Threads);
+                    Span<float> gx = FusedDrive ? GradInput[range] : GradDrive.IsEmpty ? default : GradDrive[..m];
+                    CeLif.ScanBackward(sg, xs[range], x, len, n, K, Detach, chunkCheckpoints, gS[range], GradInput[range], gx,
+                        Grads, gv.Span, ga.Span, gc.Span, tape.Threads);
                     Finish(gx, t0, len, pEmbedding);
                 }
             }
@@ -388,7 +369,7 @@ public static class CeLifNeuron
             /// <summary>Routes a chunk's drive gradient: into the C1 table rows, or (C2) into the current or the drive.</summary>
             readonly void Finish(Span<float> gx, int t0, int len, Tensor? embedding)
             {
-                if (gx.IsEmpty) return;
+                if (gx.IsEmpty || FusedDrive) return;
                 int n = N;
                 if (Form == CeLifEmbedding.C1)
                 {
@@ -403,8 +384,7 @@ public static class CeLifNeuron
                     return;
                 }
                 var range = new Range(t0 * n, (t0 + len) * n);
-                if (Entry.B is null) TensorPrimitives.Add(GradInput[range], gx, GradInput[range]); // C2 with X = I
-                else if (Chunk < Steps)
+                if (Entry.B is not null && Chunk < Steps)
                 {
                     // An explicit drive under checkpointing: add this chunk's rows into the drive's gradient now.
                     Span<float> g = Tape.GradSum(Entry.B);

@@ -339,4 +339,17 @@ public sealed class CeLifNeuronTests
         e = Assert.Throws<ArgumentException>(() => CeLifNeuron.Scan(tape, Tensor.Zeros(new Shape(2, 4)), 1, p2, state));
         Assert.Contains("another layer", e.Message);
     }
+
+    [Fact]
+    public void SavedBytes_CountsTheKernelCheckpointsOrTheChunkBuffers()
+    {
+        // Unchunked: the kernel's V, A, C before every 4th step (3·⌈784/4⌉ = 588 rows of B·F), C1 also its table rows.
+        Assert.Equal(4, CeLif.CheckpointInterval);
+        Assert.Equal(4L * 10 * 588, CeLifNeuron.SavedBytes(784, 10, 0, CeLifEmbedding.C3));
+        Assert.Equal(4L * 10 * (588 + 784), CeLifNeuron.SavedBytes(784, 10, 0, CeLifEmbedding.C1));
+        // K = 28: V, A, C per chunk (3·28), then per chunk the spikes (28), kernel checkpoints (3·7), V, A, C (3), the
+        // drive gradient (28, not for C3) and for C1 the table rows (28).
+        Assert.Equal(4L * 10 * (84 + 28 + 21 + 3), CeLifNeuron.SavedBytes(784, 10, 28, CeLifEmbedding.C3));
+        Assert.Equal(4L * 10 * (84 + 28 + 21 + 3 + 28 + 28), CeLifNeuron.SavedBytes(784, 10, 28, CeLifEmbedding.C1));
+    }
 }
