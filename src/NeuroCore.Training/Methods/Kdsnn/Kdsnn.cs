@@ -53,27 +53,31 @@ public static class Kdsnn
 
     /// <summary>
     /// The default teacher layer for a student feature of rank <paramref name="rank"/> ([C, H, W] is 3, [F] is 1): the
-    /// last layer whose output has that rank and is post-ReLU (a ReLU, or a pooling right after one), else the last
-    /// layer of that rank before the logits.
+    /// last post-ReLU layer (a ReLU, or a pooling right after one) whose output has that rank, else the last post-ReLU
+    /// vector layer (a linear regressor takes any student feature), else the last layer of that rank before the logits.
     /// </summary>
-    /// <exception cref="ArgumentException">The teacher has no such layer.</exception>
+    /// <exception cref="ArgumentException">The teacher has no usable layer (the message lists its layers and shapes).</exception>
     public static string DefaultTeacherLayer(ITeacher teacher, int rank)
     {
         ArgumentNullException.ThrowIfNull(teacher);
-        var names = teacher.FeatureLayers;
-        var types = (teacher as FrozenAnnTeacher)?.LayerTypes;
-        string? fallback = null;
-        for (int i = names.Count - 2; i >= 0; i--)
+        return Find(teacher, rank, postRelu: true) ?? Find(teacher, 1, postRelu: true) ?? Find(teacher, rank, postRelu: false)
+            ?? throw new ArgumentException(
+                $"KDSNN: the teacher '{teacher.Name}' has no layer whose feature the student's rank-{rank} feature can be regressed onto; its layers are " +
+                $"{string.Join(", ", teacher.FeatureLayers.Select(n => $"{n} [{string.Join("×", teacher.FeatureShape(n))}]"))}. Choose --feature-layer and --student-layer.",
+                nameof(teacher));
+
+        static string? Find(ITeacher teacher, int rank, bool postRelu)
         {
-            if (teacher.FeatureShape(names[i]).Count != rank) continue;
-            fallback ??= names[i];
-            if (types is null) break;
-            bool relu = types[i] == "relu" || (types[i] is "maxpool2d" or "avgpool2d" && i > 0 && types[i - 1] == "relu");
-            if (relu) return names[i];
+            var names = teacher.FeatureLayers;
+            var types = (teacher as FrozenAnnTeacher)?.LayerTypes;
+            for (int i = names.Count - 2; i >= 0; i--)
+            {
+                if (teacher.FeatureShape(names[i]).Count != rank) continue;
+                if (!postRelu) return names[i];
+                if (types is not null && (types[i] == "relu" || (types[i] is "maxpool2d" or "avgpool2d" && i > 0 && types[i - 1] == "relu"))) return names[i];
+            }
+            return null;
         }
-        return fallback ?? throw new ArgumentException(
-            $"KDSNN: the teacher '{teacher.Name}' has no layer with a rank-{rank} feature to match the student's; its layers are " +
-            $"{string.Join(", ", names.Select(n => $"{n} [{string.Join("×", teacher.FeatureShape(n))}]"))}. Choose --feature-layer and --student-layer.", nameof(teacher));
     }
 
     /// <summary>
