@@ -29,8 +29,8 @@ public sealed class KdsnnTests
         string dir = TestData.NewDirectory();
         string student = Path.Combine(dir, "student"), reportPath = Path.Combine(dir, "kd.json");
         var (code, output, error) = Run("train", "kd", "--teacher", s_teacher.Value, "--student", "conv", "--steps", "2", "--kd", "both",
-            "--data", "fmnist", "--epochs", "1", "--limit-train", "512", "--limit-test", "128", "--batch-size", "32", "--threads", "2",
-            "--seed", "3", "--out", student, "--report", reportPath);
+            "--data", "fmnist", "--epochs", "2", "--limit-train", "512", "--limit-test", "128", "--batch-size", "32", "--threads", "2",
+            "--seed", "3", "--lr", "0.003", "--out", student, "--report", reportPath);
         Assert.True(code == 0, $"exit {code}: {error}");
         Assert.Contains("train kd: student snn-conv", output, StringComparison.Ordinal);
         Assert.Contains("mean-membrane", output, StringComparison.Ordinal);
@@ -40,11 +40,11 @@ public sealed class KdsnnTests
         Assert.True(r.Beta > 0f, $"β {r.Beta}");
         Assert.Equal(("relu1", "conv2", "linear", 2), (r.TeacherLayer, r.StudentLayer, r.Regressor, r.Steps));
         Assert.Equal([512], r.TeacherFeatureShape!);
-        Assert.Equal([16, 7, 7], r.StudentFeatureShape!);
-        Assert.Equal((16 * 7 * 7 * 512) + 512, r.RegressorParameters);
+        Assert.Equal([32, 7, 7], r.StudentFeatureShape!);
+        Assert.Equal((32 * 7 * 7 * 512) + 512, r.RegressorParameters);
         Assert.Equal(Kdsnn.StudentReadoutNote, r.StudentReadout);
         Assert.InRange(r.TeacherTestAccuracy, 0.5, 1.0);
-        Assert.InRange(r.TestAccuracy, 0.3, 1.0);   // chance is 0.10
+        Assert.InRange(r.TestAccuracy, 0.4, 1.0);   // chance is 0.10; this run reaches about 0.57
         Assert.Equal(("kdsnn", "snn-conv", 2), (r.Training.Method, r.Training.Model, r.Training.Steps));
         // C16-C32-FC10: conv 1→16 and 16→32 (3×3, with bias and batch norm), readout 32·7·7 → 10.
         Assert.Equal((16 * 9) + 16 + 32 + (32 * 16 * 9) + 32 + 64 + (32 * 49 * 10) + 10, r.Training.Parameters);
