@@ -7,7 +7,8 @@ using NeuroCore.Training;
 namespace NeuroCore.Cli;
 
 /// <summary>
-/// The <c>neurocore</c> command tree (System.CommandLine 2): <c>train ann</c>, <c>train snn</c>, <c>eval</c>,
+/// The <c>neurocore</c> command tree (System.CommandLine 2): <c>train ann</c>, <c>train snn</c>, <c>train celif</c>,
+/// <c>train kd</c>, <c>eval</c> (with <c>--noise</c>),
 /// <c>plot curves</c>, <c>plot raster</c>, <c>info</c>. Options are plain fields so tests can parse without running
 /// anything; the options every <c>train</c> command shares are single instances added to each of them.
 /// </summary>
@@ -137,6 +138,32 @@ internal sealed class CliApp
         Description = "Use --hidden as is for every neuron instead of matching LIF's parameter count.",
     };
 
+    // train kd
+    internal readonly Option<string> Teacher = new("--teacher")
+    {
+        Description = "The teacher: a directory written by `neurocore train ann --out DIR` (e.g. --model cnn, C32-C64-FC128).",
+        Required = true,
+    };
+    internal readonly Option<string> Student = Choice("--student", "conv",
+        "The spiking student: conv (C16-C32-FC10: two LIF conv blocks, readout on their spikes) or mlp (784-512-10).", "mlp", "conv");
+    internal readonly Option<string> KdMode = Choice("--kd", "both",
+        "The distillation terms: none (cross-entropy only), response (soft labels), feature (FitNets rate maps) or both.",
+        TrainKdSettings.ModeNames);
+    internal readonly Option<float> Tau = new("--tau") { Description = "Temperature τ of response KD [default: 4].", DefaultValueFactory = _ => 4f };
+    internal readonly Option<float> Alpha = new("--alpha") { Description = "Weight α of response KD: (1 − α)·CE + α·τ²·KL [default: 0.9].", DefaultValueFactory = _ => 0.9f };
+    internal readonly Option<float?> FeatureBeta = new("--beta")
+    {
+        Description = "Weight β of feature KD [default: CE/L_feat at the first step, so β·L_feat starts equal to the cross-entropy].",
+    };
+    internal readonly Option<string?> FeatureLayer = new("--feature-layer")
+    {
+        Description = "The teacher layer whose output feature KD matches [default: its last post-ReLU layer of the student feature's rank, pool2 for the CNN].",
+    };
+    internal readonly Option<string?> StudentLayer = new("--student-layer")
+    {
+        Description = "The student's spiking layer whose time-averaged rate map is regressed [default: its last, conv2 for conv].",
+    };
+
     // eval, plot raster
     internal readonly Option<string> ModelDir = new("--model-dir")
     {
@@ -148,6 +175,19 @@ internal sealed class CliApp
         Description = "A spiking model's directory, written by `neurocore train snn --out DIR`.",
         Required = true,
     };
+    internal readonly Option<string[]> Noise = new("--noise")
+    {
+        Description = "Also evaluate under noise: one or more KIND[:L1,L2,...] with KIND gaussian (σ), salt-pepper (p) or jitter " +
+                      "(brightness/contrast strength s), e.g. --noise gaussian:0.1,0.2,0.3 salt-pepper:0.05,0.1 jitter; a kind without " +
+                      "levels gets gaussian 0.1,0.2,0.3 / salt-pepper 0.05,0.1 / jitter 0.2,0.4.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+    internal readonly Option<ulong> NoiseSeed = new("--noise-seed")
+    {
+        Description = "Seed of the noise draws (same seed, same corrupted images).",
+        DefaultValueFactory = _ => NeuroCore.Data.ImageNoise.DefaultSeed,
+    };
+    internal readonly Option<string?> EvalReport = new("--report") { Description = "Write the noise-robustness results to this JSON file (needs --noise)." };
     internal readonly Option<int> Sample = new("--sample")
     {
         Description = "Index of the test-set sample to run through the model [default: 0].",
@@ -200,6 +240,20 @@ internal sealed class CliApp
         Require(RateReg, "a finite number ≥ 0", v => v >= 0 && double.IsFinite(v));
         Require(TargetRate, "in (0, 1)", v => v is > 0 and < 1);
         Require(Sample, "0 or more", v => v >= 0);
+        Require(Tau, "a finite number > 0", v => v > 0 && double.IsFinite(v));
+        Require(Alpha, "in [0, 1]", v => v is >= 0 and <= 1);
+        Require(FeatureBeta, "a finite number ≥ 0", v => v >= 0 && double.IsFinite(v));
+        Noise.Validators.Add(r =>
+        {
+            try
+            {
+                NeuroCore.Data.NoiseCondition.Parse(r.Tokens.Select(t => t.Value));
+            }
+            catch (FormatException e)
+            {
+                r.AddError("--noise: " + e.Message);
+            }
+        });
         Require(Width, "between 100 and 10000 pixels", v => v is >= 100 and <= 10000);
         Require(Height, "between 100 and 10000 pixels", v => v is >= 100 and <= 10000);
     }
@@ -224,15 +278,21 @@ internal sealed class CliApp
         };
         AddTrainOptions(celif);
         celif.SetAction(parse => TrainCelifCommand.Run(ReadTrainCelif(parse), _console));
-        var train = new Command("train", "Train a model.") { ann, snn, celif };
+        var kd = new Command("kd", "Distil a trained ANN teacher into a spiking student (KDSNN: response and/or feature knowledge distillation).")
+        {
+            Teacher, Student, Steps, KdMode, Tau, Alpha, FeatureBeta, FeatureLayer, StudentLayer,
+        };
+        AddTrainOptions(kd);
+        kd.SetAction(parse => TrainKdCommand.Run(ReadTrainKd(parse), _console));
+        var train = new Command("train", "Train a model.") { ann, snn, celif, kd };
 
         var eval = new Command("eval", "Rebuild a trained model (spiking or not) from its directory and report its test accuracy.")
         {
-            ModelDir, Data, DataDir, Threads, LimitTest,
+            ModelDir, Data, DataDir, Threads, LimitTest, Noise, NoiseSeed, EvalReport,
         };
         eval.SetAction(parse => EvalCommand.Run(
             parse.GetRequiredValue(ModelDir), parse.GetValue(Data)!, parse.GetValue(DataDir), parse.GetValue(Threads),
-            parse.GetValue(LimitTest), _console));
+            parse.GetValue(LimitTest), _console, parse.GetValue(Noise), parse.GetValue(NoiseSeed), parse.GetValue(EvalReport)));
 
         var curves = new Command("curves", "Plot loss and accuracy per epoch (train and test) from a training report.")
         {
@@ -301,6 +361,20 @@ internal sealed class CliApp
         Delay = parse.GetValue(Delay),
         Hidden = parse.GetValue(SeqHidden),
         NoEqualParameters = parse.GetValue(NoEqualParameters),
+    });
+
+    /// <summary>Reads the <c>train kd</c> options out of a parse result.</summary>
+    internal TrainKdSettings ReadTrainKd(ParseResult parse) => ReadTrain(parse, new TrainKdSettings
+    {
+        Teacher = parse.GetRequiredValue(Teacher),
+        Student = parse.GetValue(Student)!,
+        Steps = parse.GetValue(Steps),
+        Mode = parse.GetValue(KdMode)!,
+        Temperature = parse.GetValue(Tau),
+        Alpha = parse.GetValue(Alpha),
+        FeatureBeta = parse.GetValue(FeatureBeta),
+        FeatureLayer = parse.GetValue(FeatureLayer),
+        StudentLayer = parse.GetValue(StudentLayer),
     });
 
     /// <summary>Fills the options every train command shares into <paramref name="settings"/>.</summary>

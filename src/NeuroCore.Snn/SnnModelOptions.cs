@@ -57,8 +57,14 @@ public sealed record SnnModelOptions
     /// <summary>How the output becomes logits.</summary>
     public ReadoutKind Readout { get; init; } = ReadoutKind.MeanMembrane;
 
-    /// <summary>Hidden layer widths of the MLP.</summary>
+    /// <summary>
+    /// Hidden layer widths of the MLP; the conv model takes the first as its fully connected layer, or none when the
+    /// list is empty (the readout then reads the flattened spikes of the last conv block).
+    /// </summary>
     public IReadOnlyList<int> Hidden { get; init; } = [512];
+
+    /// <summary>Output channels of the conv model's two blocks (ignored by the MLP).</summary>
+    public IReadOnlyList<int> Channels { get; init; } = [32, 64];
 
     /// <summary>Weight of the spike-rate regulariser (0 turns it off).</summary>
     public float RateRegularization { get; init; }

@@ -32,6 +32,7 @@ public sealed class Trainer
     readonly IOptimizer _optimizer;
     readonly TrainerOptions _options;
     readonly ILrSchedule? _schedule;
+    readonly ITrainingObjective? _objective;
 
     /// <summary>Creates a trainer.</summary>
     /// <param name="model">The model; its parameters must live in <paramref name="store"/>.</param>
@@ -42,8 +43,12 @@ public sealed class Trainer
     /// A learning-rate schedule over <paramref name="optimizer"/>, stepped after every batch (build it with
     /// <c>totalSteps = epochs × </c><see cref="StepsPerEpoch"/>), or null to keep the optimizer's rate.
     /// </param>
+    /// <param name="objective">
+    /// What to minimise instead of the plain cross-entropy (e.g. a distillation loss), or null for cross-entropy.
+    /// Evaluation always reports cross-entropy.
+    /// </param>
     public Trainer(IModule model, ParameterStore store, IOptimizer optimizer, TrainerOptions options,
-        ILrSchedule? schedule = null)
+        ILrSchedule? schedule = null, ITrainingObjective? objective = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(store);
@@ -55,6 +60,7 @@ public sealed class Trainer
         _optimizer = optimizer;
         _options = options;
         _schedule = schedule;
+        _objective = objective;
     }
 
     /// <summary>
@@ -94,14 +100,16 @@ public sealed class Trainer
                 _store.ZeroGrad();
                 var logits = _model.Forward(tape, batches.Images);
                 var loss = Ops.CrossEntropy(tape, logits, batches.Labels);
+                var main = _objective?.Loss(tape, batches.Images, logits, batches.Labels, loss) ?? loss;
                 var regularizer = spiking?.RegularizationLoss(tape);
-                var objective = regularizer is null ? loss : Ops.Add(tape, loss, regularizer);
+                var objective = regularizer is null ? main : Ops.Add(tape, main, regularizer);
                 float value = loss.Item();
-                float total = regularizer is null ? value : objective.Item();
+                float total = ReferenceEquals(objective, loss) ? value : objective.Item();
                 if (!float.IsFinite(total))
                     throw new TrainingDivergedException(
                         $"Training diverged: the loss is {total}" +
-                        (regularizer is null ? "" : $" (cross-entropy {value} plus the activity regulariser)") +
+                        (ReferenceEquals(objective, loss) ? "" : $" (cross-entropy {value}" +
+                            (_objective is null ? "" : " in the training objective") + (regularizer is null ? ")" : " plus the activity regulariser)")) +
                         $" at epoch {epoch}, step {step} of {steps} " +
                         $"(learning rate {lr:G4}). Nothing was saved for this epoch; " +
                         (epoch > 1 && _options.CheckpointDirectory is not null
@@ -110,7 +118,9 @@ public sealed class Trainer
                         "Try a lower learning rate (--lr).")
                     { Epoch = epoch, Step = step, Value = total };
                 tape.Backward(objective);
+                float stepRate = _optimizer.LearningRate;
                 _optimizer.Step();
+                _objective?.AfterStep(stepRate);
                 _schedule?.Step();
 
                 int n = batches.Count;

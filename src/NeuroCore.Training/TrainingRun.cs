@@ -27,9 +27,10 @@ public sealed class TrainingRun : IDisposable
     /// <param name="recipe">Optimizer, learning rate and schedule.</param>
     /// <param name="options">Epochs, batching, seed, threads, checkpoint directory, resume.</param>
     /// <param name="trainSamples">Training samples per epoch (sets the length of the schedule).</param>
+    /// <param name="objective">What the trainer minimises instead of plain cross-entropy, or null.</param>
     /// <exception cref="ArgumentException">An option, the recipe or the sample count is invalid.</exception>
     public TrainingRun(string method, string modelName, IModule model, ParameterStore store, ModelDescription description, TrainingRecipe recipe,
-        TrainerOptions options, int trainSamples)
+        TrainerOptions options, int trainSamples, ITrainingObjective? objective = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentException.ThrowIfNullOrEmpty(modelName);
@@ -49,7 +50,7 @@ public sealed class TrainingRun : IDisposable
         Options = options;
         Optimizer = recipe.CreateOptimizer(store);
         _schedule = recipe.CreateSchedule(Optimizer, options.Epochs, Trainer.StepsPerEpoch(trainSamples, options.BatchSize));
-        Trainer = new Trainer(model, store, Optimizer, options, _schedule);
+        Trainer = new Trainer(model, store, Optimizer, options, _schedule, objective);
     }
 
     /// <summary>The method name written to the report.</summary>

@@ -8,8 +8,9 @@ namespace NeuroCore.Snn;
 /// <see cref="SnnModelOptions"/> ("snn.*" keys), so a saved model is rebuilt from its JSON alone:
 /// <list type="bullet">
 /// <item>"snn-mlp": encoder → SpikingLinear(in→h₁) → … → SpikingLinear(hₖ₋₁→hₖ) → readout (hₖ→classes).</item>
-/// <item>"snn-conv": encoder → conv 1→32 (BN, neurons, 2×2 pool) → conv 32→64 (BN, neurons, 2×2 pool) → flatten →
-/// SpikingLinear(64·H/4·W/4 → h₁) → readout (h₁→classes).</item>
+/// <item>"snn-conv": encoder → conv 1→c₁ (BN, neurons, 2×2 pool) → conv c₁→c₂ (BN, neurons, 2×2 pool) → flatten →
+/// SpikingLinear(c₂·H/4·W/4 → h₁) → readout (h₁→classes); channels (c₁, c₂) = (32, 64) by default; with no hidden width
+/// the readout reads the flattened spikes (c₂·H/4·W/4 → classes).</item>
 /// </list>
 /// </summary>
 public static class SnnModels
@@ -59,14 +60,16 @@ public static class SnnModels
             if (inputShape.Length != 3 || inputShape[1] % 4 != 0 || inputShape[2] % 4 != 0)
                 throw new ArgumentException($"SnnModels: snn-conv needs images [C, H, W] with H and W multiples of 4 (two 2×2 pools); got [{string.Join(", ", inputShape)}].", nameof(inputShape));
             int c = inputShape[0], h = inputShape[1], w = inputShape[2];
-            layers.Add(Conv("conv1", c, 32));
-            layers.Add(new LayerDescription { Type = "batchnorm2d", Name = "conv1.bn", In = 32, Momentum = 0.1f, Eps = 1e-5f });
+            int c1 = options.Channels[0], c2 = options.Channels[1];
+            layers.Add(Conv("conv1", c, c1));
+            layers.Add(new LayerDescription { Type = "batchnorm2d", Name = "conv1.bn", In = c1, Momentum = 0.1f, Eps = 1e-5f });
             layers.Add(new LayerDescription { Type = "maxpool2d", Name = "pool1", Kernel = 2, Stride = 2, Padding = 0 });
-            layers.Add(Conv("conv2", 32, 64));
-            layers.Add(new LayerDescription { Type = "batchnorm2d", Name = "conv2.bn", In = 64, Momentum = 0.1f, Eps = 1e-5f });
+            layers.Add(Conv("conv2", c1, c2));
+            layers.Add(new LayerDescription { Type = "batchnorm2d", Name = "conv2.bn", In = c2, Momentum = 0.1f, Eps = 1e-5f });
             layers.Add(new LayerDescription { Type = "maxpool2d", Name = "pool2", Kernel = 2, Stride = 2, Padding = 0 });
             layers.Add(new LayerDescription { Type = "flatten", Name = "flatten" });
-            layers.Add(new LayerDescription { Type = "spiking-linear", Name = "fc1", In = 64 * (h / 4) * (w / 4), Out = options.Hidden[0], Bias = true });
+            if (options.Hidden.Count > 0)
+                layers.Add(new LayerDescription { Type = "spiking-linear", Name = "fc1", In = c2 * (h / 4) * (w / 4), Out = options.Hidden[0], Bias = true });
         }
         else
         {
@@ -77,7 +80,9 @@ public static class SnnModels
                 inF = options.Hidden[i];
             }
         }
-        layers.Add(new LayerDescription { Type = "readout", Name = "readout", In = options.Hidden[conv ? 0 : ^1], Out = classes, Bias = true });
+        int readoutIn = !conv ? options.Hidden[^1]
+            : options.Hidden.Count > 0 ? options.Hidden[0] : options.Channels[1] * (inputShape[1] / 4) * (inputShape[2] / 4);
+        layers.Add(new LayerDescription { Type = "readout", Name = "readout", In = readoutIn, Out = classes, Bias = true });
         return new ModelDescription
         {
             Architecture = conv ? ConvArchitecture : MlpArchitecture,
@@ -122,7 +127,7 @@ public static class SnnModels
             var list = new int[parts.Length];
             for (int i = 0; i < parts.Length; i++)
                 if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out list[i])) return (false, []);
-            return (parts.Length > 0, list);
+            return (true, list);   // an empty list is a conv model without a hidden layer; Validate rejects it for the MLP
         }
         o = o with
         {
@@ -140,6 +145,7 @@ public static class SnnModels
             LearnThreshold = Read("learn-threshold", o.LearnThreshold, B),
             Readout = Read("readout", o.Readout, E<ReadoutKind>),
             Hidden = Read("hidden", o.Hidden, H),
+            Channels = Read("channels", o.Channels, H),
             RateRegularization = Read("rate-regularization", o.RateRegularization, F),
             TargetRate = Read("target-rate", o.TargetRate, F),
         };
@@ -174,7 +180,7 @@ public static class SnnModels
     {
         static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
         static string B(bool v) => v ? "true" : "false";
-        return new Dictionary<string, string>(StringComparer.Ordinal)
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [P + "neuron"] = o.Neuron.ToString(),
             [P + "surrogate"] = o.Surrogate.ToString(),
@@ -193,10 +199,15 @@ public static class SnnModels
             [P + "rate-regularization"] = F(o.RateRegularization),
             [P + "target-rate"] = F(o.TargetRate),
         };
+        // Written for the conv model only, so the descriptions of every other model stay as they were.
+        if (o.Architecture == "conv") metadata[P + "channels"] = string.Join(",", o.Channels.Select(c => c.ToString(CultureInfo.InvariantCulture)));
+        return metadata;
     }
 
     static string Summary(SnnModelOptions o) =>
-        $"({o.Architecture}, hidden {string.Join("-", o.Hidden)}, T = {o.Steps})";
+        o.Architecture == "conv"
+            ? $"(conv, channels {string.Join("-", o.Channels)}, hidden {(o.Hidden.Count == 0 ? "none" : string.Join("-", o.Hidden))}, T = {o.Steps})"
+            : $"({o.Architecture}, hidden {string.Join("-", o.Hidden)}, T = {o.Steps})";
 
     static void Validate(SnnModelOptions o)
     {
@@ -207,7 +218,10 @@ public static class SnnModels
         if (!(o.Threshold > 0f) || !float.IsFinite(o.Threshold)) throw new ArgumentException(Bad($"θ = {o.Threshold} must be finite and > 0"), nameof(o));
         if (!(o.Rho >= 0f && o.Rho <= 1f)) throw new ArgumentException(Bad($"ρ = {o.Rho} must lie in [0, 1]"), nameof(o));
         if (!(o.Kappa >= 0f) || !float.IsFinite(o.Kappa)) throw new ArgumentException(Bad($"κ = {o.Kappa} must be finite and ≥ 0"), nameof(o));
-        if (o.Hidden is null || o.Hidden.Count == 0 || o.Hidden.Any(h => h < 1)) throw new ArgumentException(Bad("the hidden widths must be a non-empty list of positive sizes"), nameof(o));
+        if (o.Hidden is null || (o.Hidden.Count == 0 && o.Architecture != "conv") || o.Hidden.Any(h => h < 1))
+            throw new ArgumentException(Bad("the hidden widths must be a non-empty list of positive sizes (the conv model may have none)"), nameof(o));
+        if (o.Channels is null || o.Channels.Count != 2 || o.Channels.Any(c => c < 1))
+            throw new ArgumentException(Bad("the conv channels must be two positive sizes, e.g. 32,64"), nameof(o));
         if (!(o.RateRegularization >= 0f) || !float.IsFinite(o.RateRegularization)) throw new ArgumentException(Bad($"the rate regularisation {o.RateRegularization} must be finite and ≥ 0"), nameof(o));
         if (!(o.TargetRate >= 0f && o.TargetRate <= 1f)) throw new ArgumentException(Bad($"the target rate {o.TargetRate} must lie in [0, 1]"), nameof(o));
         if (!Enum.IsDefined(o.Encoding) || !Enum.IsDefined(o.Readout) || !Enum.IsDefined(o.Neuron)) throw new ArgumentException(Bad("an enum option is out of range"), nameof(o));

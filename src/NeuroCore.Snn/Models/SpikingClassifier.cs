@@ -15,6 +15,8 @@ public sealed class SpikingClassifier : ISpikingModel
     readonly SpikingLinear[] _linears;
     readonly SpikingReadout _readout;
     readonly List<Tensor> _lastSpikes = [];
+    readonly List<Tensor> _lastOutputs = [];
+    readonly string[] _layerNames;
     readonly int _inputSize;
     Tape? _lastTape;
     bool _training = true;
@@ -45,6 +47,7 @@ public sealed class SpikingClassifier : ISpikingModel
         }
         _convs = [.. convs];
         _linears = [.. linears];
+        _layerNames = [.. _convs.Select(c => c.Name), .. _linears.Select(l => l.Name)];
         var last = description.Layers[^1];
         _readout = new SpikingReadout(store, last.Name!, last.In!.Value, Classes, options, seed);
     }
@@ -75,6 +78,27 @@ public sealed class SpikingClassifier : ISpikingModel
 
     /// <summary>The output layer.</summary>
     public SpikingReadout Readout => _readout;
+
+    /// <summary>The names of the spiking layers in forward order (conv blocks, then fully connected layers).</summary>
+    public IReadOnlyList<string> SpikingLayerNames => _layerNames;
+
+    /// <summary>
+    /// The output spikes of the spiking layer <paramref name="name"/> in the last <see cref="Forward"/>, time-major:
+    /// [T·B, O, H', W'] for a conv block (after its pool), [T·B, F] for a fully connected layer. The tensor belongs to
+    /// that forward's tape (recorded there, so a loss on it back-propagates) and is valid until the tape resets.
+    /// </summary>
+    /// <exception cref="ArgumentException">No spiking layer has that name (the message lists them).</exception>
+    /// <exception cref="InvalidOperationException">No forward has run since the last <see cref="RecordSpikes"/>.</exception>
+    public Tensor LayerSpikes(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        int index = Array.IndexOf(_layerNames, name);
+        if (index < 0)
+            throw new ArgumentException($"{Name}: no spiking layer is named '{name}'; the layers are {string.Join(", ", _layerNames)}.", nameof(name));
+        if (_lastOutputs.Count != _layerNames.Length)
+            throw new InvalidOperationException($"{Name}: LayerSpikes('{name}') needs a Forward first.");
+        return _lastOutputs[index];
+    }
 
     /// <inheritdoc/>
     public bool Training
@@ -118,6 +142,7 @@ public sealed class SpikingClassifier : ISpikingModel
         CheckInput(x.Shape);
         int batch = x.Shape[0], steps = Steps;
         _lastSpikes.Clear();
+        _lastOutputs.Clear();
         _lastTape = tape;
         Tensor h;
         if (_convs.Length > 0)
@@ -129,6 +154,7 @@ public sealed class SpikingClassifier : ISpikingModel
                 h = c.Forward(tape, h, steps, isStatic);
                 isStatic = false;
                 _lastSpikes.Add(c.LastSpikes!);
+                _lastOutputs.Add(h);
             }
             h = Ops.Reshape(tape, h, new Shape(steps * batch, h.Size / (steps * batch)));
         }
@@ -143,6 +169,7 @@ public sealed class SpikingClassifier : ISpikingModel
             h = l.Forward(tape, h, steps, staticInput);
             staticInput = false;
             _lastSpikes.Add(h);
+            _lastOutputs.Add(h);
         }
         return _readout.Forward(tape, h, steps);
     }
@@ -190,6 +217,7 @@ public sealed class SpikingClassifier : ISpikingModel
                 records.Add(new SpikeRecord(names[i], Steps, s.Size / Steps, s.ToArray()));
             }
             _lastSpikes.Clear();
+            _lastOutputs.Clear();
             _lastTape = null;
             return records;
         }

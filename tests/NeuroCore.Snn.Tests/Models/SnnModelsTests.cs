@@ -20,10 +20,32 @@ public sealed class SnnModelsTests
         var d = SnnModels.Describe(o, Mnist, 10);
         Assert.Equal(SnnModels.MlpArchitecture, d.Architecture);
         var back = SnnModels.OptionsOf(d);
-        Assert.Equal(o with { Hidden = [] }, back with { Hidden = [] });
+        Assert.Equal(o with { Hidden = [], Channels = [] }, back with { Hidden = [], Channels = [] });
         Assert.Equal(o.Hidden, back.Hidden);
         Assert.Equal(["spiking-linear", "spiking-linear", "readout"], d.Layers.Select(l => l.Type));
         Assert.Equal([784, 64, 32], d.Layers.Select(l => l.In!.Value));
+    }
+
+    [Fact]
+    public void Conv_WithChannelsAndNoHiddenLayer_ReadsOutTheFlattenedSpikes_AndRoundTrips()
+    {
+        var o = SnnModels.DefaultOptions("conv") with { Channels = [16, 32], Hidden = [], Steps = 2 };
+        var d = SnnModels.Describe(o, Mnist, 10);
+        Assert.Equal(["spiking-conv2d", "batchnorm2d", "maxpool2d", "spiking-conv2d", "batchnorm2d", "maxpool2d", "flatten", "readout"], d.Layers.Select(l => l.Type));
+        Assert.Equal((32 * 7 * 7, 10), (d.Layers[^1].In!.Value, d.Layers[^1].Out!.Value));
+        Assert.Equal("16,32", d.Metadata["snn.channels"]);
+        var back = SnnModels.OptionsOf(d);
+        Assert.Equal([16, 32], back.Channels);
+        Assert.Empty(back.Hidden);
+        var model = (SpikingClassifier)SnnModels.Build(new ParameterStore(), d, 1);
+        using var tape = new NeuroCore.Autodiff.Tape(recording: false);
+        using var x = Tensor.Zeros(new Shape(3, 1, 28, 28));
+        Assert.Equal(new Shape(3, 10), model.Forward(tape, x).Shape);
+        Assert.Equal(["conv1", "conv2"], model.SpikingLayerNames);
+        Assert.Equal(new Shape(2 * 3, 32, 7, 7), model.LayerSpikes("conv2").Shape);
+        Assert.Contains("conv1, conv2", Assert.Throws<ArgumentException>(() => model.LayerSpikes("fc1")).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => SnnModels.Describe(o with { Channels = [16] }, Mnist, 10));
+        Assert.Throws<ArgumentException>(() => SnnModels.Describe(SnnModels.DefaultOptions("mlp") with { Hidden = [] }, [784], 10));
     }
 
     [Fact]
@@ -34,7 +56,8 @@ public sealed class SnnModelsTests
         string path = Path.Combine(dir.Path, "model.json");
         NeuroCore.Checkpoints.Checkpoint.SaveDescription(path, d);
         var loaded = NeuroCore.Checkpoints.Checkpoint.LoadDescription(path);
-        Assert.Equal(SnnModels.OptionsOf(d) with { Hidden = [] }, SnnModels.OptionsOf(loaded) with { Hidden = [] });
+        Assert.Equal(SnnModels.OptionsOf(d) with { Hidden = [], Channels = [] }, SnnModels.OptionsOf(loaded) with { Hidden = [], Channels = [] });
+        Assert.Equal([32, 64], SnnModels.OptionsOf(loaded).Channels);
         var a = new ParameterStore();
         var b = new ParameterStore();
         SnnModels.Build(a, d, 3);
