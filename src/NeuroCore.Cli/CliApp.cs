@@ -54,6 +54,10 @@ internal sealed class CliApp
     {
         Description = "Continue from the latest checkpoint in --out (weights, optimizer state, epoch, RNG position).",
     };
+    internal readonly Option<double?> ClipGradNorm = new("--clip-grad-norm")
+    {
+        Description = "Clip the gradient to this global L2 norm before every optimizer step (off by default); a NaN or infinite gradient then stops training naming the parameter.",
+    };
     internal readonly Option<int?> LimitTrain = Positive("--limit-train", "Use only the first N training samples.");
     internal readonly Option<int?> LimitTest = Positive("--limit-test", "Evaluate on only the first N test samples.");
 
@@ -125,6 +129,10 @@ internal sealed class CliApp
         Description = "CE-LIF's contextual embedding: c1 (learned time-indexed table), c2 (input-driven trace) or c3 (own slow trace); " +
                       "only with --neuron celif.",
     };
+    internal readonly Option<string?> DecayBoundOption = new("--decay-bound")
+    {
+        Description = "LIF/ALIF: none (learn β itself, may leave (0, 1)) or sigmoid (learn a logit, β = σ(logit) in (0, 1), as CE-LIF's decays) [default: none].",
+    };
     internal readonly Option<int?> Delay = new("--delay")
     {
         Description = "recall only: the delay D between cue and go, 25..400 steps [default: 50].",
@@ -176,8 +184,10 @@ internal sealed class CliApp
         Encoding.AcceptOnlyFromAmong("rate", "direct", "latency");
         Readout.AcceptOnlyFromAmong(TrainSnnSettings.ReadoutNames);
         Embedding.AcceptOnlyFromAmong(TrainCelifSettings.EmbeddingNames);
+        DecayBoundOption.AcceptOnlyFromAmong(TrainCelifSettings.DecayBoundNames);
         ResetMode.AcceptOnlyFromAmong("soft", "hard");
         Require(LearningRate, "a positive finite number", v => v > 0 && double.IsFinite(v));
+        Require(ClipGradNorm, "a positive finite number", v => v > 0 && double.IsFinite(v));
         Require(Threads, "between 1 and 1024", v => v is >= 1 and <= 1024);
         Resume.Validators.Add(r =>
         {
@@ -220,7 +230,7 @@ internal sealed class CliApp
         snn.SetAction(parse => TrainSnnCommand.Run(ReadTrainSnn(parse), _console));
         var celif = new Command("celif", "Train a feedforward spiking network (LIF, ALIF or CE-LIF) on a sequence task, with the gradient-flow diagnostic.")
         {
-            Task, SeqNeuron, Embedding, Delay, SeqHidden, NoEqualParameters,
+            Task, SeqNeuron, Embedding, DecayBoundOption, Delay, SeqHidden, NoEqualParameters,
         };
         AddTrainOptions(celif);
         celif.SetAction(parse => TrainCelifCommand.Run(ReadTrainCelif(parse), _console));
@@ -263,7 +273,7 @@ internal sealed class CliApp
     void AddTrainOptions(Command command)
     {
         foreach (Option option in (Option[])[Data, DataDir, Epochs, BatchSize, LearningRate, Optimizer, Schedule, Seed, Threads, Out,
-                     Report, Resume, LimitTrain, LimitTest])
+                     Report, Resume, LimitTrain, LimitTest, ClipGradNorm])
             command.Options.Add(option);
     }
 
@@ -301,6 +311,7 @@ internal sealed class CliApp
         Delay = parse.GetValue(Delay),
         Hidden = parse.GetValue(SeqHidden),
         NoEqualParameters = parse.GetValue(NoEqualParameters),
+        DecayBoundName = parse.GetValue(DecayBoundOption),
     });
 
     /// <summary>Fills the options every train command shares into <paramref name="settings"/>.</summary>
@@ -320,6 +331,7 @@ internal sealed class CliApp
         Resume = parse.GetValue(Resume),
         LimitTrain = parse.GetValue(LimitTrain),
         LimitTest = parse.GetValue(LimitTest),
+        ClipGradNorm = parse.GetValue(ClipGradNorm),
     };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>

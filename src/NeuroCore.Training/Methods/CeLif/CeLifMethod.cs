@@ -8,6 +8,7 @@
 // The README beside this file states which parts are our reading and how each experiment is run.
 
 using NeuroCore.Data;
+using NeuroCore.Snn;
 
 namespace NeuroCore.Training.Methods.CeLif;
 
@@ -30,7 +31,8 @@ public static class CeLifMethod
     /// <paramref name="equalParameters"/> the hidden width is fitted to a LIF model of width <paramref name="hidden"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A value is invalid or the combination makes no sense (the message says the fix).</exception>
-    public static SequenceModelOptions Options(SequenceSet set, SequenceNeuron neuron, ContextEmbedding? embedding, int hidden, bool equalParameters = true)
+    public static SequenceModelOptions Options(SequenceSet set, SequenceNeuron neuron, ContextEmbedding? embedding, int hidden, bool equalParameters = true,
+        DecayBound decayBound = DecayBound.None)
     {
         ArgumentNullException.ThrowIfNull(set);
         var options = new SequenceModelOptions
@@ -41,6 +43,7 @@ public static class CeLifMethod
             Hidden = hidden,
             Neuron = neuron,
             Embedding = embedding,
+            DecayBound = decayBound,
             ReadoutSteps = set.Task == "recall" ? DelayedRecall.GoSteps : 0,
         };
         options.Validate();
@@ -64,15 +67,24 @@ public static class CeLifMethod
         var model = new SequenceClassifier(store, options, trainer.Seed);
         var description = model.Describe();
         description.ClassNames = [.. train.Samples.ClassNames];
+        description.Metadata[TaskKey] = train.Task;
+        if (train.Delay is { } delay) description.Metadata[DelayKey] = delay.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var run = new TrainingRun(MethodName, $"{SequenceClassifier.Architecture}-{NeuronName(options)}", model, store, description, recipe, trainer, train.Count);
         return new SequenceRun(run, model, train, test, referenceHidden);
     }
 
-    /// <summary>lif, alif, or celif-c1/c2/c3.</summary>
+    /// <summary>The description's metadata key of the sequence task (<c>model.json</c>), read back by <c>neurocore eval</c>.</summary>
+    public const string TaskKey = "seq.task";
+
+    /// <summary>The description's metadata key of the recall delay D.</summary>
+    public const string DelayKey = "seq.delay";
+
+    /// <summary>lif, alif, lif-sigmoid, alif-sigmoid (sigmoid-bounded β), or celif-c1/c2/c3.</summary>
     public static string NeuronName(SequenceModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         string n = options.Neuron.ToString().ToLowerInvariant();
+        if (options.DecayBound != DecayBound.None) n += "-" + options.DecayBound.ToString().ToLowerInvariant();
         return options.Embedding is { } e ? $"{n}-{e.ToString().ToLowerInvariant()}" : n;
     }
 
@@ -143,6 +155,7 @@ public sealed class SequenceRun
             Task = Train.Task,
             Neuron = o.Neuron.ToString().ToLowerInvariant(),
             Embedding = o.Embedding?.ToString().ToLowerInvariant(),
+            DecayBound = o.DecayBound == DecayBound.None ? null : o.DecayBound.ToString().ToLowerInvariant(),
             Delay = Train.Delay,
             PermutationSeed = Train.Permutation is null ? null : SequentialImages.DefaultPermutationSeed,
             Steps = o.Steps,

@@ -150,6 +150,7 @@ public sealed class SequenceClassifier : ISpikingModel
         yield return ("seq.neuron", o.Neuron.ToString().ToLowerInvariant());
         if (o.Embedding is { } e) yield return ("seq.embedding", e.ToString().ToLowerInvariant());
         yield return ("seq.beta", o.Beta.ToString("R", c));
+        if (o.DecayBound != DecayBound.None) yield return ("seq.decay_bound", o.DecayBound.ToString().ToLowerInvariant());
         yield return ("seq.threshold", o.Threshold.ToString("R", c));
         if (o.Neuron == SequenceNeuron.Alif)
         {

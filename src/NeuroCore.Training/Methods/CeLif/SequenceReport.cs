@@ -19,6 +19,10 @@ public sealed class SequenceReport
     /// <summary>CE-LIF's embedding form (c1, c2, c3), else null.</summary>
     public string? Embedding { get; init; }
 
+    /// <summary>LIF/ALIF with a sigmoid-bounded β: "sigmoid"; null when β is learned unconstrained (and for CE-LIF).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DecayBound { get; init; }
+
     /// <summary>The recall delay D, else null.</summary>
     public int? Delay { get; init; }
 
