@@ -41,20 +41,19 @@ internal static class PlotCommand
             throw new ArgumentException(
                 $"'{modelDir}' holds a non-spiking model ({loaded.Description.Architecture}); a raster needs a spiking model, " +
                 "trained with `neurocore train snn --out DIR`.");
-        var selection = DataSelection.Load(data, dataDir, limitTrain: 1, limitTest: null);
-        if (selection.Note is not null) console.Line(selection.Note);
-        var test = selection.Test;
+        var (test, dataset, note) = DataSelection.TestFor(loaded, data, dataDir, limitTest: null);
+        if (note is not null) console.Line(note);
         if (sample >= test.Count)
             throw new ArgumentOutOfRangeException(nameof(sample),
-                $"--sample {sample} is past the end of the {selection.Dataset} test set ({test.Count} samples, 0..{test.Count - 1}).");
+                $"--sample {sample} is past the end of the {dataset} test set ({test.Count} samples, 0..{test.Count - 1}).");
         int pixels = loaded.Description.InputShape.Aggregate(1, (a, b) => a * b);
         if (pixels != test.ImageSize)
             throw new ArgumentException(
                 $"The model in '{modelDir}' takes inputs [{string.Join(", ", loaded.Description.InputShape)}] ({pixels} values) but the " +
-                $"{selection.Dataset} images are {test.Height}×{test.Width}; use the data set it was trained on (--data).");
+                $"{dataset} images are {test.Height}×{test.Width}; use the data set it was trained on (--data).");
         var layers = spiking.RecordSpikes(test.Image(sample));
         int label = test.Labels[sample];
-        string title = $"{loaded.Description.Architecture}, T = {spiking.Steps}: {selection.Dataset} test sample {sample} " +
+        string title = $"{loaded.Description.Architecture}, T = {spiking.Steps}: {dataset} test sample {sample} " +
                        $"('{test.ClassNames[label]}')";
         height = height == 0 ? RasterPanelHeight * Math.Max(1, layers.Count) + 50 : height;
         RasterPlot.Save(layers, title, outPath, width, height);
