@@ -173,6 +173,12 @@ internal sealed class CliApp
         Description = "One or more JSON reports written by `neurocore train celif --report FILE` (repeat --report to overlay runs).",
         Required = true,
     };
+    internal readonly Option<string[]> CapacityReports = new("--report")
+    {
+        Description = "Delayed-recall reports written by `neurocore train celif --task recall --report FILE` (several after one --report, e.g. a shell glob, or repeat it).",
+        Required = true,
+        AllowMultipleArgumentsPerToken = true,
+    };
     internal readonly Option<string> PlotOut = new("--out") { Description = "The PNG file to write.", Required = true };
     internal readonly Option<int> Width = new("--width") { Description = "Image width in pixels [default: 1200].", DefaultValueFactory = _ => 1200 };
     internal readonly Option<int> Height = new("--height") { Description = "Image height in pixels [default: 500 for curves, 250 per layer for rasters].", };
@@ -262,7 +268,13 @@ internal sealed class CliApp
         };
         gradFlow.SetAction(parse => PlotCommand.GradFlow(parse.GetRequiredValue(GradFlowReports), parse.GetRequiredValue(PlotOut),
             parse.GetValue(Width), parse.GetValue(Height), _console));
-        var plot = new Command("plot", "Draw PNG figures of a run.") { curves, raster, gradFlow };
+        var capacity = new Command("capacity", "Plot delayed-recall test accuracy against the delay per neuron (seeds as points, mean as a line) and print each seed's memory capacity.")
+        {
+            CapacityReports, PlotOut, Width, Height,
+        };
+        capacity.SetAction(parse => PlotCommand.Capacity(parse.GetRequiredValue(CapacityReports), parse.GetRequiredValue(PlotOut),
+            parse.GetValue(Width), parse.GetValue(Height), _console));
+        var plot = new Command("plot", "Draw PNG figures of a run.") { curves, raster, gradFlow, capacity };
 
         var info = new Command("info", "Print the version, the active SIMD widths and the thread count.");
         info.SetAction(_ => InfoCommand.Run(_console));

@@ -89,6 +89,28 @@ public static class CeLifMethod
     }
 
     /// <summary>
+    /// Memory capacity: the largest delay D such that every measured delay up to and including D reached
+    /// <paramref name="threshold"/> accuracy (the study's definition), or null when the shortest measured delay already
+    /// fails. Several points at one delay (seeds) must all be measured separately: pass one seed's points.
+    /// </summary>
+    /// <exception cref="ArgumentException">A delay appears twice.</exception>
+    public static int? MemoryCapacity(IEnumerable<(int Delay, double Accuracy)> points, double threshold = 0.9)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        int? capacity = null;
+        int? previous = null;
+        foreach (var (delay, accuracy) in points.OrderBy(p => p.Delay))
+        {
+            if (delay == previous)
+                throw new ArgumentException($"MemoryCapacity: delay {delay} is given twice; pass the points of one seed (one accuracy per delay).", nameof(points));
+            previous = delay;
+            if (accuracy < threshold) break;
+            capacity = delay;
+        }
+        return capacity;
+    }
+
+    /// <summary>
     /// The first epoch (1-based) whose accuracy reaches <paramref name="fraction"/> of the last one, or null for an
     /// empty history.
     /// </summary>

@@ -68,6 +68,10 @@ public sealed class SequenceReport
     /// <summary>The shared training report (losses, timings, spike statistics, options).</summary>
     public required TrainingReport Training { get; init; }
 
+    /// <summary>The arm's neuron label: lif, alif, lif-sigmoid, alif-sigmoid or celif-c1/c2/c3 (not serialised).</summary>
+    [JsonIgnore]
+    public string NeuronLabel => Neuron + (DecayBound is { } b ? "-" + b : "") + (Embedding is { } e ? "-" + e : "");
+
     /// <summary>The report as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, CeLifJsonContext.Default.SequenceReport);
 
