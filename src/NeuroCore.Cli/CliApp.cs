@@ -55,6 +55,10 @@ internal sealed class CliApp
     {
         Description = "Continue from the latest checkpoint in --out (weights, optimizer state, epoch, RNG position).",
     };
+    internal readonly Option<double?> ClipGradNorm = new("--clip-grad-norm")
+    {
+        Description = "Clip the gradient to this global L2 norm before every optimizer step (off by default); a NaN or infinite gradient then stops training naming the parameter.",
+    };
     internal readonly Option<int?> LimitTrain = Positive("--limit-train", "Use only the first N training samples.");
     internal readonly Option<int?> LimitTest = Positive("--limit-test", "Evaluate on only the first N test samples.");
 
@@ -125,6 +129,10 @@ internal sealed class CliApp
     {
         Description = "CE-LIF's contextual embedding: c1 (learned time-indexed table), c2 (input-driven trace) or c3 (own slow trace); " +
                       "only with --neuron celif.",
+    };
+    internal readonly Option<string?> DecayBoundOption = new("--decay-bound")
+    {
+        Description = "LIF/ALIF: none (learn β itself, may leave (0, 1)) or sigmoid (learn a logit, β = σ(logit) in (0, 1), as CE-LIF's decays) [default: none].",
     };
     internal readonly Option<int?> Delay = new("--delay")
     {
@@ -205,6 +213,12 @@ internal sealed class CliApp
         Description = "One or more JSON reports written by `neurocore train celif --report FILE` (repeat --report to overlay runs).",
         Required = true,
     };
+    internal readonly Option<string[]> CapacityReports = new("--report")
+    {
+        Description = "Delayed-recall reports written by `neurocore train celif --task recall --report FILE` (several after one --report, e.g. a shell glob, or repeat it).",
+        Required = true,
+        AllowMultipleArgumentsPerToken = true,
+    };
     internal readonly Option<string> PlotOut = new("--out") { Description = "The PNG file to write.", Required = true };
     internal readonly Option<int> Width = new("--width") { Description = "Image width in pixels [default: 1200].", DefaultValueFactory = _ => 1200 };
     internal readonly Option<int> Height = new("--height") { Description = "Image height in pixels [default: 500 for curves, 250 per layer for rasters].", };
@@ -216,8 +230,10 @@ internal sealed class CliApp
         Encoding.AcceptOnlyFromAmong("rate", "direct", "latency");
         Readout.AcceptOnlyFromAmong(TrainSnnSettings.ReadoutNames);
         Embedding.AcceptOnlyFromAmong(TrainCelifSettings.EmbeddingNames);
+        DecayBoundOption.AcceptOnlyFromAmong(TrainCelifSettings.DecayBoundNames);
         ResetMode.AcceptOnlyFromAmong("soft", "hard");
         Require(LearningRate, "a positive finite number", v => v > 0 && double.IsFinite(v));
+        Require(ClipGradNorm, "a positive finite number", v => v > 0 && double.IsFinite(v));
         Require(Threads, "between 1 and 1024", v => v is >= 1 and <= 1024);
         Resume.Validators.Add(r =>
         {
@@ -274,7 +290,7 @@ internal sealed class CliApp
         snn.SetAction(parse => TrainSnnCommand.Run(ReadTrainSnn(parse), _console));
         var celif = new Command("celif", "Train a feedforward spiking network (LIF, ALIF or CE-LIF) on a sequence task, with the gradient-flow diagnostic.")
         {
-            Task, SeqNeuron, Embedding, Delay, SeqHidden, NoEqualParameters,
+            Task, SeqNeuron, Embedding, DecayBoundOption, Delay, SeqHidden, NoEqualParameters,
         };
         AddTrainOptions(celif);
         celif.SetAction(parse => TrainCelifCommand.Run(ReadTrainCelif(parse), _console));
@@ -312,7 +328,13 @@ internal sealed class CliApp
         };
         gradFlow.SetAction(parse => PlotCommand.GradFlow(parse.GetRequiredValue(GradFlowReports), parse.GetRequiredValue(PlotOut),
             parse.GetValue(Width), parse.GetValue(Height), _console));
-        var plot = new Command("plot", "Draw PNG figures of a run.") { curves, raster, gradFlow };
+        var capacity = new Command("capacity", "Plot delayed-recall test accuracy against the delay per neuron (seeds as points, mean as a line) and print each seed's memory capacity.")
+        {
+            CapacityReports, PlotOut, Width, Height,
+        };
+        capacity.SetAction(parse => PlotCommand.Capacity(parse.GetRequiredValue(CapacityReports), parse.GetRequiredValue(PlotOut),
+            parse.GetValue(Width), parse.GetValue(Height), _console));
+        var plot = new Command("plot", "Draw PNG figures of a run.") { curves, raster, gradFlow, capacity };
 
         var info = new Command("info", "Print the version, the active SIMD widths and the thread count.");
         info.SetAction(_ => InfoCommand.Run(_console));
@@ -323,7 +345,7 @@ internal sealed class CliApp
     void AddTrainOptions(Command command)
     {
         foreach (Option option in (Option[])[Data, DataDir, Epochs, BatchSize, LearningRate, Optimizer, Schedule, Seed, Threads, Out,
-                     Report, Resume, LimitTrain, LimitTest])
+                     Report, Resume, LimitTrain, LimitTest, ClipGradNorm])
             command.Options.Add(option);
     }
 
@@ -361,6 +383,7 @@ internal sealed class CliApp
         Delay = parse.GetValue(Delay),
         Hidden = parse.GetValue(SeqHidden),
         NoEqualParameters = parse.GetValue(NoEqualParameters),
+        DecayBoundName = parse.GetValue(DecayBoundOption),
     });
 
     /// <summary>Reads the <c>train kd</c> options out of a parse result.</summary>
@@ -394,6 +417,7 @@ internal sealed class CliApp
         Resume = parse.GetValue(Resume),
         LimitTrain = parse.GetValue(LimitTrain),
         LimitTest = parse.GetValue(LimitTest),
+        ClipGradNorm = parse.GetValue(ClipGradNorm),
     };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>

@@ -1,4 +1,6 @@
 using NeuroCore.Data;
+using NeuroCore.Training;
+using NeuroCore.Training.Methods.CeLif;
 
 namespace NeuroCore.Cli;
 
@@ -38,6 +40,36 @@ internal sealed record DataSelection(LabeledImageSet Train, LabeledImageSet Test
                 $"Fashion-MNIST was not found in '{e.Directory}'; using the built-in procedural shapes instead " +
                 $"(install it with `apt-get install {FashionMnist.DebianPackage}` or pass --data-dir).");
         }
+    }
+
+    /// <summary>
+    /// The test set a loaded model is evaluated on: the image test set of <paramref name="data"/>, or for a sequence
+    /// classifier (<c>train celif</c>, architecture <c>snn-seq</c>) its task's test sequences: the image task read from
+    /// <paramref name="data"/>, or the delayed-recall test set regenerated from the training seed and delay, so
+    /// evaluation reproduces the trainer's test figure.
+    /// </summary>
+    /// <exception cref="ArgumentException">The model's description names no task, or an unknown one.</exception>
+    public static (LabeledImageSet Test, string Dataset, string? Note) TestFor(TrainedModel loaded, string data, string? dataDir, int? limitTest)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        var description = loaded.Description;
+        if (description.Architecture != SequenceClassifier.Architecture)
+        {
+            var images = Load(data, dataDir, limitTrain: 1, limitTest);
+            return (images.Test, images.Dataset, images.Note);
+        }
+        if (!description.Metadata.TryGetValue(CeLifMethod.TaskKey, out string? task))
+            throw new ArgumentException($"The model.json of this {SequenceClassifier.Architecture} model names no task ('{CeLifMethod.TaskKey}'); retrain it with `neurocore train celif --out DIR`.");
+        if (task == "recall")
+        {
+            int delay = description.Metadata.TryGetValue(CeLifMethod.DelayKey, out string? d) && int.TryParse(d, System.Globalization.CultureInfo.InvariantCulture, out int v) ? v
+                : throw new ArgumentException($"The model.json of this recall model has no valid '{CeLifMethod.DelayKey}'; retrain it with `neurocore train celif --out DIR`.");
+            var (_, test) = DelayedRecall.Generate(1, limitTest ?? TrainCelifSettings.DefaultRecallTest, delay, loaded.State.Seed);
+            return (test.Samples, $"delayed-recall(D={delay})", null);
+        }
+        var selection = Load(data, dataDir, limitTrain: 1, limitTest);
+        var (_, sequences) = SequenceTasks.FromImages(task, new DatasetSplit(selection.Train, selection.Test));
+        return (sequences.Samples, $"{selection.Dataset}/{task}", selection.Note);
     }
 
     static DataSelection FashionMnistSelection(string? dataDir)

@@ -21,13 +21,13 @@ internal static class EvalCommand
             if (reportPath is not null && conditions.Count == 0)
                 throw new ArgumentException("eval --report writes the noise-robustness report; add --noise (e.g. --noise gaussian:0.1,0.2 jitter).");
             var loaded = TrainedModel.Load(modelDir);
-            var selection = DataSelection.Load(data, dataDir, limitTrain: 1, limitTest);
-            if (selection.Note is not null) console.Line(selection.Note);
+            var (test, dataset, note) = DataSelection.TestFor(loaded, data, dataDir, limitTest);
+            if (note is not null) console.Line(note);
             var clock = Stopwatch.StartNew();
-            var result = Trainer.Evaluate(loaded.Model, selection.Test, batchSize: 256, threads: threads);
+            var result = Trainer.Evaluate(loaded.Model, test, batchSize: 256, threads: threads);
             console.Line($"model {loaded.Description.Architecture} ({loaded.Store.Count:N0} parameters) from " +
                          $"{Path.GetFileName(loaded.CheckpointPath)} (epoch {loaded.State.Epoch}, seed {loaded.State.Seed})");
-            console.Line($"{selection.Dataset} test: accuracy {result.Accuracy:P2} ({result.Correct}/{result.Count}), " +
+            console.Line($"{dataset} test: accuracy {result.Accuracy:P2} ({result.Correct}/{result.Count}), " +
                          $"loss {result.Loss:F4}, {clock.Elapsed.TotalSeconds:F1} s with {threads} threads; {IsaInfo.Describe()}");
             if (result.SpikeStatistics is { Count: > 0 } spikes) ResultsTable.WriteSpikes(console, spikes);
             if (conditions.Count == 0) return 0;

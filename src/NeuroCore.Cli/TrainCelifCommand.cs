@@ -17,7 +17,7 @@ internal static class TrainCelifCommand
             var (train, test, dataset, note) = s.LoadSequences();
             if (note is not null) console.Line(note);
             bool equal = !s.NoEqualParameters;
-            var options = CeLifMethod.Options(train, s.NeuronKind, s.EmbeddingKind, s.EffectiveHidden, equal);
+            var options = CeLifMethod.Options(train, s.NeuronKind, s.EmbeddingKind, s.EffectiveHidden, equal, s.DecayBound);
             var trainer = s.TrainerOptions;
             var recipe = s.Recipe;
             // Disposed when the command ends: the run owns its optimizer (Adam's moments are pooled).
@@ -28,7 +28,7 @@ internal static class TrainCelifCommand
                 $"({run.Run.Store.Count:N0} parameters{(equal ? $", matched to LIF at hidden {s.EffectiveHidden}" : "")}), T = {options.Steps}, " +
                 $"readout over the last {options.EffectiveReadoutSteps} steps, on {dataset} ({train.Count} train / {test.Count} test, chance " +
                 $"{100 * train.ChanceAccuracy:F1} %), {trainer.Epochs} epochs, batch {trainer.BatchSize}, {recipe.Optimizer} lr {recipe.LearningRate:G4} " +
-                $"{recipe.Schedule}, seed {trainer.Seed}, {trainer.Threads} threads; {IsaInfo.Describe()}"));
+                $"{recipe.Schedule}{(trainer.ClipGradNorm is { } clip ? $", gradient norm clipped at {clip:G4}" : "")}, seed {trainer.Seed}, {trainer.Threads} threads; {IsaInfo.Describe()}"));
 
             var report = TrainCommand.WithProgress(console, progress => run.Execute(progress));
             if (report is null)

@@ -30,6 +30,14 @@ internal sealed record TrainCelifSettings : TrainSettings
     public int? Delay { get; init; }
     public int? Hidden { get; init; }
     public bool NoEqualParameters { get; init; }
+    public string? DecayBoundName { get; init; }
+
+    /// <summary>The <c>--decay-bound</c> names, in <see cref="NeuroCore.Snn.DecayBound"/> order.</summary>
+    public static readonly string[] DecayBoundNames = ["none", "sigmoid"];
+
+    /// <summary>The decay bound in effect (none when not given).</summary>
+    public NeuroCore.Snn.DecayBound DecayBound =>
+        DecayBoundName is null ? NeuroCore.Snn.DecayBound.None : (NeuroCore.Snn.DecayBound)Index(DecayBoundNames, DecayBoundName, "--decay-bound");
 
     protected override string DefaultSchedule => "cosine";
 
@@ -49,6 +57,9 @@ internal sealed record TrainCelifSettings : TrainSettings
         _ = SequenceTasks.UsesImages(Task);
         if (Embedding is not null && NeuronKind != SequenceNeuron.CeLif)
             throw new ArgumentException($"--embedding {Embedding} only applies to CE-LIF neurons; add --neuron celif or drop --embedding.");
+        if (DecayBoundName is not null && NeuronKind == SequenceNeuron.CeLif)
+            throw new ArgumentException(
+                $"--decay-bound {DecayBoundName} applies to --neuron lif|alif; CE-LIF's decays are always σ of a learnable logit. Drop --decay-bound.");
         if (Delay is { } d)
         {
             if (Task != "recall")

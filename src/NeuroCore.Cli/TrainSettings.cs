@@ -22,6 +22,7 @@ internal abstract record TrainSettings
     public bool Resume { get; init; }
     public int? LimitTrain { get; init; }
     public int? LimitTest { get; init; }
+    public double? ClipGradNorm { get; init; }
 
     /// <summary>Epochs when not given: 10 (the issues' budget for every model).</summary>
     public int EffectiveEpochs => Epochs ?? 10;
@@ -55,5 +56,6 @@ internal abstract record TrainSettings
         Threads = Threads,
         CheckpointDirectory = OutputDirectory,
         Resume = Resume,
+        ClipGradNorm = ClipGradNorm,
     };
 }

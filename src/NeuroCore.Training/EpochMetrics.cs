@@ -28,4 +28,15 @@ public sealed record EpochMetrics(
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<LayerSpikeStatistics>? SpikeStatistics { get; init; }
+
+    /// <summary>
+    /// With gradient clipping on (<see cref="TrainerOptions.ClipGradNorm"/>): the steps of this epoch whose gradient
+    /// norm exceeded the limit and was scaled down, and the largest norm seen (before clipping); null without clipping.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ClippedSteps { get; init; }
+
+    /// <summary>With gradient clipping on: the largest global gradient norm of the epoch (before clipping); else null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? MaxGradNorm { get; init; }
 }

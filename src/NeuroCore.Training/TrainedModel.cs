@@ -8,8 +8,9 @@ namespace NeuroCore.Training;
 /// A model rebuilt from a training output directory: the architecture from its <c>model.json</c> description and
 /// the weights from its latest epoch checkpoint. Used by <c>neurocore eval</c> and by embedding apps that load a
 /// trained network without knowing its architecture in advance. Spiking descriptions (architecture <c>snn-*</c>) are
-/// rebuilt by <c>SnnModels.Build</c>, so <see cref="Model"/> is then an <see cref="ISpikingModel"/>; ordinary ones by
-/// <see cref="AnnModels.Build"/>.
+/// rebuilt by <c>SnnModels.Build</c>, and the sequence classifier of <c>train celif</c> (<c>snn-seq</c>) by
+/// <see cref="Methods.CeLif.SequenceClassifier.FromDescription"/>, so <see cref="Model"/> is then an
+/// <see cref="ISpikingModel"/>; ordinary ones by <see cref="AnnModels.Build"/>.
 /// </summary>
 /// <param name="Model">The rebuilt model, in evaluation mode.</param>
 /// <param name="Store">Its parameters and buffers, loaded from the checkpoint.</param>
@@ -29,7 +30,7 @@ public sealed record TrainedModel(IModule Model, ParameterStore Store, ModelDesc
         if (!File.Exists(descriptionPath))
             throw new FileNotFoundException(
                 $"'{directory}' has no {TrainingCheckpoint.DescriptionFileName}; expected a directory written by " +
-                "`neurocore train ann --out DIR` or `neurocore train snn --out DIR`.", descriptionPath);
+                "`neurocore train ann|snn|celif --out DIR`.", descriptionPath);
         string checkpoint = TrainingCheckpoint.FindLatest(directory)
             ?? throw new FileNotFoundException(
                 $"'{directory}' has no epoch-NNNN.safetensors checkpoint; training writes one after every epoch.",
@@ -39,9 +40,11 @@ public sealed record TrainedModel(IModule Model, ParameterStore Store, ModelDesc
         // For an ordinary model the seed only initialises weights, which the checkpoint then overwrites. A spiking
         // model's rate encoder also keys its Poisson spikes with it (evaluation draws from a fixed stream of that key),
         // so it is rebuilt with the training seed: evaluation then reproduces the trainer's test figures exactly.
-        IModule model = IsSpiking(description)
-            ? SnnModels.Build(store, description, TrainingCheckpoint.ReadState(checkpoint).Seed)
-            : AnnModels.Build(store, description, seed: 0);
+        IModule model = description.Architecture == Methods.CeLif.SequenceClassifier.Architecture
+            ? Methods.CeLif.SequenceClassifier.FromDescription(store, description, seed: 0)
+            : IsSpiking(description)
+                ? SnnModels.Build(store, description, TrainingCheckpoint.ReadState(checkpoint).Seed)
+                : AnnModels.Build(store, description, seed: 0);
         var state = TrainingCheckpoint.Load(checkpoint, store);
         model.Training = false;
         return new TrainedModel(model, store, description, state, checkpoint);

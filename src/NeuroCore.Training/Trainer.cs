@@ -93,6 +93,8 @@ public sealed class Trainer
 
             double lossSum = 0;
             long correct = 0, seen = 0;
+            int clipped = 0;
+            double maxNorm = 0;
             var clock = Stopwatch.StartNew();
             for (int step = 1; batches.MoveNext(); step++)
             {
@@ -118,6 +120,12 @@ public sealed class Trainer
                         "Try a lower learning rate (--lr).")
                     { Epoch = epoch, Step = step, Value = total };
                 tape.Backward(objective);
+                if (_options.ClipGradNorm is { } limit)
+                {
+                    double norm = ClipGradients(_store, limit, epoch, step, lr, _options.CheckpointDirectory is not null);
+                    maxNorm = Math.Max(maxNorm, norm);
+                    if (norm > limit) clipped++;
+                }
                 float stepRate = _optimizer.LearningRate;
                 _optimizer.Step();
                 _objective?.AfterStep(stepRate);
@@ -144,7 +152,12 @@ public sealed class Trainer
                 { Epoch = epoch, Step = 0, Value = (float)eval.Loss };
 
             var metrics = new EpochMetrics(epoch, lossSum / seen, (double)correct / seen, eval.Loss, eval.Accuracy, lr,
-                seconds, evalSeconds) { SpikeStatistics = eval.SpikeStatistics };
+                seconds, evalSeconds)
+            {
+                SpikeStatistics = eval.SpikeStatistics,
+                ClippedSteps = _options.ClipGradNorm is null ? null : clipped,
+                MaxGradNorm = _options.ClipGradNorm is null ? null : maxNorm,
+            };
             history.Add(metrics);
             if (_options.CheckpointDirectory is { } dir)
                 TrainingCheckpoint.Save(dir, new TrainingState(epoch, _optimizer.StepCount, _options.Seed), _store, _optimizer, _model);
@@ -230,6 +243,50 @@ public sealed class Trainer
         // The schedule is a pure function of the step, so setting its count restores it exactly.
         if (_schedule is not null) _schedule.StepCount = _optimizer.StepCount;
         return state.Epoch;
+    }
+
+    /// <summary>
+    /// Scales every gradient of <paramref name="store"/> by <c>limit / (‖g‖₂ + 1e-6)</c> when the global norm ‖g‖₂
+    /// exceeds <paramref name="limit"/> (PyTorch's <c>clip_grad_norm_</c>) and returns the norm before clipping.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">A gradient holds NaN or ±∞; the message names the parameter, the
+    /// element, the epoch and the step.</exception>
+    internal static double ClipGradients(ParameterStore store, double limit, int epoch, int step, double lr, bool checkpoints)
+    {
+        var grads = store.Grads;
+        // The float sum of squares is vectorised; it is only trusted when finite. Otherwise either an element is not
+        // finite (an error) or the float sum overflowed, and the norm is recomputed in double.
+        double sum = TensorPrimitives.SumOfSquares((ReadOnlySpan<float>)grads);
+        if (!double.IsFinite(sum))
+        {
+            ThrowIfNotFinite(store, epoch, step, lr, checkpoints);
+            sum = 0;
+            foreach (float g in grads) sum += (double)g * g;
+        }
+        double norm = Math.Sqrt(sum);
+        if (norm > limit) TensorPrimitives.Multiply(grads, (float)(limit / (norm + 1e-6)), grads);
+        return norm;
+    }
+
+    static void ThrowIfNotFinite(ParameterStore store, int epoch, int step, double lr, bool checkpoints)
+    {
+        var grads = store.Grads;
+        for (int p = 0; p < store.Parameters.Count; p++)
+        {
+            var t = store.Parameters[p];
+            int offset = store.OffsetOf(p);
+            var g = grads.Slice(offset, (int)t.Size);
+            for (int i = 0; i < g.Length; i++)
+            {
+                if (float.IsFinite(g[i])) continue;
+                throw new TrainingDivergedException(
+                    $"Training diverged: the gradient of parameter '{t.Name}' {t.Shape} holds {g[i]} at element {i} at epoch {epoch}, " +
+                    $"step {step} (learning rate {lr:G4}); the loss was finite. The optimizer step was not taken and nothing was saved " +
+                    "for this epoch" + (epoch > 1 && checkpoints ? $"; the checkpoint of epoch {epoch - 1} is intact (--resume continues from it)" : "") +
+                    ". Try a lower learning rate (--lr) or a smaller --clip-grad-norm.")
+                { Epoch = epoch, Step = step, Value = g[i] };
+            }
+        }
     }
 
     /// <summary>Batches per epoch for <paramref name="samples"/> training samples (the last partial batch is kept).</summary>

@@ -33,6 +33,14 @@ public sealed class TrainerOptions
     /// </summary>
     public bool Resume { get; init; }
 
+    /// <summary>
+    /// Clip the gradient by its global norm before every optimizer step: when ‖g‖₂ over all parameters exceeds this
+    /// value, every gradient is scaled by <c>ClipGradNorm / (‖g‖₂ + 1e-6)</c> (PyTorch's <c>clip_grad_norm_</c>). Null
+    /// (the default) leaves gradients as they are. With clipping on, a NaN or infinite gradient stops training at
+    /// that step with a <see cref="TrainingDivergedException"/> naming the parameter.
+    /// </summary>
+    public double? ClipGradNorm { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first option that is out of range.</summary>
     public void Validate()
     {
@@ -41,6 +49,8 @@ public sealed class TrainerOptions
         if (EvalBatchSize < 1)
             throw new ArgumentException($"EvalBatchSize must be at least 1 (got {EvalBatchSize}).", nameof(EvalBatchSize));
         if (Threads < 1) throw new ArgumentException($"Threads must be at least 1 (got {Threads}).", nameof(Threads));
+        if (ClipGradNorm is { } clip && !(clip > 0 && double.IsFinite(clip)))
+            throw new ArgumentException($"ClipGradNorm must be a positive finite number or null for no clipping (got {clip}).", nameof(ClipGradNorm));
         if (Resume && CheckpointDirectory is null)
             throw new ArgumentException("Resume needs a CheckpointDirectory to resume from.", nameof(Resume));
     }

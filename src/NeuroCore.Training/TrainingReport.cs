@@ -71,6 +71,10 @@ public sealed class TrainingReport
     /// <summary>Mean wall-clock seconds of the training steps of one epoch run in this invocation.</summary>
     public required double SecondsPerEpoch { get; init; }
 
+    /// <summary>The global gradient-norm limit (<see cref="TrainerOptions.ClipGradNorm"/>), or null without clipping.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ClipGradNorm { get; init; }
+
     /// <summary>The epoch this run resumed after, or 0 when it started afresh.</summary>
     public int ResumedFromEpoch { get; init; }
 

@@ -138,6 +138,7 @@ public sealed class TrainingRun : IDisposable
             Seconds = result.Seconds,
             SecondsPerEpoch = result.SecondsPerEpoch,
             ResumedFromEpoch = result.ResumedFromEpoch,
+            ClipGradNorm = Options.ClipGradNorm,
             Isa = IsaInfo.Describe(),
             Version = TrainingReport.CurrentVersion,
             OutputDirectory = Options.CheckpointDirectory,

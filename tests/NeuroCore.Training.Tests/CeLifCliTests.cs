@@ -93,4 +93,71 @@ public sealed class CeLifCliTests
         Assert.Equal(1, code);
         Assert.Contains("train celif", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TrainCelif_DecayBoundAndClip_AreRead_AndBadValuesRefused()
+    {
+        var (app, parse) = Parse("train celif --neuron alif --decay-bound sigmoid --clip-grad-norm 0.5");
+        Assert.Empty(parse.Errors);
+        var s = app.ReadTrainCelif(parse);
+        Assert.Equal((NeuroCore.Snn.DecayBound.Sigmoid, 0.5), (s.DecayBound, s.TrainerOptions.ClipGradNorm));
+        Assert.Null(app.ReadTrainCelif(Parse("train celif").Parse).TrainerOptions.ClipGradNorm);
+        Assert.Contains(Parse("train celif --clip-grad-norm 0").Parse.Errors, e => e.Message.Contains("--clip-grad-norm must be a positive", StringComparison.Ordinal));
+        Assert.Contains(Parse("train celif --decay-bound tanh").Parse.Errors, e => e.Message.Contains("tanh", StringComparison.Ordinal));
+        Assert.Empty(Parse("train snn --clip-grad-norm 2").Parse.Errors);   // a shared training option
+        var (code, _, error) = Run("train", "celif", "--task", "recall", "--neuron", "celif", "--decay-bound", "sigmoid", "--epochs", "1",
+            "--limit-train", "8", "--limit-test", "8");
+        Assert.Equal(1, code);
+        Assert.Contains("Drop --decay-bound", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrainCelif_OutDir_ResumesExactly_AndEvalRasterAndCapacityReadIt()
+    {
+        string dir = TestData.NewDirectory();
+        string straight = Path.Combine(dir, "straight"), resumed = Path.Combine(dir, "resumed");
+        string a = Path.Combine(dir, "a.json"), b = Path.Combine(dir, "b.json"), c = Path.Combine(dir, "c.json");
+        string[] common = ["train", "celif", "--task", "recall", "--delay", "25", "--neuron", "lif", "--decay-bound", "sigmoid", "--hidden", "12",
+            "--limit-train", "96", "--limit-test", "40", "--batch-size", "32", "--threads", "1", "--seed", "4", "--clip-grad-norm", "1",
+            "--schedule", "constant"];   // a cosine schedule spans --epochs, so a 1-epoch first run would anneal differently
+        var full = Run([.. common, "--epochs", "2", "--out", straight, "--report", a]);
+        Assert.True(full.Code == 0, full.Error);
+        var first = Run([.. common, "--epochs", "1", "--out", resumed]);
+        Assert.True(first.Code == 0, first.Error);
+        var second = Run([.. common, "--epochs", "2", "--out", resumed, "--resume", "--report", b]);
+        Assert.True(second.Code == 0, second.Error);
+        var ra = SequenceReport.FromJson(File.ReadAllText(a));
+        var rb = SequenceReport.FromJson(File.ReadAllText(b));
+        Assert.Equal((1, 1.0), (rb.Training.ResumedFromEpoch, rb.Training.ClipGradNorm!.Value));
+        Assert.Equal("sigmoid", rb.DecayBound);
+        Assert.Equal(ra.TestAccuracyPerEpoch[^1], rb.TestAccuracyPerEpoch[^1]);
+        Assert.Equal(ra.Training.History[^1].TestLoss, rb.Training.History[^1].TestLoss);
+        var ma = TrainedModel.Load(straight);
+        var mb = TrainedModel.Load(resumed);
+        Assert.Equal(ma.Store.Values.ToArray(), mb.Store.Values.ToArray());   // bitwise: the resume continued the same run
+        Assert.IsType<SequenceClassifier>(ma.Model);
+
+        // eval regenerates the recall test set from the training seed and delay and reproduces the trainer's figure.
+        var eval = Run("eval", "--model-dir", straight, "--limit-test", "40", "--threads", "1");
+        Assert.True(eval.Code == 0, eval.Error);
+        Assert.Contains("delayed-recall(D=25)", eval.Output, StringComparison.Ordinal);
+        Assert.Contains($"({(int)Math.Round(ra.TestAccuracy * 40)}/40)", eval.Output, StringComparison.Ordinal);
+
+        string raster = Path.Combine(dir, "raster.png");
+        var plot = Run("plot", "raster", "--model", straight, "--sample", "2", "--out", raster);
+        Assert.True(plot.Code == 0, plot.Error);
+        PlotTests.AssertPng(raster, 1200, (2 * 250) + 50);   // fc1 and fc2
+
+        var other = Run([.. common.Select(x => x == "lif" ? "alif" : x), "--epochs", "1", "--report", c]);
+        Assert.True(other.Code == 0, other.Error);
+        string png = Path.Combine(dir, "capacity.png");
+        var capacity = Run("plot", "capacity", "--report", a, c, "--out", png, "--width", "900", "--height", "400");
+        Assert.True(capacity.Code == 0, capacity.Error);
+        Assert.Contains("lif-sigmoid: capacity", capacity.Output, StringComparison.Ordinal);
+        Assert.Contains("alif-sigmoid: capacity", capacity.Output, StringComparison.Ordinal);
+        PlotTests.AssertPng(png, 900, 400);
+        var twice = Run("plot", "capacity", "--report", a, b, "--out", png);
+        Assert.Equal(1, twice.Code);
+        Assert.Contains("pass each run once", twice.Error, StringComparison.Ordinal);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuroCore.Data;
+using NeuroCore.Snn;
 using NeuroCore.Training.Methods.CeLif;
 
 namespace NeuroCore.Training.Tests;
@@ -131,5 +132,62 @@ public sealed class CeLifMethodTests
         Assert.Equal(3, CeLifMethod.EpochsToFractionOfFinal([0.2, 0.5, 0.75, 0.8]));
         Assert.Equal(1, CeLifMethod.EpochsToFractionOfFinal([0.9, 0.5, 0.95]));
         Assert.Null(CeLifMethod.EpochsToFractionOfFinal([]));
+    }
+
+    [Fact]
+    public void MemoryCapacity_IsTheLargestDelayWithEveryShorterOneAboveNinetyPercent()
+    {
+        Assert.Equal(100, CeLifMethod.MemoryCapacity([(25, 1.0), (50, 0.99), (100, 0.91), (200, 0.5), (400, 0.95)]));
+        Assert.Equal(50, CeLifMethod.MemoryCapacity([(100, 0.2), (25, 1.0), (50, 0.9)]));   // order does not matter; 0.9 counts
+        Assert.Null(CeLifMethod.MemoryCapacity([(25, 0.5), (50, 1.0)]));
+        Assert.Null(CeLifMethod.MemoryCapacity([]));
+        Assert.Contains("twice", Assert.Throws<ArgumentException>(() => CeLifMethod.MemoryCapacity([(25, 1.0), (25, 0.9)])).Message);
+    }
+
+    [Theory]
+    [InlineData(SequenceNeuron.Lif, null, DecayBound.None)]
+    [InlineData(SequenceNeuron.Lif, null, DecayBound.Sigmoid)]
+    [InlineData(SequenceNeuron.Alif, null, DecayBound.Sigmoid)]
+    [InlineData(SequenceNeuron.CeLif, ContextEmbedding.C1, DecayBound.None)]
+    [InlineData(SequenceNeuron.CeLif, ContextEmbedding.C3, DecayBound.None)]
+    public void FromDescription_RebuildsTheSameModel(SequenceNeuron neuron, ContextEmbedding? embedding, DecayBound bound)
+    {
+        var options = new SequenceModelOptions
+        {
+            Steps = 30, Features = 3, Classes = 4, Hidden = 7, Neuron = neuron, Embedding = embedding, DecayBound = bound,
+            Beta = 0.8f, Threshold = 0.7f, Rho = 0.95f, Kappa = 0.5f, ContextDecay = 0.97f, ReadoutSteps = 5, CheckpointEvery = 6,
+            Surrogate = SurrogateSpec.Default(SurrogateKind.ATan),
+        };
+        var store = new ParameterStore();
+        var model = new SequenceClassifier(store, options, seed: 3);
+        var again = new ParameterStore();
+        var rebuilt = SequenceClassifier.FromDescription(again, model.Describe(), seed: 3);
+        var o = rebuilt.Options;
+        Assert.Equal((options.Steps, options.Features, options.Classes, options.Hidden, options.Neuron, options.Embedding, options.DecayBound),
+            (o.Steps, o.Features, o.Classes, o.Hidden, o.Neuron, o.Embedding, o.DecayBound));
+        Assert.Equal((options.Beta, options.Threshold, options.Surrogate, options.ReadoutSteps), (o.Beta, o.Threshold, o.Surrogate, o.ReadoutSteps));
+        Assert.Equal(model.Describe().Metadata, rebuilt.Describe().Metadata);   // every recorded option round-trips
+        Assert.Equal(store.Parameters.Select(t => t.Name), again.Parameters.Select(t => t.Name));
+        Assert.Equal(store.Values.ToArray(), again.Values.ToArray());
+        Assert.Equal(bound == DecayBound.Sigmoid, again.TryGet("fc1.beta_logit", out _));
+
+        var d = model.Describe();
+        d.Metadata.Remove("seq.hidden");
+        Assert.Contains("'seq.hidden'", Assert.Throws<ArgumentException>(() => SequenceClassifier.FromDescription(new ParameterStore(), d, 1)).Message);
+        d = model.Describe();
+        d.Metadata["seq.neuron"] = "izhikevich";
+        Assert.Contains("lif, alif, celif", Assert.Throws<ArgumentException>(() => SequenceClassifier.FromDescription(new ParameterStore(), d, 1)).Message);
+    }
+
+    [Fact]
+    public void DecayBound_OnCeLif_SaysTheFix()
+    {
+        var (train, _) = DelayedRecall.Generate(4, 4, 25, seed: 1);
+        var e = Assert.Throws<ArgumentException>(() => CeLifMethod.Options(train, SequenceNeuron.CeLif, ContextEmbedding.C2, 16, decayBound: DecayBound.Sigmoid));
+        Assert.Contains("Drop --decay-bound", e.Message);
+        var lif = CeLifMethod.Options(train, SequenceNeuron.Lif, null, 16, decayBound: DecayBound.Sigmoid);
+        var plain = CeLifMethod.Options(train, SequenceNeuron.Lif, null, 16);
+        Assert.Equal(ParameterBudget.Count(plain), ParameterBudget.Count(lif));   // the logit replaces β one for one
+        Assert.Equal("lif-sigmoid", CeLifMethod.NeuronName(lif));
     }
 }

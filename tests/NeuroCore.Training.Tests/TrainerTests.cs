@@ -1,3 +1,4 @@
+using NeuroCore.Autodiff;
 using NeuroCore.Data;
 using NeuroCore.Nn;
 
@@ -144,6 +145,129 @@ public sealed class TrainerTests
         Assert.Null(TrainingCheckpoint.FindLatest(dir));
     }
 
+    [Fact]
+    public void ClipGradients_ScalesToTheLimit_AndLeavesSmallGradientsBitwise()
+    {
+        var store = new ParameterStore();
+        store.Add("a", new Shape(3));
+        store.Add("b", new Shape(2));
+        float[] g = [3f, 0f, 4f, 12f, 0f];   // ‖g‖ = 13
+        g.CopyTo(store.Grads);
+
+        double norm = Trainer.ClipGradients(store, 6.5, epoch: 1, step: 1, lr: 1e-3, checkpoints: false);
+
+        Assert.Equal(13.0, norm, 5);
+        double after = Math.Sqrt(store.Grads.ToArray().Sum(v => (double)v * v));
+        Assert.Equal(6.5, after, 4);
+        Assert.Equal(1.5f, store.Grads[0], 4);   // every element scaled by the same 6.5/13
+        Assert.Equal(6f, store.Grads[3], 4);
+
+        float[] small = [0.1f, -0.2f, 0.3f, 0f, 1e-8f];
+        small.CopyTo(store.Grads);
+        Assert.Equal(Math.Sqrt(0.14), Trainer.ClipGradients(store, 1.0, 1, 1, 1e-3, false), 5);
+        Assert.Equal(small, store.Grads.ToArray());
+    }
+
+    [Fact]
+    public void ClipGradients_OverflowingFloatSum_IsRecomputedInDouble()
+    {
+        var store = new ParameterStore();
+        store.Add("w", new Shape(2));
+        store.Grads[0] = 3e20f;   // squares overflow float, not double
+        store.Grads[1] = 4e20f;
+        double norm = Trainer.ClipGradients(store, 1.0, 1, 1, 1e-3, false);
+        Assert.Equal(5e20, norm, 5e14);
+        Assert.Equal(0.6f, store.Grads[0], 4);
+        Assert.Equal(0.8f, store.Grads[1], 4);
+    }
+
+    [Fact]
+    public void Fit_WithHugeClipLimit_EqualsUnclippedBitwise_AndSmallLimitClipsEveryStep()
+    {
+        var train = TestData.Train.Subset(128);
+        var test = TestData.Test.Subset(16);
+        (float[] Weights, TrainingResult Result) Run(double? clip)
+        {
+            var (model, store, optimizer) = Mlp(seed: 9);
+            var options = new TrainerOptions { Epochs = 1, BatchSize = 32, Seed = 9, ClipGradNorm = clip };
+            var result = new Trainer(model, store, optimizer, options).Fit(train, test);
+            return (store.Values.ToArray(), result);
+        }
+        var plain = Run(null);
+        var huge = Run(1e30);
+        var tight = Run(1e-3);
+        Assert.Equal(plain.Weights, huge.Weights);
+        Assert.Null(plain.Result.Last!.ClippedSteps);
+        Assert.Equal(0, huge.Result.Last!.ClippedSteps);
+        Assert.Equal(4, tight.Result.Last!.ClippedSteps);
+        Assert.True(tight.Result.Last.MaxGradNorm > 1e-3, $"max norm {tight.Result.Last.MaxGradNorm}");
+        Assert.NotEqual(plain.Weights, tight.Weights);
+    }
+
+    [Fact]
+    public void Fit_InfiniteGradientWithFiniteLoss_StopsNamingParameterAndStep_AndKeepsLastCheckpoint()
+    {
+        // 256 samples in batches of 32: 8 steps per epoch. At the 11th forward (epoch 2, step 3) the probe's value drops
+        // to the smallest float, so log(probe) is still finite (≈ −103) but its gradient 1/probe overflows to +∞.
+        var store = new ParameterStore();
+        var model = new InfiniteGradientModel(store, badCall: 11);
+        var optimizer = new Sgd(store, 0.01f);
+        string dir = TestData.NewDirectory();
+        var options = new TrainerOptions { Epochs = 3, BatchSize = 32, Seed = 2, CheckpointDirectory = dir, ClipGradNorm = 1.0 };
+        string good = TrainingCheckpoint.PathFor(dir, 1);
+        byte[]? afterEpochOne = null;
+        var progress = new SyncProgress([], p =>
+        {
+            if (p.Phase == TrainingPhase.EpochEnd) afterEpochOne = File.ReadAllBytes(good);
+        });
+
+        var e = Assert.Throws<TrainingDivergedException>(() =>
+            new Trainer(model, store, optimizer, options).Fit(TestData.Train.Subset(256), TestData.Test.Subset(32), progress));
+
+        Assert.Equal((2, 3), (e.Epoch, e.Step));
+        Assert.True(float.IsPositiveInfinity(e.Value), $"value {e.Value}");
+        Assert.Contains("gradient of parameter 'probe' [1]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("epoch 2, step 3", e.Message, StringComparison.Ordinal);
+        Assert.Contains("checkpoint of epoch 1 is intact", e.Message, StringComparison.Ordinal);
+        Assert.Equal(afterEpochOne, File.ReadAllBytes(good));
+        Assert.Equal(good, TrainingCheckpoint.FindLatest(dir));
+    }
+
+    /// <summary>
+    /// A linear classifier with a probe parameter p whose log is added to the loss (as the activity regulariser); at the
+    /// given forward call p is set to the smallest positive float, so the loss stays finite and ∂L/∂p = 1/p is +∞.
+    /// </summary>
+    sealed class InfiniteGradientModel : NeuroCore.Snn.ISpikingModel
+    {
+        readonly Linear _fc;
+        readonly Tensor _probe;
+        readonly int _badCall;
+        int _calls;
+
+        public InfiniteGradientModel(ParameterStore store, int badCall)
+        {
+            _fc = new Linear(store, "fc", 784, 10, seed: 3);
+            _probe = store.Add("probe", new Shape(1));
+            _probe.Span[0] = 1f;
+            _badCall = badCall;
+        }
+
+        public string Name => "probe";
+        public bool Training { get; set; } = true;
+        public int Steps => 1;
+        public IReadOnlyList<NeuroCore.Snn.LayerSpikeStatistics> Statistics => [];
+
+        public Tensor Forward(Tape tape, Tensor x)
+        {
+            if (Training && ++_calls == _badCall) _probe.Span[0] = float.Epsilon;
+            return _fc.Forward(tape, Ops.Flatten(tape, x));
+        }
+
+        public Tensor? RegularizationLoss(Tape tape) => Ops.Sum(tape, Ops.Log(tape, _probe));
+        public void ResetStatistics() { }
+        public IReadOnlyList<NeuroCore.Snn.SpikeRecord> RecordSpikes(ReadOnlySpan<float> sample) => [];
+    }
+
     /// <summary>A schedule at the optimizer's base rate until <c>afterStep</c>, then 1e30.</summary>
     sealed class ExplodingSchedule(IOptimizer optimizer, int afterStep) : ILrSchedule
     {
@@ -231,6 +355,9 @@ public sealed class TrainerTests
         Assert.Throws<ArgumentException>(() => new TrainerOptions { BatchSize = 0 }.Validate());
         Assert.Throws<ArgumentException>(() => new TrainerOptions { Threads = 0 }.Validate());
         Assert.Throws<ArgumentException>(() => new TrainerOptions { Resume = true }.Validate());
+        Assert.Throws<ArgumentException>(() => new TrainerOptions { ClipGradNorm = 0 }.Validate());
+        Assert.Throws<ArgumentException>(() => new TrainerOptions { ClipGradNorm = double.NaN }.Validate());
+        Assert.Throws<ArgumentException>(() => new TrainerOptions { ClipGradNorm = double.PositiveInfinity }.Validate());
     }
 
     /// <summary>IProgress that records synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -21,7 +21,7 @@ internal static class GradFlowPlot
         {
             if (r.GradientFlowInitial.Norms.Count == 0 || r.GradientFlowFinal.Norms.Count == 0)
                 throw new ArgumentException($"The report '{source}' has no gradient-flow curve; write one with `neurocore train celif --report FILE`.");
-            string label = r.Neuron + (r.Embedding is null ? "" : "-" + r.Embedding) + (r.Delay is { } d ? $" D={d}" : "") +
+            string label = r.NeuronLabel + (r.Delay is { } d ? $" D={d}" : "") +
                            $" ({100 * r.TestAccuracy:F1} %)";
             Line(initial, r.GradientFlowInitial.Norms, label);
             Line(final, r.GradientFlowFinal.Norms, label);

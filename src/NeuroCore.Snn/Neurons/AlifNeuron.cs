@@ -60,7 +60,7 @@ public static class AlifNeuron
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(state);
         state.CheckStep(p, current.Length, spikes.Length, nameof(state));
-        NeuronLayout.Broadcast(p.Beta.Span, p.Inner, state.Batch, state.Scratch(0));
+        NeuronLayout.Broadcast(p.DecayValues(), p.Inner, state.Batch, state.Scratch(0));
         NeuronLayout.Broadcast(p.Threshold.Span, p.Inner, state.Batch, state.Scratch(1));
         NeuronLayout.Broadcast(p.Rho.Span, p.Inner, state.Batch, state.Scratch(2));
         NeuronLayout.Broadcast(p.Kappa.Span, p.Inner, state.Batch, state.Scratch(3));
@@ -76,9 +76,10 @@ public static class AlifNeuron
         int batch = NeuronLayout.BatchOf(p.Label, current.Shape, steps, p.Features, nameof(current));
         state?.CheckFor(p, batch, nameof(state));
         int n = batch * p.Features;
-        bool record = tape.ShouldRecord([current, p.Beta, p.Threshold, p.Rho, p.Kappa]);
+        var decay = p.DecayOn(tape);
+        bool record = tape.ShouldRecord([current, decay, p.Threshold, p.Rho, p.Kappa]);
 
-        var beta = NeuronLayout.Broadcast(tape, p.Beta, p.Inner, batch);
+        var beta = NeuronLayout.Broadcast(tape, decay, p.Inner, batch);
         var theta0 = NeuronLayout.Broadcast(tape, p.Threshold, p.Inner, batch);
         var rho = NeuronLayout.Broadcast(tape, p.Rho, p.Inner, batch);
         var kappa = NeuronLayout.Broadcast(tape, p.Kappa, p.Inner, batch);
@@ -106,7 +107,7 @@ public static class AlifNeuron
                 Custom = AlifScanBackward.For(p.Surrogate.Kind),
                 Output = spikes,
                 A = current,
-                B = p.Beta,
+                B = decay,
                 C = p.Threshold,
                 Saved0 = h,
                 Saved1 = aPrev,

@@ -20,8 +20,8 @@ namespace NeuroCore.Snn;
 public sealed class AlifParams : NeuronParams
 {
     AlifParams(ParameterStore store, string name, int groups, int inner, float beta, float threshold, float rho,
-        float kappa, bool learnBeta, bool learnThreshold, LifReset reset, bool detachReset, SurrogateSpec surrogate)
-        : base("ALIF", store, name, groups, inner, beta, threshold, learnBeta, learnThreshold, reset, detachReset, surrogate)
+        float kappa, bool learnBeta, bool learnThreshold, LifReset reset, bool detachReset, SurrogateSpec surrogate, DecayBound decayBound)
+        : base("ALIF", store, name, groups, inner, beta, threshold, learnBeta, learnThreshold, reset, detachReset, surrogate, decayBound)
     {
         if (!(rho >= 0 && rho <= 1))
             throw new ArgumentException($"{Label}: rho = {rho} must be in [0, 1] (the adaptation trace's decay per step; 0 forgets at once).", nameof(rho));
@@ -54,8 +54,11 @@ public sealed class AlifParams : NeuronParams
     /// <param name="reset">Soft (subtract θ_t) or hard reset.</param>
     /// <param name="detachReset">Do not differentiate the reset through the spike (the trace still is).</param>
     /// <param name="surrogate">The surrogate gradient.</param>
+    /// <param name="decayBound">How a learnable β is kept in range: <see cref="DecayBound.None"/> (the default, β itself is
+    /// the parameter) or <see cref="DecayBound.Sigmoid"/> (β = σ of the learnable <c>{name}.beta_logit</c>).</param>
     /// <exception cref="ArgumentException">A value is out of range or NaN; the message names the layer.</exception>
     public static AlifParams Create(ParameterStore store, string name, int groups, int inner, float beta, float threshold,
-        float rho, float kappa, bool learnBeta, bool learnThreshold, LifReset reset, bool detachReset, SurrogateSpec surrogate) =>
-        new(store, name, groups, inner, beta, threshold, rho, kappa, learnBeta, learnThreshold, reset, detachReset, surrogate);
+        float rho, float kappa, bool learnBeta, bool learnThreshold, LifReset reset, bool detachReset, SurrogateSpec surrogate,
+        DecayBound decayBound = DecayBound.None) =>
+        new(store, name, groups, inner, beta, threshold, rho, kappa, learnBeta, learnThreshold, reset, detachReset, surrogate, decayBound);
 }

@@ -27,7 +27,7 @@ public static partial class LifNeuron
         int batch = NeuronLayout.BatchOf(p.Label, current.Shape, spikes.Steps, p.Features, nameof(current));
         state.CheckFor(p, batch, nameof(state));
         spikes.CheckShape(p.Label, spikes.Steps, batch, p.Features, nameof(spikes));
-        NeuronLayout.Broadcast(p.Beta.Span, p.Inner, batch, state.BetaScratch);
+        NeuronLayout.Broadcast(p.DecayValues(), p.Inner, batch, state.BetaScratch);
         NeuronLayout.Broadcast(p.Threshold.Span, p.Inner, batch, state.ThresholdScratch);
         Lif.ScanForward(current.Span, spikes.Steps, batch, p.Features, state.BetaScratch, state.ThresholdScratch, p.Reset,
             state.V, spikes.Bits, threads);
@@ -52,7 +52,7 @@ public static partial class LifNeuron
         state.CheckStep(p, current.Length, state.Neurons, nameof(state));
         if (spikeBits.Length < words)
             throw new ArgumentException($"{p.Label}: spikeBits holds {spikeBits.Length} words; one step of [B, ceil(F/64)] = [{state.Batch}, {SpikeSynapse.PackedWords(p.Features)}] needs {words}.", nameof(spikeBits));
-        NeuronLayout.Broadcast(p.Beta.Span, p.Inner, state.Batch, state.BetaScratch);
+        NeuronLayout.Broadcast(p.DecayValues(), p.Inner, state.Batch, state.BetaScratch);
         NeuronLayout.Broadcast(p.Threshold.Span, p.Inner, state.Batch, state.ThresholdScratch);
         Lif.Step(current, p.Features, state.BetaScratch, state.ThresholdScratch, p.Reset, state.V, spikeBits);
     }

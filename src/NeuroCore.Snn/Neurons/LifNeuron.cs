@@ -64,7 +64,7 @@ public static partial class LifNeuron
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(state);
         state.CheckStep(p, current.Length, spikes.Length, nameof(state));
-        NeuronLayout.Broadcast(p.Beta.Span, p.Inner, state.Batch, state.BetaScratch);
+        NeuronLayout.Broadcast(p.DecayValues(), p.Inner, state.Batch, state.BetaScratch);
         NeuronLayout.Broadcast(p.Threshold.Span, p.Inner, state.Batch, state.ThresholdScratch);
         Lif.Step(current, state.BetaScratch, state.ThresholdScratch, p.Reset, state.V, spikes, default);
     }
@@ -77,9 +77,10 @@ public static partial class LifNeuron
         int batch = NeuronLayout.BatchOf(p.Label, current.Shape, steps, p.Features, nameof(current));
         state?.CheckFor(p, batch, nameof(state));
         int n = batch * p.Features;
-        bool record = tape.ShouldRecord(current, p.Beta, p.Threshold);
+        var decay = p.DecayOn(tape);
+        bool record = tape.ShouldRecord(current, decay, p.Threshold);
 
-        var beta = NeuronLayout.Broadcast(tape, p.Beta, p.Inner, batch);
+        var beta = NeuronLayout.Broadcast(tape, decay, p.Inner, batch);
         var theta = NeuronLayout.Broadcast(tape, p.Threshold, p.Inner, batch);
         var v = NeuronLayout.StartFrom(tape, n, state is null ? default : state.V, record, out var v0);
         var spikes = tape.Allocate(current.Shape);
@@ -95,7 +96,7 @@ public static partial class LifNeuron
                 Custom = LifScanBackward.For(p.Surrogate.Kind),
                 Output = spikes,
                 A = current,
-                B = p.Beta,
+                B = decay,
                 C = p.Threshold,
                 Saved0 = h,
                 Saved1 = v0,

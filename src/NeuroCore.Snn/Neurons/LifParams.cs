@@ -9,8 +9,8 @@ namespace NeuroCore.Snn;
 public sealed class LifParams : NeuronParams
 {
     LifParams(ParameterStore store, string name, int groups, int inner, float beta, float threshold, bool learnBeta,
-        bool learnThreshold, LifReset reset, bool detachReset, SurrogateSpec surrogate)
-        : base("LIF", store, name, groups, inner, beta, threshold, learnBeta, learnThreshold, reset, detachReset, surrogate)
+        bool learnThreshold, LifReset reset, bool detachReset, SurrogateSpec surrogate, DecayBound decayBound)
+        : base("LIF", store, name, groups, inner, beta, threshold, learnBeta, learnThreshold, reset, detachReset, surrogate, decayBound)
     {
     }
 
@@ -29,8 +29,11 @@ public sealed class LifParams : NeuronParams
     /// <param name="reset">Soft or hard reset.</param>
     /// <param name="detachReset">Do not differentiate the reset through the spike.</param>
     /// <param name="surrogate">The surrogate gradient.</param>
+    /// <param name="decayBound">How a learnable β is kept in range: <see cref="DecayBound.None"/> (the default, β itself is
+    /// the parameter) or <see cref="DecayBound.Sigmoid"/> (β = σ of the learnable <c>{name}.beta_logit</c>).</param>
     /// <exception cref="ArgumentException">A value is out of range or NaN; the message names the layer.</exception>
     public static LifParams Create(ParameterStore store, string name, int groups, int inner, float beta, float threshold,
-        bool learnBeta, bool learnThreshold, LifReset reset, bool detachReset, SurrogateSpec surrogate) =>
-        new(store, name, groups, inner, beta, threshold, learnBeta, learnThreshold, reset, detachReset, surrogate);
+        bool learnBeta, bool learnThreshold, LifReset reset, bool detachReset, SurrogateSpec surrogate,
+        DecayBound decayBound = DecayBound.None) =>
+        new(store, name, groups, inner, beta, threshold, learnBeta, learnThreshold, reset, detachReset, surrogate, decayBound);
 }

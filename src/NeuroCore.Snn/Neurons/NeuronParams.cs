@@ -1,3 +1,4 @@
+using NeuroCore.Autodiff;
 using NeuroCore.Kernels;
 
 namespace NeuroCore.Snn;
@@ -11,13 +12,16 @@ namespace NeuroCore.Snn;
 /// <remarks>
 /// A learnable β or θ is a <see cref="ParameterStore"/> parameter (<c>{name}.beta</c>, <c>{name}.threshold</c>) that
 /// the optimizer trains and checkpoints save; a fixed one is a constant tensor outside the store (never trained, not
-/// in checkpoints: rebuild it from the model options). β is used as is (no sigmoid reparameterisation), like
-/// snnTorch's <c>learn_beta</c>; an optimizer can push a learnable β out of (0, 1], which the scan does not check.
+/// in checkpoints: rebuild it from the model options). By default β is used as is (no sigmoid reparameterisation), like
+/// snnTorch's <c>learn_beta</c>; an optimizer can push a learnable β out of (0, 1], which the scan does not check. With
+/// <see cref="DecayBound.Sigmoid"/> the parameter is instead the logit <c>{name}.beta_logit</c> (<see cref="BetaLogit"/>)
+/// and β = σ(logit) stays in (0, 1); <see cref="Beta"/> then holds the σ values of the latest use.
 /// </remarks>
 public abstract class NeuronParams
 {
     private protected NeuronParams(string kind, ParameterStore store, string name, int groups, int inner, float beta,
-        float threshold, bool learnBeta, bool learnThreshold, LifReset reset, bool detachReset, SurrogateSpec surrogate)
+        float threshold, bool learnBeta, bool learnThreshold, LifReset reset, bool detachReset, SurrogateSpec surrogate,
+        DecayBound decayBound)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -31,6 +35,11 @@ public abstract class NeuronParams
             throw new ArgumentException($"{Label}: beta = {beta} must be in (0, 1] (decay per step; 1 is a non-leaky IF neuron).", nameof(beta));
         if (!(threshold > 0 && float.IsFinite(threshold)))
             throw new ArgumentException($"{Label}: threshold = {threshold} must be finite and > 0.", nameof(threshold));
+        if (!Enum.IsDefined(decayBound))
+            throw new ArgumentException($"{Label}: unknown decay bound {(int)decayBound}; use DecayBound.None or DecayBound.Sigmoid.", nameof(decayBound));
+        if (decayBound == DecayBound.Sigmoid && !(beta < 1))
+            throw new ArgumentException(
+                $"{Label}: beta = {beta} must be < 1 with DecayBound.Sigmoid (β = σ(logit) never reaches 1); e.g. 0.9.", nameof(beta));
         Name = name;
         Groups = groups;
         Inner = inner;
@@ -39,15 +48,31 @@ public abstract class NeuronParams
         Surrogate = surrogate;
         LearnBeta = learnBeta;
         LearnThreshold = learnThreshold;
-        Beta = Values(store, learnBeta, "beta", beta);
+        DecayBound = learnBeta ? decayBound : DecayBound.None;
+        if (DecayBound == DecayBound.Sigmoid)
+        {
+            BetaLogit = store.Add(name + ".beta_logit", new Shape(groups));
+            BetaLogit.Span.Fill(MathF.Log(beta / (1f - beta)));
+            Beta = Values(store, false, "beta", beta);
+        }
+        else
+        {
+            Beta = Values(store, learnBeta, "beta", beta);
+        }
         Threshold = Values(store, learnThreshold, "threshold", threshold);
     }
 
     /// <summary>The layer name (prefix of the parameter names, used in error messages).</summary>
     public string Name { get; }
 
-    /// <summary>Decay β per group, in (0, 1].</summary>
+    /// <summary>Decay β per group, in (0, 1] (with <see cref="DecayBound.Sigmoid"/>: σ(<see cref="BetaLogit"/>) as of the latest use).</summary>
     public Tensor Beta { get; }
+
+    /// <summary>How a learnable β is kept in range (<see cref="DecayBound.None"/> when β is fixed).</summary>
+    public DecayBound DecayBound { get; }
+
+    /// <summary>With <see cref="DecayBound.Sigmoid"/>: the learnable logit [Groups] (β = σ(BetaLogit)); otherwise null.</summary>
+    public Tensor? BetaLogit { get; }
 
     /// <summary>Threshold θ per group (the baseline θ0 for ALIF), &gt; 0.</summary>
     public Tensor Threshold { get; }
@@ -75,6 +100,25 @@ public abstract class NeuronParams
 
     /// <summary>True when <see cref="Threshold"/> is a trained parameter.</summary>
     public bool LearnThreshold { get; }
+
+    /// <summary>
+    /// The β a scan uses: <see cref="Beta"/>, or σ(<see cref="BetaLogit"/>) recorded on <paramref name="tape"/> (so the
+    /// gradient reaches the logit) and copied into <see cref="Beta"/>.
+    /// </summary>
+    internal Tensor DecayOn(Tape tape)
+    {
+        if (BetaLogit is null) return Beta;
+        var beta = Ops.Sigmoid(tape, BetaLogit);
+        beta.Span.CopyTo(Beta.Span);
+        return beta;
+    }
+
+    /// <summary>The β values for the tape-free paths (Step): <see cref="Beta"/>, refreshed from the logit when bounded.</summary>
+    internal ReadOnlySpan<float> DecayValues()
+    {
+        if (BetaLogit is not null) Elementwise.Map<SigmoidOp>(BetaLogit.Span, Beta.Span);
+        return Beta.Span;
+    }
 
     /// <summary>"LIF layer 'name'", the prefix of this layer's messages.</summary>
     internal string Label { get; }

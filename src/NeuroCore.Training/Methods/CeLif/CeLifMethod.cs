@@ -8,6 +8,7 @@
 // The README beside this file states which parts are our reading and how each experiment is run.
 
 using NeuroCore.Data;
+using NeuroCore.Snn;
 
 namespace NeuroCore.Training.Methods.CeLif;
 
@@ -30,7 +31,8 @@ public static class CeLifMethod
     /// <paramref name="equalParameters"/> the hidden width is fitted to a LIF model of width <paramref name="hidden"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A value is invalid or the combination makes no sense (the message says the fix).</exception>
-    public static SequenceModelOptions Options(SequenceSet set, SequenceNeuron neuron, ContextEmbedding? embedding, int hidden, bool equalParameters = true)
+    public static SequenceModelOptions Options(SequenceSet set, SequenceNeuron neuron, ContextEmbedding? embedding, int hidden, bool equalParameters = true,
+        DecayBound decayBound = DecayBound.None)
     {
         ArgumentNullException.ThrowIfNull(set);
         var options = new SequenceModelOptions
@@ -41,6 +43,7 @@ public static class CeLifMethod
             Hidden = hidden,
             Neuron = neuron,
             Embedding = embedding,
+            DecayBound = decayBound,
             ReadoutSteps = set.Task == "recall" ? DelayedRecall.GoSteps : 0,
         };
         options.Validate();
@@ -64,16 +67,47 @@ public static class CeLifMethod
         var model = new SequenceClassifier(store, options, trainer.Seed);
         var description = model.Describe();
         description.ClassNames = [.. train.Samples.ClassNames];
+        description.Metadata[TaskKey] = train.Task;
+        if (train.Delay is { } delay) description.Metadata[DelayKey] = delay.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var run = new TrainingRun(MethodName, $"{SequenceClassifier.Architecture}-{NeuronName(options)}", model, store, description, recipe, trainer, train.Count);
         return new SequenceRun(run, model, train, test, referenceHidden);
     }
 
-    /// <summary>lif, alif, or celif-c1/c2/c3.</summary>
+    /// <summary>The description's metadata key of the sequence task (<c>model.json</c>), read back by <c>neurocore eval</c>.</summary>
+    public const string TaskKey = "seq.task";
+
+    /// <summary>The description's metadata key of the recall delay D.</summary>
+    public const string DelayKey = "seq.delay";
+
+    /// <summary>lif, alif, lif-sigmoid, alif-sigmoid (sigmoid-bounded β), or celif-c1/c2/c3.</summary>
     public static string NeuronName(SequenceModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         string n = options.Neuron.ToString().ToLowerInvariant();
+        if (options.DecayBound != DecayBound.None) n += "-" + options.DecayBound.ToString().ToLowerInvariant();
         return options.Embedding is { } e ? $"{n}-{e.ToString().ToLowerInvariant()}" : n;
+    }
+
+    /// <summary>
+    /// Memory capacity: the largest delay D such that every measured delay up to and including D reached
+    /// <paramref name="threshold"/> accuracy (the study's definition), or null when the shortest measured delay already
+    /// fails. Several points at one delay (seeds) must all be measured separately: pass one seed's points.
+    /// </summary>
+    /// <exception cref="ArgumentException">A delay appears twice.</exception>
+    public static int? MemoryCapacity(IEnumerable<(int Delay, double Accuracy)> points, double threshold = 0.9)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        int? capacity = null;
+        int? previous = null;
+        foreach (var (delay, accuracy) in points.OrderBy(p => p.Delay))
+        {
+            if (delay == previous)
+                throw new ArgumentException($"MemoryCapacity: delay {delay} is given twice; pass the points of one seed (one accuracy per delay).", nameof(points));
+            previous = delay;
+            if (accuracy < threshold) break;
+            capacity = delay;
+        }
+        return capacity;
     }
 
     /// <summary>
@@ -147,6 +181,7 @@ public sealed class SequenceRun : IDisposable
             Task = Train.Task,
             Neuron = o.Neuron.ToString().ToLowerInvariant(),
             Embedding = o.Embedding?.ToString().ToLowerInvariant(),
+            DecayBound = o.DecayBound == DecayBound.None ? null : o.DecayBound.ToString().ToLowerInvariant(),
             Delay = Train.Delay,
             PermutationSeed = Train.Permutation is null ? null : SequentialImages.DefaultPermutationSeed,
             Steps = o.Steps,

@@ -140,6 +140,56 @@ public sealed class SequenceClassifier : ISpikingModel
         return d;
     }
 
+    /// <summary>
+    /// Rebuilds the model a <see cref="Describe"/> description was written from (weights freshly initialised from
+    /// <paramref name="seed"/>; load a checkpoint over them), reading its options back from the "seq.*" metadata.
+    /// </summary>
+    /// <exception cref="ArgumentException">The description is not of an <see cref="Architecture"/> model, or a "seq.*" entry is
+    /// missing or malformed (the message names it).</exception>
+    public static SequenceClassifier FromDescription(ParameterStore store, ModelDescription description, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(description);
+        if (description.Architecture != Architecture)
+            throw new ArgumentException($"{Architecture}: the description is of a '{description.Architecture}' model, not a sequence classifier.", nameof(description));
+        var m = description.Metadata;
+        string Get(string key) => m.TryGetValue(key, out string? v) ? v
+            : throw new ArgumentException($"{Architecture}: model.json lacks '{key}' in its metadata; it was not written by `neurocore train celif --out DIR`.", nameof(description));
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        int Int(string key) => int.TryParse(Get(key), System.Globalization.NumberStyles.Integer, c, out int v) ? v
+            : throw new ArgumentException($"{Architecture}: model.json's '{key}' = '{Get(key)}' is not an integer.", nameof(description));
+        float Float(string key, float fallback) => !m.ContainsKey(key) ? fallback
+            : float.TryParse(Get(key), System.Globalization.NumberStyles.Float, c, out float v) ? v
+            : throw new ArgumentException($"{Architecture}: model.json's '{key}' = '{Get(key)}' is not a number.", nameof(description));
+        T Named<T>(string key, T fallback) where T : struct, Enum => !m.ContainsKey(key) ? fallback
+            : Enum.TryParse(Get(key), ignoreCase: true, out T v) && Enum.IsDefined(v) ? v
+            : throw new ArgumentException($"{Architecture}: model.json's '{key}' = '{Get(key)}' is not one of {string.Join(", ", Enum.GetNames<T>()).ToLowerInvariant()}.", nameof(description));
+        var defaults = new SequenceModelOptions { Steps = 1, Features = 1, Classes = 2 };
+        var surrogate = defaults.Surrogate;
+        if (m.TryGetValue("seq.surrogate", out string? text) && !SurrogateSpec.TryParse(text, out surrogate, out string? error))
+            throw new ArgumentException($"{Architecture}: model.json's 'seq.surrogate' = '{text}': {error}", nameof(description));
+        int? checkpointEvery = m.ContainsKey("seq.checkpoint_every") ? Int("seq.checkpoint_every") : null;
+        var options = new SequenceModelOptions
+        {
+            Steps = Int("seq.steps"),
+            Features = Int("seq.features"),
+            Classes = description.Classes,
+            Hidden = Int("seq.hidden"),
+            Neuron = Named("seq.neuron", SequenceNeuron.Lif),
+            Embedding = m.ContainsKey("seq.embedding") ? Named("seq.embedding", ContextEmbedding.C1) : null,
+            DecayBound = Named("seq.decay_bound", DecayBound.None),
+            Beta = Float("seq.beta", defaults.Beta),
+            Threshold = Float("seq.threshold", defaults.Threshold),
+            Rho = Float("seq.rho", defaults.Rho),
+            Kappa = Float("seq.kappa", defaults.Kappa),
+            ContextDecay = Float("seq.context_decay", defaults.ContextDecay),
+            CheckpointEvery = checkpointEvery,
+            Surrogate = surrogate,
+            ReadoutSteps = Int("seq.readout_steps"),
+        };
+        return new SequenceClassifier(store, options, seed);
+    }
+
     /// <summary>The options as "seq.*" strings (for the description and the report).</summary>
     internal static IEnumerable<(string Key, string Value)> Metadata(SequenceModelOptions o)
     {
@@ -150,6 +200,7 @@ public sealed class SequenceClassifier : ISpikingModel
         yield return ("seq.neuron", o.Neuron.ToString().ToLowerInvariant());
         if (o.Embedding is { } e) yield return ("seq.embedding", e.ToString().ToLowerInvariant());
         yield return ("seq.beta", o.Beta.ToString("R", c));
+        if (o.DecayBound != DecayBound.None) yield return ("seq.decay_bound", o.DecayBound.ToString().ToLowerInvariant());
         yield return ("seq.threshold", o.Threshold.ToString("R", c));
         if (o.Neuron == SequenceNeuron.Alif)
         {

@@ -30,11 +30,11 @@ internal sealed class SequenceLayer
         {
             case SequenceNeuron.Lif:
                 _lif = LifParams.Create(store, name, outFeatures, 1, o.Beta, o.Threshold, learnBeta: true, learnThreshold: true, LifReset.Soft,
-                    detachReset: false, o.Surrogate);
+                    detachReset: false, o.Surrogate, o.DecayBound);
                 break;
             case SequenceNeuron.Alif:
                 _alif = AlifParams.Create(store, name, outFeatures, 1, o.Beta, o.Threshold, o.Rho, o.Kappa, learnBeta: true, learnThreshold: true,
-                    LifReset.Soft, detachReset: false, o.Surrogate);
+                    LifReset.Soft, detachReset: false, o.Surrogate, o.DecayBound);
                 break;
             case SequenceNeuron.CeLif:
                 var form = (o.Embedding ?? ContextEmbedding.C1) switch

@@ -29,6 +29,13 @@ public sealed record SequenceModelOptions
     /// <summary>Initial membrane decay β in (0, 1] (learned per neuron).</summary>
     public float Beta { get; init; } = 0.9f;
 
+    /// <summary>
+    /// LIF/ALIF: how the learned β is kept in range. <see cref="DecayBound.None"/> (the default) learns β itself,
+    /// which may leave (0, 1); <see cref="DecayBound.Sigmoid"/> learns a logit with β = σ(logit), as CE-LIF's decays.
+    /// CE-LIF's decays are always sigmoid-bounded, so only None applies to it.
+    /// </summary>
+    public DecayBound DecayBound { get; init; }
+
     /// <summary>Initial threshold θ (θ0 for ALIF/CE-LIF) &gt; 0 (learned per neuron).</summary>
     public float Threshold { get; init; } = 1f;
 
@@ -78,6 +85,12 @@ public sealed record SequenceModelOptions
             throw new ArgumentException(
                 $"--embedding {Embedding.Value.ToString().ToLowerInvariant()} only applies to CE-LIF neurons, but the neuron is {Neuron.ToString().ToLowerInvariant()}; " +
                 "add --neuron celif or drop --embedding.");
+        if (DecayBound != DecayBound.None && Neuron == SequenceNeuron.CeLif)
+            throw new ArgumentException(
+                $"--decay-bound {DecayBound.ToString().ToLowerInvariant()} applies to LIF and ALIF; CE-LIF's decays are always σ of a learnable logit. " +
+                "Drop --decay-bound or use --neuron lif|alif.");
+        if (DecayBound == DecayBound.Sigmoid && !(Beta < 1f))
+            throw new ArgumentException($"SequenceModelOptions: β = {Beta} must be < 1 with --decay-bound sigmoid (σ never reaches 1); e.g. --beta 0.9.");
         if (!(Beta > 0f && Beta <= 1f)) throw new ArgumentException($"SequenceModelOptions: β = {Beta} must be in (0, 1] (--beta).");
         if (!(Threshold > 0f && float.IsFinite(Threshold)))
             throw new ArgumentException($"SequenceModelOptions: the threshold {Threshold} must be a finite number > 0 (--threshold); a non-positive threshold fires at rest.");

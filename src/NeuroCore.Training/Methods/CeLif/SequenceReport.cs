@@ -19,6 +19,10 @@ public sealed class SequenceReport
     /// <summary>CE-LIF's embedding form (c1, c2, c3), else null.</summary>
     public string? Embedding { get; init; }
 
+    /// <summary>LIF/ALIF with a sigmoid-bounded β: "sigmoid"; null when β is learned unconstrained (and for CE-LIF).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DecayBound { get; init; }
+
     /// <summary>The recall delay D, else null.</summary>
     public int? Delay { get; init; }
 
@@ -63,6 +67,10 @@ public sealed class SequenceReport
 
     /// <summary>The shared training report (losses, timings, spike statistics, options).</summary>
     public required TrainingReport Training { get; init; }
+
+    /// <summary>The arm's neuron label: lif, alif, lif-sigmoid, alif-sigmoid or celif-c1/c2/c3 (not serialised).</summary>
+    [JsonIgnore]
+    public string NeuronLabel => Neuron + (DecayBound is { } b ? "-" + b : "") + (Embedding is { } e ? "-" + e : "");
 
     /// <summary>The report as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, CeLifJsonContext.Default.SequenceReport);
