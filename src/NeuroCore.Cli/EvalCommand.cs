@@ -32,7 +32,7 @@ internal static class EvalCommand
             if (result.SpikeStatistics is { Count: > 0 } spikes) ResultsTable.WriteSpikes(console, spikes);
             if (conditions.Count == 0) return 0;
 
-            var report = NoiseRobustness.Evaluate(loaded.Model, selection.Test, conditions, noiseSeed, threads);
+            var report = NoiseRobustness.Evaluate(loaded.Model, test, conditions, noiseSeed, threads);
             report.ModelDirectory = modelDir;
             report.Model = loaded.Description.Architecture;
             var c = CultureInfo.InvariantCulture;
