@@ -11,7 +11,7 @@ namespace NeuroCore.Cli;
 /// <c>plot curves</c>, <c>plot raster</c>, <c>info</c>. Options are plain fields so tests can parse without running
 /// anything; the options every <c>train</c> command shares are single instances added to each of them.
 /// </summary>
-internal sealed class CliApp
+internal sealed partial class CliApp
 {
     readonly CliConsole _console;
 
@@ -224,7 +224,7 @@ internal sealed class CliApp
         };
         AddTrainOptions(celif);
         celif.SetAction(parse => TrainCelifCommand.Run(ReadTrainCelif(parse), _console));
-        var train = new Command("train", "Train a model.") { ann, snn, celif };
+        var train = new Command("train", "Train a model.") { ann, snn, celif, BuildTrainEsl() };
 
         var eval = new Command("eval", "Rebuild a trained model (spiking or not) from its directory and report its test accuracy.")
         {
