@@ -42,6 +42,9 @@ public sealed record EslModelOptions
     /// <summary>LIF threshold θ.</summary>
     public float Threshold { get; init; } = 1f;
 
+    /// <summary>MLP: the sparse hidden layer is CSR (time and memory scale with nnz); false gives the dense-mask mirror.</summary>
+    public bool CsrHidden { get; init; } = true;
+
     /// <summary>True for the dense network.</summary>
     public bool IsDense => Density >= 1.0;
 

@@ -11,12 +11,14 @@ namespace NeuroCore.Training.Methods.Esl;
 /// <c>mlp</c>: x [B, 784] (static, fed as current once and repeated over T) → SpikingLinear fc1 (784→512, LIF) →
 /// mean-membrane readout (512→10). <c>conv</c>: x [B, T·C·H, W] (event frames, row t·C·H + c·H + y) → time-major
 /// [T·B, C, H, W] → SpikingConv2d conv1 (C→16, BN, LIF, pool) → conv2 (16→32, BN, LIF, pool) → readout
-/// (32·⌊H/4⌋·⌊W/4⌋ → 10). Every synaptic weight (fc1, conv1, conv2, readout) gets a <see cref="MaskedWeight"/> at the
-/// options' density (none when dense). Biases, BN and neuron parameters stay dense.
+/// (32·⌊H/4⌋·⌊W/4⌋ → 10). When sparse, the MLP's fc1 is a CSR layer (<see cref="SparseSpikingLinear"/>, or a masked
+/// dense one with <see cref="EslModelOptions.CsrHidden"/> off) and every other synaptic weight (conv1, conv2, readout) a
+/// <see cref="MaskedWeight"/>, all at the options' density. Biases, BN and neuron parameters stay dense.
 /// </remarks>
 public sealed class EslNetwork : ISpikingModel
 {
     readonly SpikingLinear? _fc1;
+    readonly SparseSpikingLinear? _csr;
     readonly SpikingConv2d[] _convs;
     readonly SpikingReadout _readout;
     readonly List<ISparseSynapse> _sparse = [];
@@ -35,8 +37,17 @@ public sealed class EslNetwork : ISpikingModel
         if (options.Architecture == "mlp")
         {
             _convs = [];
-            _fc1 = new SpikingLinear(store, "fc1", options.Channels * options.Height * options.Width, options.Hidden, neurons, seed);
-            Sparsify(store, "fc1", _fc1.Weight, seed);
+            int inputs = options.Channels * options.Height * options.Width;
+            if (!options.IsDense && options.CsrHidden)
+            {
+                _csr = new SparseSpikingLinear(store, "fc1", inputs, options.Hidden, options.Density, neurons, seed);
+                _sparse.Add(_csr);
+            }
+            else
+            {
+                _fc1 = new SpikingLinear(store, "fc1", inputs, options.Hidden, neurons, seed);
+                Sparsify(store, "fc1", _fc1.Weight, seed);
+            }
             readoutIn = options.Hidden;
         }
         else
@@ -68,8 +79,8 @@ public sealed class EslNetwork : ISpikingModel
 
     /// <summary>Synaptic weights (possible connections) per layer in order: fc1 or conv1, conv2; then readout.</summary>
     public IReadOnlyList<(string Name, long Positions)> SynapticLayers =>
-        _fc1 is not null
-            ? [("fc1", _fc1.Weight.Size), ("readout", _readout.Weight.Size)]
+        _convs.Length == 0
+            ? [("fc1", (long)Options.Hidden * Options.Channels * Options.Height * Options.Width), ("readout", _readout.Weight.Size)]
             : [("conv1", _convs[0].Weight.Size), ("conv2", _convs[1].Weight.Size), ("readout", _readout.Weight.Size)];
 
     /// <inheritdoc/>
@@ -90,12 +101,13 @@ public sealed class EslNetwork : ISpikingModel
 
     /// <inheritdoc/>
     public IReadOnlyList<LayerSpikeStatistics> Statistics =>
-        _fc1 is not null ? [_fc1.Counter.Snapshot()] : [.. _convs.Select(c => c.Counter.Snapshot())];
+        _csr is not null ? [_csr.Counter.Snapshot()] : _fc1 is not null ? [_fc1.Counter.Snapshot()] : [.. _convs.Select(c => c.Counter.Snapshot())];
 
     /// <inheritdoc/>
     public void ResetStatistics()
     {
         _fc1?.Counter.Reset();
+        _csr?.Counter.Reset();
         foreach (var c in _convs) c.Counter.Reset();
     }
 
@@ -108,12 +120,13 @@ public sealed class EslNetwork : ISpikingModel
         var o = Options;
         _lastSpikes.Clear();
         Tensor h;
-        if (_fc1 is not null)
+        if (_convs.Length == 0)
         {
             int features = o.Channels * o.Height * o.Width;
             if (x.Size != (long)batch * features)
                 throw new ArgumentException($"{Name}: input {x.Shape} does not hold {features} values per sample; pass [B, {features}] or [B, 1, {o.Height}, {o.Width}].", nameof(x));
-            h = _fc1.Forward(tape, Ops.Reshape(tape, x, new Shape(batch, features)), steps, staticInput: true);
+            var flat = Ops.Reshape(tape, x, new Shape(batch, features));
+            h = _csr is not null ? _csr.Forward(tape, flat, steps, staticInput: true) : _fc1!.Forward(tape, flat, steps, staticInput: true);
             _lastSpikes.Add(h);
         }
         else
@@ -146,9 +159,9 @@ public sealed class EslNetwork : ISpikingModel
         try
         {
             using var tape = new Tape(recording: false);
-            using var x = Tensor.From(sample, _fc1 is not null ? new Shape(1, sample.Length) : new Shape(1, Steps * Options.Channels * Options.Height, Options.Width));
+            using var x = Tensor.From(sample, _convs.Length == 0 ? new Shape(1, sample.Length) : new Shape(1, Steps * Options.Channels * Options.Height, Options.Width));
             Forward(tape, x);
-            string[] names = _fc1 is not null ? ["fc1"] : ["conv1", "conv2"];
+            string[] names = _convs.Length == 0 ? ["fc1"] : ["conv1", "conv2"];
             return [.. _lastSpikes.Select((s, i) => new SpikeRecord(names[i], Steps, s.Size / Steps, s.ToArray()))];
         }
         finally
