@@ -15,8 +15,11 @@ public sealed record DvsDatasetOptions
     /// <summary>Frame intervals per saccade.</summary>
     public int FramesPerSaccade { get; init; } = 10;
 
-    /// <summary>Canvas side in pixels, or 0 for the image side + 2·A (34 for 28×28 images).</summary>
-    public int Canvas { get; init; }
+    /// <summary>
+    /// Canvas side in pixels (32: 2 px of margin around a 28×28 image, so the ±3 px saccades move the outermost pixel
+    /// column or row off the frame, and two 2×2 pools divide it), or 0 for the image side + 2·A (34 for 28×28 images).
+    /// </summary>
+    public int Canvas { get; init; } = 32;
 
     /// <summary>The sensor seed (threshold mismatch; sample i's noise is stream 1 + i, test samples 1 + 2³² + i).</summary>
     public ulong Seed { get; init; } = 0x5EED0006;

@@ -2,7 +2,7 @@ namespace NeuroCore.Data;
 
 /// <summary>
 /// <c>dvs-fmnist</c>: Fashion-MNIST seen by the emulated event camera (<see cref="DvsDataset"/>): three N-MNIST-like
-/// saccades of each image on a 34×34 canvas, binned to T = 8 frames × 2 polarities, clipped at 1, cached on disk.
+/// saccades of each image on a 32×32 canvas, binned to T = 8 frames × 2 polarities, clipped at 1, cached on disk.
 /// </summary>
 public static class DvsFashionMnist
 {

@@ -77,6 +77,7 @@ public sealed class EslMethod
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         var wall = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var store = new ParameterStore();
         var network = new EslNetwork(store, Model, TrainerOptions.Seed);
         Network = network;
@@ -126,6 +127,7 @@ public sealed class EslMethod
             StepMilliseconds = result.History.Count == 0 ? 0 : 1000 * trainSeconds / (result.History.Count * stepsPerEpoch),
             PeakWorkingSetMiB = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0),
             Seconds = wall.Elapsed.TotalSeconds,
+            CpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds,
             Isa = IsaInfo.Describe(),
         };
     }

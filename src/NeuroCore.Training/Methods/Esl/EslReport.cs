@@ -87,6 +87,9 @@ public sealed class EslReport
     /// <summary>Mean training-step time in milliseconds (forward, backward, optimizer, masks and rewiring).</summary>
     public required double StepMilliseconds { get; init; }
 
+    /// <summary>Process CPU seconds of training and evaluation (all threads), a load-robust companion of the wall times.</summary>
+    public required double CpuSeconds { get; init; }
+
     /// <summary>The process's peak working set in MiB at the end of the run.</summary>
     public required double PeakWorkingSetMiB { get; init; }
 
