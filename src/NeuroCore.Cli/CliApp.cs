@@ -12,7 +12,7 @@ namespace NeuroCore.Cli;
 /// <c>plot curves</c>, <c>plot raster</c>, <c>info</c>. Options are plain fields so tests can parse without running
 /// anything; the options every <c>train</c> command shares are single instances added to each of them.
 /// </summary>
-internal sealed class CliApp
+internal sealed partial class CliApp
 {
     readonly CliConsole _console;
 
@@ -300,7 +300,7 @@ internal sealed class CliApp
         };
         AddTrainOptions(kd);
         kd.SetAction(parse => TrainKdCommand.Run(ReadTrainKd(parse), _console));
-        var train = new Command("train", "Train a model.") { ann, snn, celif, kd };
+        var train = new Command("train", "Train a model.") { ann, snn, celif, kd, BuildTrainEsl() };
 
         var eval = new Command("eval", "Rebuild a trained model (spiking or not) from its directory and report its test accuracy.")
         {

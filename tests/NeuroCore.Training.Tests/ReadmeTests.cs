@@ -47,7 +47,8 @@ public sealed class ReadmeTests
 
     public static TheoryData<string> ReadmeFiles() =>
         new() { "README.md", "src/NeuroCore.Training/README.md", "src/NeuroCore.Training/Methods/SurrogateBptt/README.md",
-            "src/NeuroCore.Training/Methods/CeLif/README.md", "src/NeuroCore.Training/Methods/Kdsnn/README.md" };
+            "src/NeuroCore.Training/Methods/CeLif/README.md", "src/NeuroCore.Training/Methods/Kdsnn/README.md",
+            "src/NeuroCore.Training/Methods/Esl/README.md" };
 
     [Theory]
     [MemberData(nameof(ReadmeFiles))]
