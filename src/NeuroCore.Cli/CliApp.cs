@@ -157,8 +157,8 @@ internal sealed partial class CliApp
     internal readonly Option<string> KdMode = Choice("--kd", "both",
         "The distillation terms: none (cross-entropy only), response (soft labels), feature (FitNets rate maps) or both.",
         TrainKdSettings.ModeNames);
-    internal readonly Option<float> Tau = new("--tau") { Description = "Temperature τ of response KD [default: 4].", DefaultValueFactory = _ => 4f };
-    internal readonly Option<float> Alpha = new("--alpha") { Description = "Weight α of response KD: (1 − α)·CE + α·τ²·KL [default: 0.9].", DefaultValueFactory = _ => 0.9f };
+    internal readonly Option<float> Tau = new("--tau") { Description = "Temperature τ of response KD.", DefaultValueFactory = _ => 4f };
+    internal readonly Option<float> Alpha = new("--alpha") { Description = "Weight α of response KD: (1 − α)·CE + α·τ²·KL.", DefaultValueFactory = _ => 0.9f };
     internal readonly Option<float?> FeatureBeta = new("--beta")
     {
         Description = "Weight β of feature KD [default: CE/L_feat at the first step, so β·L_feat starts equal to the cross-entropy].",
