@@ -80,21 +80,13 @@ public sealed class NoiseReport
     public required double MeanDrop { get; init; }
 
     /// <summary>The report as indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, NoiseJsonContext.Default.NoiseReport);
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.NoiseReport);
 
     /// <summary>Parses a report written by <see cref="ToJson"/>; throws <see cref="JsonException"/> when malformed.</summary>
     public static NoiseReport FromJson(string json) =>
-        JsonSerializer.Deserialize(json, NoiseJsonContext.Default.NoiseReport)
+        JsonSerializer.Deserialize(json, ReportJsonContext.Default.NoiseReport)
         ?? throw new JsonException("The report JSON is 'null', expected an object.");
 
     /// <summary>Writes the report to <paramref name="path"/> (temp file then rename).</summary>
     public void Save(string path) => ReportFile.Write(path, ToJson());
 }
-
-/// <summary>Source-generated JSON metadata for <see cref="NoiseReport"/> (no reflection; NativeAOT-safe).</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    WriteIndented = true,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(NoiseReport))]
-internal sealed partial class NoiseJsonContext : JsonSerializerContext;

@@ -145,11 +145,11 @@ public sealed class TrainingReport
     }
 
     /// <summary>The report as indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, TrainingJsonContext.Default.TrainingReport);
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.TrainingReport);
 
     /// <summary>Parses a report written by <see cref="ToJson"/>; throws <see cref="JsonException"/> when malformed.</summary>
     public static TrainingReport FromJson(string json) =>
-        JsonSerializer.Deserialize(json, TrainingJsonContext.Default.TrainingReport)
+        JsonSerializer.Deserialize(json, ReportJsonContext.Default.TrainingReport)
         ?? throw new JsonException("The report JSON is 'null', expected an object.");
 
     /// <summary>Writes the report to <paramref name="path"/> (temp file then rename, so readers never see half a file).</summary>

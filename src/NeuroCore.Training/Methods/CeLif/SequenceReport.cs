@@ -73,11 +73,11 @@ public sealed class SequenceReport
     public string NeuronLabel => Neuron + (DecayBound is { } b ? "-" + b : "") + (Embedding is { } e ? "-" + e : "");
 
     /// <summary>The report as indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, CeLifJsonContext.Default.SequenceReport);
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.SequenceReport);
 
     /// <summary>Parses a report written by <see cref="ToJson"/>; throws <see cref="JsonException"/> when malformed.</summary>
     public static SequenceReport FromJson(string json) =>
-        JsonSerializer.Deserialize(json, CeLifJsonContext.Default.SequenceReport)
+        JsonSerializer.Deserialize(json, ReportJsonContext.Default.SequenceReport)
         ?? throw new JsonException("The report JSON is 'null', expected an object.");
 
     /// <summary>Writes the report to <paramref name="path"/> (temp file then rename).</summary>
@@ -89,11 +89,3 @@ public sealed class SequenceReport
 /// <param name="Norms">One norm per step.</param>
 /// <param name="FirstToLastRatio">‖∂L/∂I_0‖ / ‖∂L/∂I_last‖ (the last step with a gradient).</param>
 public sealed record GradientFlowCurve(int Batch, IReadOnlyList<double> Norms, double? FirstToLastRatio);
-
-/// <summary>Source-generated JSON metadata for <see cref="SequenceReport"/> (no reflection; NativeAOT-safe).</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    WriteIndented = true,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(SequenceReport))]
-internal sealed partial class CeLifJsonContext : JsonSerializerContext;

@@ -62,21 +62,13 @@ public sealed class KdReport
     public required TrainingReport Training { get; init; }
 
     /// <summary>The report as indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, KdJsonContext.Default.KdReport);
+    public string ToJson() => JsonSerializer.Serialize(this, ReportJsonContext.Default.KdReport);
 
     /// <summary>Parses a report written by <see cref="ToJson"/>; throws <see cref="JsonException"/> when malformed.</summary>
     public static KdReport FromJson(string json) =>
-        JsonSerializer.Deserialize(json, KdJsonContext.Default.KdReport)
+        JsonSerializer.Deserialize(json, ReportJsonContext.Default.KdReport)
         ?? throw new JsonException("The report JSON is 'null', expected an object.");
 
     /// <summary>Writes the report to <paramref name="path"/> (temp file then rename).</summary>
     public void Save(string path) => ReportFile.Write(path, ToJson());
 }
-
-/// <summary>Source-generated JSON metadata for <see cref="KdReport"/> (no reflection; NativeAOT-safe).</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    WriteIndented = true,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(KdReport))]
-internal sealed partial class KdJsonContext : JsonSerializerContext;
