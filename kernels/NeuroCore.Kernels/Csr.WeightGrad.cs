@@ -7,16 +7,30 @@ namespace NeuroCore.Kernels;
 public static unsafe partial class Csr
 {
     /// <summary>Lanes of the fixed summation order of <see cref="WeightGrad"/>.</summary>
-    internal const int DotLanes = 64;
+    internal const int GradLanes = 16;
+
+    /// <summary>
+    /// Samples per block of <see cref="WeightGrad"/>: each block's sums are reduced and added to the gradient on their
+    /// own, so one block of Xᵀ ([in, 128] floats, 392 KiB at in = 784) stays in L2 while every output row uses it.
+    /// </summary>
+    internal const int GradBlock = 128;
 
     /// <summary>
     /// The weight gradient on the pattern from feature-major data: effectively computes, for every connection (o, i)
     /// with slot s, <c>gradValues[s] += Σ_j gradOutputT[o·n + j] · inputT[i·n + j]</c>, i.e. (Gᵀ·X) at the connections
-    /// only, summed over all n samples (T·B rows). The sum has a fixed order that does not depend on the vector width:
-    /// 64 partial sums, lane l taking j ≡ l (mod 64) in increasing j (each a multiply then an add), then halving
-    /// (lane l += lane l + 32 for l &lt; 32, then l + 16 for l &lt; 16, … down to one value), which is added to gradValues[s]. Output rows are split over
+    /// only, summed over all n samples (T·B rows). The sum has a fixed order that depends on neither the vector width nor
+    /// the thread count: the samples are cut into blocks of <see cref="GradBlock"/> (the last one shorter); within a block,
+    /// 16 lane sums, lane l taking the j ≡ l (mod 16) in increasing j, each step a fused multiply-add
+    /// (<see cref="MathF.FusedMultiplyAdd"/>); then halving (lane l += lane l + 8 for l &lt; 8, then l + 4, l + 2, l + 1),
+    /// and the block's value is added to gradValues[s], blocks in order. Output rows are split over
     /// <paramref name="threads"/>; bitwise equal to <see cref="Reference.CsrWeightGrad"/> at every width and thread count.
     /// </summary>
+    /// <remarks>
+    /// Per output row, the connections are taken several at a time (8 at 512 bits, 4 at 256, 2 at 128): one load of
+    /// ∂Iᵀ[o] serves them all, and each adds one FMA per 16 samples into its own accumulator, so the loop runs at the
+    /// load ports' rate with no horizontal work until the block ends. The block's 16-lane sums are then reduced in the
+    /// order above.
+    /// </remarks>
     /// <param name="pattern">The connection pattern W [out, in].</param>
     /// <param name="gradOutputT">∂L/∂Yᵀ [out, n].</param>
     /// <param name="inputT">Xᵀ [in, n].</param>
@@ -62,57 +76,161 @@ public static unsafe partial class Csr
 
         public readonly void Invoke(int start, int limit)
         {
-            for (int o = start; o < limit; o++)
+            // The lane sums of up to 8 connections, stored when a block ends: connection p's 16 lanes at [16p, 16p + 16).
+            float* lanes = stackalloc float[8 * GradLanes];
+            for (int jb = 0; jb < N; jb += GradBlock)
             {
-                float* g = G + (nint)o * N;
-                for (int k = Start[o]; k < Start[o + 1]; k++)
-                    GradValues[Slots[k]] += Dot(g, X + (nint)Index[k] * N, N);
+                int je = Math.Min(N, jb + GradBlock);
+                for (int o = start; o < limit; o++)
+                {
+                    var row = new GradRow { G = G + (nint)o * N, X = X, N = N, Index = Index, Slots = Slots, GradValues = GradValues, Begin = jb, End = je, Lanes = lanes };
+                    int k = Start[o], k1 = Start[o + 1];
+                    if (Vector512.IsHardwareAccelerated) k = row.Connections<Lanes512, Vector512<float>>(k, k1);
+                    else if (Vector256.IsHardwareAccelerated) k = row.Connections<Lanes256, Vector256<float>>(k, k1);
+                    else if (Vector128.IsHardwareAccelerated) k = row.Connections<Lanes128, Vector128<float>>(k, k1);
+                    for (; k < k1; k++)
+                    {
+                        new Span<float>(lanes, GradLanes).Clear();
+                        row.Tail(k, 0, jb);
+                        GradValues[Slots[k]] += Reduce16(lanes);
+                    }
+                }
             }
         }
     }
 
-    /// <summary>Σ a[j]·b[j] in the fixed <see cref="DotLanes"/>-lane order of <see cref="WeightGrad"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static float Dot(float* a, float* b, int n)
+    /// <summary>One output row's connections over one block of samples [Begin, End).</summary>
+    struct GradRow
     {
-        float* lanes = stackalloc float[DotLanes];
-        int j = 0;
-        if (Vector512.IsHardwareAccelerated)
+        public float* G, X, GradValues, Lanes;
+        public int* Index, Slots;
+        public int N, Begin, End;
+
+        /// <summary>
+        /// Connections [k, k1) of the row: 8·Count/16 at a time, then one at a time. Returns k1.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly int Connections<TW, TV>(int k, int k1) where TW : struct, ILanes<TV> where TV : struct
         {
-            // Four independent chains: lanes 0-15, 16-31, 32-47, 48-63.
-            Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
-            for (; j + DotLanes <= n; j += DotLanes)
+            nuint c = TW.Count;
+            // Vectors per connection (16 lanes) and connections per group of 8 accumulators.
+            int perConnection = GradLanes / (int)c, group = 8 / perConnection;
+            int whole = Begin + (End - Begin) / GradLanes * GradLanes;
+            for (; k + group <= k1; k += group)
             {
-                s0 += Vector512.Load(a + j) * Vector512.Load(b + j);
-                s1 += Vector512.Load(a + j + 16) * Vector512.Load(b + j + 16);
-                s2 += Vector512.Load(a + j + 32) * Vector512.Load(b + j + 32);
-                s3 += Vector512.Load(a + j + 48) * Vector512.Load(b + j + 48);
+                Group<TW, TV>(k, whole);
+                for (int p = 0; p < group; p++)
+                {
+                    Tail(k + p, p, whole);
+                    GradValues[Slots[k + p]] += Reduce16(Lanes + p * GradLanes);
+                }
             }
-            s0.Store(lanes);
-            s1.Store(lanes + 16);
-            s2.Store(lanes + 32);
-            s3.Store(lanes + 48);
+            for (; k < k1; k++)
+            {
+                Single<TW, TV>(k, whole);
+                Tail(k, 0, whole);
+                GradValues[Slots[k]] += Reduce16(Lanes);
+            }
+            return k;
         }
-        else if (Vector256.IsHardwareAccelerated)
+
+        /// <summary>
+        /// Lanes of the 8·Count/16 connections k.. over the whole 16-sample steps of the block, stored to
+        /// <see cref="Lanes"/>. Accumulator v belongs to connection v / (16/Count) and covers lanes (v mod (16/Count))·Count..
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        readonly void Group<TW, TV>(int k, int whole) where TW : struct, ILanes<TV> where TV : struct
         {
-            new Span<float>(lanes, DotLanes).Clear();
-            for (; j + DotLanes <= n; j += DotLanes)
-                for (int q = 0; q < DotLanes; q += 8)
-                    (Vector256.Load(lanes + q) + Vector256.Load(a + j + q) * Vector256.Load(b + j + q)).Store(lanes + q);
+            nuint c = TW.Count;
+            int per = GradLanes / (int)c;
+            nuint o1 = (nuint)(1 % per) * c, o2 = (nuint)(2 % per) * c, o3 = (nuint)(3 % per) * c;
+            nint n = N;
+            ref float g = ref *G;
+            ref float x0 = ref *(X + Index[k] * n);
+            ref float x1 = ref *(X + Index[k + 1 / per] * n);
+            ref float x2 = ref *(X + Index[k + 2 / per] * n);
+            ref float x3 = ref *(X + Index[k + 3 / per] * n);
+            ref float x4 = ref *(X + Index[k + 4 / per] * n);
+            ref float x5 = ref *(X + Index[k + 5 / per] * n);
+            ref float x6 = ref *(X + Index[k + 6 / per] * n);
+            ref float x7 = ref *(X + Index[k + 7 / per] * n);
+            TV a0 = TW.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (nuint j = (nuint)Begin; j < (nuint)whole; j += GradLanes)
+            {
+                // The ∂I vector of each lane range: g1..g3 alias g0 (or g1) where a connection spans fewer vectors.
+                TV g0 = TW.Load(ref g, j);
+                TV g1 = per > 1 ? TW.Load(ref g, j + c) : g0;
+                TV g2 = per > 2 ? TW.Load(ref g, j + 2 * c) : g0;
+                TV g3 = per > 2 ? TW.Load(ref g, j + 3 * c) : g1;
+                a0 = TW.FusedMultiplyAdd(g0, TW.Load(ref x0, j), a0);
+                a1 = TW.FusedMultiplyAdd(g1, TW.Load(ref x1, j + o1), a1);
+                a2 = TW.FusedMultiplyAdd(g2, TW.Load(ref x2, j + o2), a2);
+                a3 = TW.FusedMultiplyAdd(g3, TW.Load(ref x3, j + o3), a3);
+                a4 = TW.FusedMultiplyAdd(g0, TW.Load(ref x4, j), a4);
+                a5 = TW.FusedMultiplyAdd(g1, TW.Load(ref x5, j + o1), a5);
+                a6 = TW.FusedMultiplyAdd(g2, TW.Load(ref x6, j + o2), a6);
+                a7 = TW.FusedMultiplyAdd(g3, TW.Load(ref x7, j + o3), a7);
+            }
+            ref float l = ref *Lanes;
+            TW.Store(a0, ref l, 0);
+            TW.Store(a1, ref l, c);
+            TW.Store(a2, ref l, 2 * c);
+            TW.Store(a3, ref l, 3 * c);
+            TW.Store(a4, ref l, 4 * c);
+            TW.Store(a5, ref l, 5 * c);
+            TW.Store(a6, ref l, 6 * c);
+            TW.Store(a7, ref l, 7 * c);
         }
-        else if (Vector128.IsHardwareAccelerated)
+
+        /// <summary>Lanes of connection k alone over the whole 16-sample steps of the block, stored to Lanes[0..16).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        readonly void Single<TW, TV>(int k, int whole) where TW : struct, ILanes<TV> where TV : struct
         {
-            new Span<float>(lanes, DotLanes).Clear();
-            for (; j + DotLanes <= n; j += DotLanes)
-                for (int q = 0; q < DotLanes; q += 4)
-                    (Vector128.Load(lanes + q) + Vector128.Load(a + j + q) * Vector128.Load(b + j + q)).Store(lanes + q);
+            nuint c = TW.Count;
+            int per = GradLanes / (int)c;
+            ref float g = ref *G;
+            ref float x = ref *(X + Index[k] * (nint)N);
+            TV a0 = TW.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (nuint j = (nuint)Begin; j < (nuint)whole; j += GradLanes)
+            {
+                a0 = TW.FusedMultiplyAdd(TW.Load(ref g, j), TW.Load(ref x, j), a0);
+                if (per > 1) a1 = TW.FusedMultiplyAdd(TW.Load(ref g, j + c), TW.Load(ref x, j + c), a1);
+                if (per > 2)
+                {
+                    a2 = TW.FusedMultiplyAdd(TW.Load(ref g, j + 2 * c), TW.Load(ref x, j + 2 * c), a2);
+                    a3 = TW.FusedMultiplyAdd(TW.Load(ref g, j + 3 * c), TW.Load(ref x, j + 3 * c), a3);
+                }
+            }
+            ref float l = ref *Lanes;
+            TW.Store(a0, ref l, 0);
+            if (per > 1) TW.Store(a1, ref l, c);
+            if (per > 2)
+            {
+                TW.Store(a2, ref l, 2 * c);
+                TW.Store(a3, ref l, 3 * c);
+            }
         }
-        else
+
+        /// <summary>The samples [from, End) of connection k into lanes [16p, 16p + 16) (lane j mod 16), one FMA each.</summary>
+        public readonly void Tail(int k, int p, int from)
         {
-            new Span<float>(lanes, DotLanes).Clear();
+            float* x = X + Index[k] * (nint)N;
+            float* lanes = Lanes + p * GradLanes;
+            for (int j = from; j < End; j++) lanes[j & (GradLanes - 1)] = MathF.FusedMultiplyAdd(G[j], x[j], lanes[j & (GradLanes - 1)]);
         }
-        for (; j < n; j++) lanes[j & (DotLanes - 1)] += a[j] * b[j];
-        for (int half = DotLanes / 2; half >= 1; half /= 2)
+    }
+
+    /// <summary>The halving sum of 16 lanes: l += l + 8 (l &lt; 8), l += l + 4, l += l + 2, then lane 0 + lane 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static float Reduce16(float* lanes)
+    {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> s = (Vector128.Load(lanes) + Vector128.Load(lanes + 8)) + (Vector128.Load(lanes + 4) + Vector128.Load(lanes + 12));
+            Vector128<float> t = s + Vector128.Shuffle(s, Vector128.Create(2, 3, 2, 3));
+            return t.ToScalar() + t.GetElement(1);
+        }
+        for (int half = GradLanes / 2; half >= 1; half /= 2)
             for (int l = 0; l < half; l++) lanes[l] += lanes[l + half];
         return lanes[0];
     }

@@ -6,8 +6,10 @@ namespace NeuroCore.Kernels;
 /// <summary>
 /// One lane width as a type (float itself for the scalar tail), so a kernel loop is written once and specialised per
 /// width: every call is static on a struct type argument and inlined (the public <c>ISimdVector</c> interface is not
-/// available). The operations are exactly the IEEE float operations of the scalar formula (no FMA), so every width gives
-/// bitwise the same results. Used by the CE-LIF time loops and the SpikeSynapse row accumulations.
+/// available). The operations are exactly the IEEE float operations of the scalar formula, so every width gives bitwise
+/// the same results; the only fused operation is <see cref="ILanes{TV}.FusedMultiplyAdd"/>, whose twin is
+/// <see cref="MathF.FusedMultiplyAdd"/>. Used by the CE-LIF time loops, the SpikeSynapse row accumulations and the CSR
+/// kernels.
 /// </summary>
 internal interface ILanes<TV> where TV : struct
 {
@@ -35,6 +37,9 @@ internal interface ILanes<TV> where TV : struct
     /// <summary>a · b.</summary>
     static abstract TV Mul(TV a, TV b);
 
+    /// <summary>a · b + addend rounded once (FMA; a software fallback keeps the single rounding where FMA is missing).</summary>
+    static abstract TV FusedMultiplyAdd(TV a, TV b, TV addend);
+
     /// <summary>−a.</summary>
     static abstract TV Neg(TV a);
 
@@ -59,6 +64,7 @@ internal readonly struct Lanes1 : ILanes<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Add(float a, float b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sub(float a, float b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Mul(float a, float b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float FusedMultiplyAdd(float a, float b, float addend) => MathF.FusedMultiplyAdd(a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Neg(float a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float GreaterOrEqualOne(float a, float b) => a >= b ? 1f : 0f;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Floor(float a, float floor) => a >= floor ? a : floor;
@@ -77,6 +83,7 @@ internal readonly struct Lanes128 : ILanes<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Sub(Vector128<float> a, Vector128<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Mul(Vector128<float> a, Vector128<float> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> FusedMultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> addend) => Vector128.FusedMultiplyAdd(a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Neg(Vector128<float> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> GreaterOrEqualOne(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThanOrEqual(a, b) & Vector128<float>.One;
@@ -97,6 +104,7 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Sub(Vector256<float> a, Vector256<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Mul(Vector256<float> a, Vector256<float> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> FusedMultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend) => Vector256.FusedMultiplyAdd(a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Neg(Vector256<float> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> GreaterOrEqualOne(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThanOrEqual(a, b) & Vector256<float>.One;
@@ -117,6 +125,7 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Sub(Vector512<float> a, Vector512<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Mul(Vector512<float> a, Vector512<float> b) => a * b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> FusedMultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> addend) => Vector512.FusedMultiplyAdd(a, b, addend);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Neg(Vector512<float> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> GreaterOrEqualOne(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThanOrEqual(a, b) & Vector512<float>.One;

@@ -2,7 +2,7 @@
 // the masked-weight sparse layer of ESL-SNN / SET, spec methods-2 §1 and §8.1).
 //   Multiply:       Yᵀ[o, j] = b[o] + Σ_{k ∈ row o} v[slot_k]·Xᵀ[col_k, j]        ( = W·Xᵀ; CSC form: Wᵀ·Gᵀ )
 //   ForwardEvents:  Y[r, :]  = b + Σ_{i ∈ events(r)} Σ_{e ∈ column i} v[slot_e]·e_{row_e}   ( = X·Wᵀ + b for 0/1 X )
-//   WeightGrad:     gv[s]   += Σ_j Gᵀ[o, j]·Xᵀ[i, j]  for slot s = (o, i), in a fixed 64-lane order
+//   WeightGrad:     gv[s]   += Σ_j Gᵀ[o, j]·Xᵀ[i, j]  for slot s = (o, i), per 128-sample block in a fixed 16-lane FMA order
 //   WeightGradEvents: gv[s] += Σ_{r : i ∈ events(r)} G[r, o]
 namespace NeuroCore.Kernels;
 
@@ -69,8 +69,9 @@ public static partial class Reference
 
     /// <summary>
     /// Scalar twin of <see cref="Csr.WeightGrad(CsrPattern, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, int)"/>:
-    /// for each slot s = (o, i): 64 lane sums, lane l = Σ_{j ≡ l mod 64, increasing} gradOutputT[o·n + j]·inputT[i·n + j];
-    /// then for half = 32, 16, …, 1: lane[l] += lane[l + half] for l &lt; half; gradValues[s] += lane[0].
+    /// for each slot s = (o, i) and each block of 128 samples [b, min(n, b + 128)) in order: 16 lane sums from 0, lane l =
+    /// fma(gradOutputT[o·n + j], inputT[i·n + j], lane l) for the j ≡ l (mod 16) of the block in increasing j; then for
+    /// half = 8, 4, 2, 1: lane[l] += lane[l + half] for l &lt; half; gradValues[s] += lane[0].
     /// </summary>
     /// <param name="pattern">The pattern.</param>
     /// <param name="gradOutputT">Gᵀ [out, n].</param>
@@ -80,16 +81,20 @@ public static partial class Reference
     public static void CsrWeightGrad(CsrPattern pattern, ReadOnlySpan<float> gradOutputT, ReadOnlySpan<float> inputT, int n, Span<float> gradValues)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        const int Lanes = 64;
+        const int Lanes = 16, Block = 128;
         Span<float> lanes = stackalloc float[Lanes];
         for (int s = 0; s < pattern.Nnz; s++)
         {
             int o = pattern.SlotRow[s], i = pattern.SlotColumn[s];
-            lanes.Clear();
-            for (int j = 0; j < n; j++) lanes[j % Lanes] += gradOutputT[o * n + j] * inputT[i * n + j];
-            for (int half = Lanes / 2; half >= 1; half /= 2)
-                for (int l = 0; l < half; l++) lanes[l] += lanes[l + half];
-            gradValues[s] += lanes[0];
+            for (int b = 0; b < n; b += Block)
+            {
+                lanes.Clear();
+                for (int j = b; j < Math.Min(n, b + Block); j++)
+                    lanes[j % Lanes] = MathF.FusedMultiplyAdd(gradOutputT[o * n + j], inputT[i * n + j], lanes[j % Lanes]);
+                for (int half = Lanes / 2; half >= 1; half /= 2)
+                    for (int l = 0; l < half; l++) lanes[l] += lanes[l + half];
+                gradValues[s] += lanes[0];
+            }
         }
     }
 
