@@ -81,7 +81,7 @@ public static partial class Reference
     public static void CsrWeightGrad(CsrPattern pattern, ReadOnlySpan<float> gradOutputT, ReadOnlySpan<float> inputT, int n, Span<float> gradValues)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        const int Lanes = 16, Block = 128;
+        const int Lanes = Csr.GradLanes, Block = Csr.GradBlock;
         Span<float> lanes = stackalloc float[Lanes];
         for (int s = 0; s < pattern.Nnz; s++)
         {

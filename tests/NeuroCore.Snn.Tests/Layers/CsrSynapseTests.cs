@@ -81,6 +81,20 @@ public sealed class CsrSynapseTests
         LayerTestKit.GradCheck(t => layer.Forward(t, s), [layer.Values, layer.Bias!], 4);
     }
 
+    [Theory]
+    [InlineData(128)]
+    [InlineData(131)]
+    public void Gradients_MatchFiniteDifferences_WideRows_WholeAndPartBlocks(int rows)
+    {
+        // 40 inputs at 50 %: rows of ~20 connections take the grouped weight-gradient path; 128 rows are one whole
+        // block of the kernel's sample blocks, 131 one block and a 3-sample tail.
+        var rng = new Random(rows);
+        var layer = new CsrSynapse(new ParameterStore(), "sp", 40, 5, 0.5, 11);
+        using var x = Tensor.From(LayerTestKit.Random(rng, rows * 40), new Shape(rows, 40)).RequireGrad();
+        layer.Path = SynapsePath.Dense;
+        LayerTestKit.GradCheck(t => layer.Forward(t, x), [x, layer.Values, layer.Bias!], 6);
+    }
+
     [Fact]
     public void Step_FloatAndPacked_EqualTheTapeForward()
     {
