@@ -15,7 +15,7 @@ namespace NeuroCore.Bench.Training;
 /// Run: <c>--filter *EslConvStepBench* --job short</c>.
 /// </summary>
 [MemoryDiagnoser]
-public class EslConvStepBench
+public class EslConvStepBench : IDisposable
 {
     const int Batch = 32, Steps = 8, Size = 32, Classes = 10;
     ParameterStore _store = null!;
@@ -33,6 +33,9 @@ public class EslConvStepBench
     [Params(1)]
     public int Threads { get; set; } = 1;
 
+    /// <summary>The tape's arena (activations, saved tensors, gradients) at the end of the last step, in bytes.</summary>
+    public long ArenaBytes { get; private set; }
+
     /// <summary>Builds the network, the optimizer and the batch, and runs one step.</summary>
     [GlobalSetup]
     public void Setup()
@@ -48,7 +51,7 @@ public class EslConvStepBench
         _x = Tensor.From(x, new Shape(Batch, Steps * 2 * Size, Size));
         _labels = [.. Enumerable.Range(0, Batch).Select(i => i % Classes)];
         Step();
-        Console.WriteLine($"// {Arm}: tape arena {_tape.ArenaLength * 4 / 1048576.0:F1} MiB after a step, store {_store.Count * 4 / 1048576.0:F2} MiB of parameters " +
+        Console.WriteLine($"// {Arm}: tape arena {ArenaBytes / 1048576.0:F1} MiB at the end of a step, store {_store.Count * 4 / 1048576.0:F2} MiB of parameters " +
                           $"(×4 with gradients and Adam's two moments), {_store.BufferCount * 4 / 1048576.0:F2} MiB of buffers");
     }
 
@@ -62,16 +65,18 @@ public class EslConvStepBench
         float value = loss.Item();
         _tape.Backward(loss);
         _optimizer.Step();
+        ArenaBytes = _tape.ArenaLength * sizeof(float);
         _tape.Reset();
         return value;
     }
 
-    /// <summary>Releases the tape and the optimizer.</summary>
+    /// <summary>Releases the tape, the optimizer and the batch.</summary>
     [GlobalCleanup]
-    public void Cleanup()
+    public void Dispose()
     {
-        _tape.Dispose();
-        _optimizer.Dispose();
-        _x.Dispose();
+        _tape?.Dispose();
+        _optimizer?.Dispose();
+        _x?.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

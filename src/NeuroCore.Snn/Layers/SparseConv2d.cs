@@ -23,9 +23,10 @@ namespace NeuroCore.Snn;
 /// identical for any thread count.
 /// </para>
 /// <para>
-/// <b>Backward.</b> The weight gradient exists on the pattern only: per image, <see cref="Csr.WeightGrad(CsrPattern, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, int)"/>
-/// over the H'W' columns (unfolded again), summed into one partial per group of images (<see cref="GradGroups"/>
-/// groups fixed by the batch alone) and the partials added in group order, so ∂values and ∂b are bitwise identical for
+/// <b>Backward.</b> The weight gradient exists on the pattern only: per group of images (<see cref="GradGroups"/>
+/// groups fixed by the batch alone), the images' columns (unfolded again) and output gradients are laid side by side
+/// and one <see cref="Csr.WeightGrad(CsrPattern, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, int)"/>
+/// sums over all their n·H'W' positions into the group's partial; the partials are added in group order, so ∂values and ∂b are bitwise identical for
 /// any thread count. The input gradient, only when x needs one, is the transposed product Wᵀ·∂y into the column
 /// gradient, folded back by <see cref="Conv.Col2Im"/>.
 /// </para>
@@ -201,7 +202,8 @@ public sealed class SparseConv2d : ISparseSynapse, ICustomBackward
         bool needX = tape.NeedsGrad(x), needV = tape.NeedsGrad(Values), needB = entry.C is not null && tape.NeedsGrad(entry.C);
         int groups = Math.Min(GradGroups, g.Batch), workers = Math.Min(tape.Threads, groups);
         int partialSize = (needV ? Nnz : 0) + (needB ? OutChannels : 0);
-        var scratch = tape.Allocate(new Shape(workers, (needV ? g.ColumnSize : 0) + (needX ? g.ColumnSize : 0)));
+        int perGroup = (g.Batch + groups - 1) / groups;
+        var scratch = tape.Allocate(new Shape(workers, ScratchPerWorker(g, needV, perGroup)));
         var partials = tape.Allocate(new Shape(groups, partialSize));
         Memory<float> dx = default;
         if (needX)
@@ -213,7 +215,7 @@ public sealed class SparseConv2d : ISparseSynapse, ICustomBackward
         }
         var job = new Job
         {
-            Layer = this, Geometry = g, Groups = groups, Backward = true, NeedValues = needV, NeedBias = needB,
+            Layer = this, Geometry = g, Groups = groups, Backward = true, NeedValues = needV, NeedBias = needB, PerGroup = perGroup,
             X = x.Memory, Y = tape.GradOf(entry.Output)!.Memory, Scratch = scratch.Memory, Dx = dx, Partials = partials.Memory,
         };
         FixedPartition.RunChunks(groups, groups, workers, in job);
@@ -221,6 +223,15 @@ public sealed class SparseConv2d : ISparseSynapse, ICustomBackward
         if (needV) AddPartials(ps, groups, partialSize, 0, tape.GradSum(Values)[..Nnz]);
         if (needB) AddPartials(ps, groups, partialSize, needV ? Nnz : 0, tape.GradSum(entry.C!)[..OutChannels]);
     }
+
+    /// <summary>
+    /// Backward scratch of one worker: one image's columns (then its column gradient) and, for the weight gradient, the
+    /// group's columns [C·k·k, n·H'W'] and output gradient [O, n·H'W'] side by side (n = images per group), so one
+    /// <see cref="Csr.WeightGrad(CsrPattern, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float}, int)"/> call
+    /// sums over the whole group: its per-connection reduction is paid once per group instead of once per image.
+    /// </summary>
+    int ScratchPerWorker(ConvGeometry g, bool needV, int perGroup) =>
+        g.ColumnSize + (needV ? (g.Patch + OutChannels) * perGroup * g.Pixels : 0);
 
     /// <summary>target += Σ_g partials[g, offset..offset+len] in group order.</summary>
     static void AddPartials(ReadOnlySpan<float> partials, int groups, int stride, int offset, Span<float> target)
@@ -303,13 +314,13 @@ public sealed class SparseConv2d : ISparseSynapse, ICustomBackward
     /// <summary>
     /// One pass over the batch in <see cref="Groups"/> chunks claimed one at a time: the forward takes one image per
     /// chunk; the backward group gi takes images [ChunkStart(B, Groups, gi), ChunkStart(B, Groups, gi + 1)) into its own
-    /// partial. Worker w uses slot w of <see cref="Scratch"/> (columns, then the column gradient).
+    /// partial. Worker w uses slot w of <see cref="Scratch"/> (see <see cref="ScratchPerWorker"/>).
     /// </summary>
     struct Job : IWorkerRangeBody
     {
         public SparseConv2d Layer;
         public ConvGeometry Geometry;
-        public int Groups;
+        public int Groups, PerGroup;
         public bool Backward, NeedValues, NeedBias;
         public Memory<float> X, Y, Scratch, Dx, Partials;
 
@@ -337,11 +348,12 @@ public sealed class SparseConv2d : ISparseSynapse, ICustomBackward
         {
             var g = Geometry;
             var layer = Layer;
-            int nnz = layer.Nnz, outC = layer.OutChannels, outSize = outC * g.Pixels;
-            int colsLength = NeedValues ? g.ColumnSize : 0, slot = colsLength + (Dx.IsEmpty ? 0 : g.ColumnSize);
+            int nnz = layer.Nnz, outC = layer.OutChannels, outSize = outC * g.Pixels, pixels = g.Pixels;
+            int slot = layer.ScratchPerWorker(g, NeedValues, PerGroup), wide = (b1 - b0) * pixels;
             var scratch = Scratch.Span.Slice(worker * slot, slot);
-            var cols = scratch[..colsLength];
-            var dcols = scratch[colsLength..];
+            var cols = scratch[..g.ColumnSize];
+            var colsWide = NeedValues ? scratch.Slice(g.ColumnSize, g.Patch * wide) : default;
+            var dyWide = NeedValues ? scratch.Slice(g.ColumnSize + (g.Patch * PerGroup * pixels), outC * wide) : default;
             int partialSize = (NeedValues ? nnz : 0) + (NeedBias ? outC : 0);
             var partial = Partials.Span.Slice(gi * partialSize, partialSize);
             partial.Clear();
@@ -352,20 +364,23 @@ public sealed class SparseConv2d : ISparseSynapse, ICustomBackward
             for (int b = b0; b < b1; b++)
             {
                 ReadOnlySpan<float> dy = Y.Span.Slice(b * outSize, outSize);
+                int at = (b - b0) * pixels;
                 if (NeedBias)
-                    for (int o = 0; o < outC; o++) db[o] += TensorPrimitives.Sum(dy.Slice(o * g.Pixels, g.Pixels));
+                    for (int o = 0; o < outC; o++) db[o] += TensorPrimitives.Sum(dy.Slice(o * pixels, pixels));
                 if (NeedValues)
                 {
                     Unfold(b, cols);
-                    Csr.WeightGrad(layer.Pattern, dy, cols, g.Pixels, dv);
+                    for (int p = 0; p < g.Patch; p++) cols.Slice(p * pixels, pixels).CopyTo(colsWide.Slice((p * wide) + at, pixels));
+                    for (int o = 0; o < outC; o++) dy.Slice(o * pixels, pixels).CopyTo(dyWide.Slice((o * wide) + at, pixels));
                 }
                 if (!Dx.IsEmpty)
                 {
-                    Csr.Multiply(layer.Pattern, values, true, dy, g.Pixels, default, dcols);
-                    Conv.Col2Im(dcols, layer.InChannels, g.Height, g.Width, layer.Kernel, layer.Kernel, layer.Stride, layer.Stride,
+                    Csr.Multiply(layer.Pattern, values, true, dy, pixels, default, cols);
+                    Conv.Col2Im(cols, layer.InChannels, g.Height, g.Width, layer.Kernel, layer.Kernel, layer.Stride, layer.Stride,
                         layer.Padding, layer.Padding, Dx.Span.Slice(b * imageSize, imageSize));
                 }
             }
+            if (NeedValues) Csr.WeightGrad(layer.Pattern, dyWide, colsWide, wide, dv);
         }
 
         /// <summary>Image b's columns, [C·k·k, H'W'].</summary>
