@@ -257,4 +257,37 @@ public sealed class SparseConv2dTests
         Assert.Contains(1f, sa);
         Assert.Equal(sparse.Nnz, (int)Math.Round(0.3 * 4 * 2 * 9));
     }
+
+    [Fact]
+    public void PatternBuffer_RestoresARewiredPattern_AndRefusesACorruptOne_LeavingThePatternAsItWas()
+    {
+        var store = new ParameterStore();
+        var layer = new SparseConv2d(store, "conv", 3, 4, 3, 0.3, 2, 1, 1);
+        var buffer = new CsrPatternBuffer(store, "conv", layer.Pattern);
+        Assert.Equal(new Shape(layer.Nnz, 2), store["conv.pattern"].Shape);
+        var initial = buffer.Buffer.ToArray();
+        layer.Rewire(0.4f, PruneRule.Magnitude, GrowRule.Random, 1, 1, default);
+        buffer.Capture();
+        var rewired = buffer.Buffer.ToArray();
+        Assert.NotEqual(initial, rewired);
+        // As after loading a checkpoint of the initial pattern: the pattern moves back, row order and all.
+        initial.CopyTo(buffer.Buffer.Span);
+        buffer.Restore();
+        Assert.True(buffer.Matches());
+        var fresh = new SparseConv2d(new ParameterStore(), "conv", 3, 4, 3, 0.3, 2, 1, 1).Pattern;
+        Assert.Equal(fresh.RowColumns.ToArray(), layer.Pattern.RowColumns.ToArray());
+        Assert.Equal(fresh.RowSlots.ToArray(), layer.Pattern.RowSlots.ToArray());
+        Assert.Equal(fresh.ColumnSlots.ToArray(), layer.Pattern.ColumnSlots.ToArray());
+        // Corrupt: a connection twice, a fraction, an index out of range. The pattern stays as it was.
+        var before = Positions(layer);
+        foreach (var (index, value) in ((int, float)[])[(2, initial[0]), (0, 0.5f), (1, 27f)])
+        {
+            initial.CopyTo(buffer.Buffer.Span);
+            buffer.Buffer.Span[index] = value;
+            if (index == 2) buffer.Buffer.Span[3] = initial[1];
+            var e = Assert.Throws<InvalidDataException>(buffer.Restore);
+            Assert.Contains("conv.pattern", e.Message, StringComparison.Ordinal);
+            Assert.Equal(before, Positions(layer));
+        }
+    }
 }
