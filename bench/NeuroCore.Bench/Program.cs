@@ -20,5 +20,6 @@ if (args is ["--ci-dry", .. var rest])
     Console.WriteLine($"benchmark dry run: {cases} benchmarks, {failed} failed");
     return failed == 0 && cases > 0 ? 0 : 1;
 }
+if (args is ["--esl-step", .. var timerArgs]) return NeuroCore.Bench.Training.EslStepTimer.Run(timerArgs);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

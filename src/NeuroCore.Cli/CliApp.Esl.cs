@@ -22,6 +22,10 @@ internal sealed partial class CliApp
     internal readonly Option<double?> Zeta = new("--zeta") { Description = "ζ₀, the fraction of synapses rewired per step, in [0, 1] [default: 0.3]." };
     internal readonly Option<string> ZetaSchedule = Choice("--zeta-schedule", "cosine", "ζ over training: constant or cosine.", "constant", "cosine");
     internal readonly Option<double?> RewireStop = new("--rewire-stop") { Description = "Stop rewiring after this fraction of training, in [0, 1] [default: 0.75]." };
+    internal readonly Option<bool> Masked = new("--masked")
+    {
+        Description = "Compute the sparse fc1 or conv layers densely with a mask (saves synapses, not time) instead of on the CSR pattern.",
+    };
     internal readonly Option<string?> CacheDir = new("--cache-dir")
     {
         Description = "dvs-fmnist: directory of the converted-set cache [default: $NEUROCORE_CACHE, $XDG_CACHE_HOME/neurocore or ~/.cache/neurocore].",
@@ -31,7 +35,7 @@ internal sealed partial class CliApp
     {
         var esl = new Command("esl", "Train a sparse spiking network with evolutionary structure learning (ESL-SNN: prune and regrow at constant density).")
         {
-            EslData, Density, Dense, Static, Prune, Regrow, RewireEvery, Zeta, ZetaSchedule, RewireStop, CacheDir,
+            EslData, Density, Dense, Static, Prune, Regrow, RewireEvery, Zeta, ZetaSchedule, RewireStop, Masked, CacheDir,
         };
         foreach (Option option in (Option[])[DataDir, Epochs, BatchSize, LearningRate, Optimizer, Schedule, Seed, Threads, Out,
                      Report, Resume, LimitTrain, LimitTest])
@@ -53,5 +57,6 @@ internal sealed partial class CliApp
         ZetaSchedule = parse.GetValue(ZetaSchedule)!,
         RewireStop = parse.GetValue(RewireStop),
         CacheDir = parse.GetValue(CacheDir),
+        Masked = parse.GetValue(Masked),
     }) with { Data = parse.GetValue(EslData)! };
 }

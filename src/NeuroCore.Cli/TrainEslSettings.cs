@@ -17,6 +17,7 @@ internal sealed record TrainEslSettings : TrainSettings
     public string ZetaSchedule { get; init; } = "cosine";
     public double? RewireStop { get; init; }
     public string? CacheDir { get; init; }
+    public bool Masked { get; init; }
 
     /// <summary>The density in effect: 1 for --dense, else --density or 0.1.</summary>
     public double EffectiveDensity => Dense ? 1.0 : Density ?? 0.1;
@@ -52,9 +53,9 @@ internal sealed record TrainEslSettings : TrainSettings
     public GrowRule GrowRule => Regrow == "gradient" ? GrowRule.Gradient : GrowRule.Random;
 
     /// <summary>The network for the data set: the MLP for static images, the conv net for dvs-fmnist.</summary>
-    public EslModelOptions ModelOptions(LabeledImageSet train) => Data == "dvs-fmnist"
+    public EslModelOptions ModelOptions(LabeledImageSet train) => (Data == "dvs-fmnist"
         ? EslModelOptions.Conv(EffectiveDensity, new DvsDatasetOptions().Steps, train.Width)
-        : EslModelOptions.Mlp(EffectiveDensity) with { Height = train.Height, Width = train.Width };
+        : EslModelOptions.Mlp(EffectiveDensity) with { Height = train.Height, Width = train.Width }) with { CsrHidden = !Masked, CsrConv = !Masked };
 
     /// <summary>Loads the data: Fashion-MNIST, its cached event-camera form, or the built-in shapes.</summary>
     public (LabeledImageSet Train, LabeledImageSet Test, string Dataset) LoadData(IProgress<DvsBuildProgress>? progress)

@@ -146,6 +146,8 @@ public sealed class EslTests
         Assert.Equal(EslArm.Static, Read("train esl --static").Arm);
         Assert.Equal(("fmnist", 0.1), (Read("train esl").Data, Read("train esl").EffectiveDensity));
         Assert.NotEmpty(Parse("train esl --regrow magic").Parse.Errors);
+        Assert.True(Read("train esl --masked").Masked);
+        Assert.False(Read("train esl").Masked);
     }
 
     static TrainEslSettings Read(string line)

@@ -31,8 +31,6 @@ public sealed class EslMethod
             throw new ArgumentException($"ESL: the dense arm needs --density 1 (got {model.Density}); drop --dense or the density.");
         if (arm != EslArm.Dense && model.IsDense)
             throw new ArgumentException($"ESL: the {arm.ToString().ToLowerInvariant()} arm needs a density below 1 (got {model.Density}); pass --density 0.1, or --dense for the dense network.");
-        if (trainer.Resume)
-            throw new ArgumentException("ESL: --resume is not supported (the rewiring history is not checkpointed); start a fresh run.");
         Model = model;
         Arm = arm;
         Schedule = arm == EslArm.Esl ? schedule ?? new RewireSchedule() : null;
@@ -84,7 +82,10 @@ public sealed class EslMethod
         int stepsPerEpoch = Trainer.StepsPerEpoch(train.Count, TrainerOptions.BatchSize);
         int total = TrainerOptions.Epochs * stepsPerEpoch;
         var schedule = Schedule is null ? null : Schedule with { TotalIterations = total };
-        using var optimizer = new SparseOptimizer(Recipe.CreateOptimizer(store), store, network.SparseLayers, schedule, Prune, Grow, TrainerOptions.Seed);
+        using var optimizer = new SparseOptimizer(Recipe.CreateOptimizer(store), store, network.SparseLayers, schedule, Prune, Grow, TrainerOptions.Seed,
+            network.PatternBuffers);
+        if (TrainerOptions.Resume && TrainingCheckpoint.FindLatest(TrainerOptions.CheckpointDirectory!) is { } latest)
+            optimizer.CheckCheckpoint(latest);
         var lr = Recipe.CreateSchedule(optimizer, TrainerOptions.Epochs, stepsPerEpoch);
         var trainer = new Trainer(network, store, optimizer, TrainerOptions, lr);
         var result = trainer.Fit(train, test, progress, cancellationToken);
@@ -110,6 +111,7 @@ public sealed class EslMethod
             TrainSamples = train.Count,
             TestSamples = test.Count,
             Epochs = result.History.Count,
+            ResumedFromEpoch = result.ResumedFromEpoch,
             BatchSize = TrainerOptions.BatchSize,
             Optimizer = Recipe.Optimizer,
             LearningRate = Recipe.LearningRate,

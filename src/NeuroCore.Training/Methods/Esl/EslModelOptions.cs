@@ -45,6 +45,9 @@ public sealed record EslModelOptions
     /// <summary>MLP: the sparse hidden layer is CSR (time and memory scale with nnz); false gives the dense-mask mirror.</summary>
     public bool CsrHidden { get; init; } = true;
 
+    /// <summary>Conv: the sparse conv1 and conv2 are CSR convolutions (time scales with nnz); false gives the dense-mask mirror.</summary>
+    public bool CsrConv { get; init; } = true;
+
     /// <summary>True for the dense network.</summary>
     public bool IsDense => Density >= 1.0;
 

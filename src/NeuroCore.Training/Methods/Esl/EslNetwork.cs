@@ -12,14 +12,18 @@ namespace NeuroCore.Training.Methods.Esl;
 /// mean-membrane readout (512→10). <c>conv</c>: x [B, T·C·H, W] (event frames, row t·C·H + c·H + y) → time-major
 /// [T·B, C, H, W] → SpikingConv2d conv1 (C→16, BN, LIF, pool) → conv2 (16→32, BN, LIF, pool) → readout
 /// (32·⌊H/4⌋·⌊W/4⌋ → 10). When sparse, the MLP's fc1 is a CSR layer (<see cref="SparseSpikingLinear"/>, or a masked
-/// dense one with <see cref="EslModelOptions.CsrHidden"/> off) and every other synaptic weight (conv1, conv2, readout) a
-/// <see cref="MaskedWeight"/>, all at the options' density. Biases, BN and neuron parameters stay dense.
+/// dense one with <see cref="EslModelOptions.CsrHidden"/> off), conv1 and conv2 are CSR convolutions
+/// (<see cref="SparseSpikingConv2d"/>, or masked dense ones with <see cref="EslModelOptions.CsrConv"/> off) and the
+/// readout is a <see cref="MaskedWeight"/>, all at the options' density. Biases, BN and neuron parameters stay dense.
+/// Every CSR pattern is mirrored in a store buffer (<see cref="PatternBuffers"/>), so checkpoints carry it.
 /// </remarks>
 public sealed class EslNetwork : ISpikingModel
 {
     readonly SpikingLinear? _fc1;
     readonly SparseSpikingLinear? _csr;
     readonly SpikingConv2d[] _convs;
+    readonly SparseSpikingConv2d[] _csrConvs = [];
+    readonly List<CsrPatternBuffer> _patterns = [];
     readonly SpikingReadout _readout;
     readonly List<ISparseSynapse> _sparse = [];
     readonly List<Tensor> _lastSpikes = [];
@@ -42,6 +46,7 @@ public sealed class EslNetwork : ISpikingModel
             {
                 _csr = new SparseSpikingLinear(store, "fc1", inputs, options.Hidden, options.Density, neurons, seed);
                 _sparse.Add(_csr);
+                _patterns.Add(new CsrPatternBuffer(store, "fc1", _csr.Synapse.Pattern));
             }
             else
             {
@@ -49,6 +54,19 @@ public sealed class EslNetwork : ISpikingModel
                 Sparsify(store, "fc1", _fc1.Weight, seed);
             }
             readoutIn = options.Hidden;
+        }
+        else if (!options.IsDense && options.CsrConv)
+        {
+            _convs = [];
+            var c1 = new SparseSpikingConv2d(store, "conv1", options.Channels, options.ConvChannels[0], options.Height, options.Width, options.Density, neurons, seed);
+            var c2 = new SparseSpikingConv2d(store, "conv2", options.ConvChannels[0], options.ConvChannels[1], c1.OutHeight, c1.OutWidth, options.Density, neurons, seed);
+            _csrConvs = [c1, c2];
+            foreach (var c in _csrConvs)
+            {
+                _sparse.Add(c);
+                _patterns.Add(new CsrPatternBuffer(store, c.Name, c.Conv.Pattern));
+            }
+            readoutIn = c2.OutChannels * c2.OutHeight * c2.OutWidth;
         }
         else
         {
@@ -77,11 +95,18 @@ public sealed class EslNetwork : ISpikingModel
     /// <summary>The sparse synapses in order (empty for the dense network).</summary>
     public IReadOnlyList<ISparseSynapse> SparseLayers => _sparse;
 
+    /// <summary>The store mirrors of the CSR layers' patterns ("{layer}.pattern"), for <see cref="SparseOptimizer"/>.</summary>
+    public IReadOnlyList<CsrPatternBuffer> PatternBuffers => _patterns;
+
+    bool IsConv => _convs.Length + _csrConvs.Length > 0;
+
     /// <summary>Synaptic weights (possible connections) per layer in order: fc1 or conv1, conv2; then readout.</summary>
     public IReadOnlyList<(string Name, long Positions)> SynapticLayers =>
-        _convs.Length == 0
+        !IsConv
             ? [("fc1", (long)Options.Hidden * Options.Channels * Options.Height * Options.Width), ("readout", _readout.Weight.Size)]
-            : [("conv1", _convs[0].Weight.Size), ("conv2", _convs[1].Weight.Size), ("readout", _readout.Weight.Size)];
+            : _csrConvs.Length > 0
+                ? [("conv1", _csrConvs[0].Positions), ("conv2", _csrConvs[1].Positions), ("readout", _readout.Weight.Size)]
+                : [("conv1", _convs[0].Weight.Size), ("conv2", _convs[1].Weight.Size), ("readout", _readout.Weight.Size)];
 
     /// <inheritdoc/>
     public int Steps => Options.Steps;
@@ -94,6 +119,7 @@ public sealed class EslNetwork : ISpikingModel
         {
             _training = value;
             foreach (var c in _convs) c.Training = value;
+            foreach (var c in _csrConvs) c.Training = value;
         }
     }
 
@@ -101,7 +127,8 @@ public sealed class EslNetwork : ISpikingModel
 
     /// <inheritdoc/>
     public IReadOnlyList<LayerSpikeStatistics> Statistics =>
-        _csr is not null ? [_csr.Counter.Snapshot()] : _fc1 is not null ? [_fc1.Counter.Snapshot()] : [.. _convs.Select(c => c.Counter.Snapshot())];
+        _csr is not null ? [_csr.Counter.Snapshot()] : _fc1 is not null ? [_fc1.Counter.Snapshot()]
+        : [.. _convs.Select(c => c.Counter.Snapshot()), .. _csrConvs.Select(c => c.Counter.Snapshot())];
 
     /// <inheritdoc/>
     public void ResetStatistics()
@@ -109,6 +136,7 @@ public sealed class EslNetwork : ISpikingModel
         _fc1?.Counter.Reset();
         _csr?.Counter.Reset();
         foreach (var c in _convs) c.Counter.Reset();
+        foreach (var c in _csrConvs) c.Counter.Reset();
     }
 
     /// <inheritdoc/>
@@ -120,7 +148,7 @@ public sealed class EslNetwork : ISpikingModel
         var o = Options;
         _lastSpikes.Clear();
         Tensor h;
-        if (_convs.Length == 0)
+        if (!IsConv)
         {
             int features = o.Channels * o.Height * o.Width;
             if (x.Size != (long)batch * features)
@@ -143,6 +171,11 @@ public sealed class EslNetwork : ISpikingModel
                 h = c.Forward(tape, h, steps);
                 _lastSpikes.Add(c.LastSpikes!);
             }
+            foreach (var c in _csrConvs)
+            {
+                h = c.Forward(tape, h, steps);
+                _lastSpikes.Add(c.LastSpikes!);
+            }
             h = Ops.Reshape(tape, h, new Shape(steps * batch, h.Size / (steps * batch)));
         }
         return _readout.Forward(tape, h, steps);
@@ -159,9 +192,9 @@ public sealed class EslNetwork : ISpikingModel
         try
         {
             using var tape = new Tape(recording: false);
-            using var x = Tensor.From(sample, _convs.Length == 0 ? new Shape(1, sample.Length) : new Shape(1, Steps * Options.Channels * Options.Height, Options.Width));
+            using var x = Tensor.From(sample, !IsConv ? new Shape(1, sample.Length) : new Shape(1, Steps * Options.Channels * Options.Height, Options.Width));
             Forward(tape, x);
-            string[] names = _convs.Length == 0 ? ["fc1"] : ["conv1", "conv2"];
+            string[] names = !IsConv ? ["fc1"] : ["conv1", "conv2"];
             return [.. _lastSpikes.Select((s, i) => new SpikeRecord(names[i], Steps, s.Size / Steps, s.ToArray()))];
         }
         finally

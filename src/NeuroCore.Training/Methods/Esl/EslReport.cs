@@ -39,8 +39,11 @@ public sealed class EslReport
     /// <summary>Test samples.</summary>
     public required int TestSamples { get; init; }
 
-    /// <summary>Epochs trained.</summary>
+    /// <summary>Epochs trained by this process (after <see cref="ResumedFromEpoch"/> when resumed).</summary>
     public required int Epochs { get; init; }
+
+    /// <summary>The checkpoint epoch a resumed run continued after (0 for a fresh run); the per-epoch lists start after it.</summary>
+    public int ResumedFromEpoch { get; init; }
 
     /// <summary>Batch size.</summary>
     public required int BatchSize { get; init; }
