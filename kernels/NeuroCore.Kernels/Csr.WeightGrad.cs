@@ -89,6 +89,7 @@ public static unsafe partial class Csr
                     if (Vector512.IsHardwareAccelerated) k = row.Connections<Lanes512, Vector512<float>>(k, k1);
                     else if (Vector256.IsHardwareAccelerated) k = row.Connections<Lanes256, Vector256<float>>(k, k1);
                     else if (Vector128.IsHardwareAccelerated) k = row.Connections<Lanes128, Vector128<float>>(k, k1);
+                    // No accelerated width (the vector paths return k1): every sample through the scalar lanes.
                     for (; k < k1; k++)
                     {
                         new Span<float>(lanes, GradLanes).Clear();
