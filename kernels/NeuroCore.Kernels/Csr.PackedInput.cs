@@ -241,6 +241,7 @@ public static unsafe partial class Csr
             nuint c = TW.Count, stride = (nuint)Bits.Stride;
             int* index = Bits.Index;
             uint* bits = Bits.Bits;
+            TValues values = Values;
             TV bv = TW.Splat(bias);
             if (j + BlockVectors * c <= end && (j & 31) == 0)
             {
@@ -253,7 +254,7 @@ public static unsafe partial class Csr
                     TV a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv;
                     for (int k = k0; k < k1; k++)
                     {
-                        TV w = TW.Splat(Values[k]);
+                        TV w = TW.Splat(values[k]);
                         uint* b = block + (nuint)(uint)index[k] * stride;
                         a0 = TW.AddWhereSet(a0, w, TW.BroadcastBits(b[0]), l0);
                         a1 = TW.AddWhereSet(a1, w, TW.BroadcastBits(b[c / 32]), l1);
@@ -264,14 +265,7 @@ public static unsafe partial class Csr
                         a6 = TW.AddWhereSet(a6, w, TW.BroadcastBits(b[6 * c / 32]), l6);
                         a7 = TW.AddWhereSet(a7, w, TW.BroadcastBits(b[7 * c / 32]), l7);
                     }
-                    TW.Store(a0, ref y, j);
-                    TW.Store(a1, ref y, j + c);
-                    TW.Store(a2, ref y, j + 2 * c);
-                    TW.Store(a3, ref y, j + 3 * c);
-                    TW.Store(a4, ref y, j + 4 * c);
-                    TW.Store(a5, ref y, j + 5 * c);
-                    TW.Store(a6, ref y, j + 6 * c);
-                    TW.Store(a7, ref y, j + 7 * c);
+                    LaneBlocks.Store8<TW, TV>(a0, a1, a2, a3, a4, a5, a6, a7, ref y, j);
                 }
             }
             for (; j + c <= end; j += c)
@@ -280,7 +274,7 @@ public static unsafe partial class Csr
                 uint* block = bits + (j >> 5);
                 TV a = bv;
                 for (int k = k0; k < k1; k++)
-                    a = TW.AddWhereSet(a, TW.Splat(Values[k]), TW.BroadcastBits(block[(nuint)(uint)index[k] * stride]), lane);
+                    a = TW.AddWhereSet(a, TW.Splat(values[k]), TW.BroadcastBits(block[(nuint)(uint)index[k] * stride]), lane);
                 TW.Store(a, ref y, j);
             }
             return j;

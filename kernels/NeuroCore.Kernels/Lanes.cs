@@ -58,6 +58,26 @@ internal interface ILanes<TV> where TV : struct
     static abstract TV AddWhereSet(TV acc, TV w, TV bits, TV laneBits);
 }
 
+/// <summary>Helpers over any lane width.</summary>
+internal static class LaneBlocks
+{
+    /// <summary>Stores eight vectors back to back: a0 at destination[offset], a1 at offset + Count, …</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store8<TW, TV>(TV a0, TV a1, TV a2, TV a3, TV a4, TV a5, TV a6, TV a7, ref float destination, nuint offset)
+        where TW : struct, ILanes<TV> where TV : struct
+    {
+        nuint c = TW.Count;
+        TW.Store(a0, ref destination, offset);
+        TW.Store(a1, ref destination, offset + c);
+        TW.Store(a2, ref destination, offset + 2 * c);
+        TW.Store(a3, ref destination, offset + 3 * c);
+        TW.Store(a4, ref destination, offset + 4 * c);
+        TW.Store(a5, ref destination, offset + 5 * c);
+        TW.Store(a6, ref destination, offset + 6 * c);
+        TW.Store(a7, ref destination, offset + 7 * c);
+    }
+}
+
 /// <summary>One float (the scalar tail).</summary>
 internal readonly struct Lanes1 : ILanes<float>
 {
