@@ -106,7 +106,7 @@ public static unsafe partial class Csr
     /// with its additions in the same order (Multiply adds w·0 for the silent inputs, so the two agree bitwise for
     /// finite weights unless a partial sum is −0). The bits are feature-major, [in, ceil(n/64)]
     /// (<see cref="TransposeBits"/> of the packed spikes): bit j % 64 of word i·⌈n/64⌉ + j/64 is sample j of input i;
-    /// padding bits are ignored. Output rows are split over <paramref name="threads"/>; bitwise equal to
+    /// padding bits are ignored. Output rows are split into chunks claimed by <paramref name="threads"/>; bitwise equal to
     /// <see cref="Reference.CsrMultiplyPackedInput"/> for any thread count and at every vector width. No allocation.
     /// </summary>
     /// <param name="pattern">The connection pattern W [out, in].</param>
@@ -149,8 +149,12 @@ public static unsafe partial class Csr
             long work = (long)pattern.Nnz * n;
             int t = work < parallelThreshold ? 1 : threads;
             var bits = new PackedBits { Start = st, Index = ix, Bits = (uint*)x, Bias = b, Output = y, N = n, Stride = words * 2, HasBias = !bias.IsEmpty };
-            if (rowOrdered) FixedPartition.Run(outF, t, new PackedInputJob<RowOrderedValues> { Bits = bits, Values = new RowOrderedValues { Values = v } });
-            else FixedPartition.Run(outF, t, new PackedInputJob<SlotValues> { Bits = bits, Values = new SlotValues { Values = v, Slots = sl } });
+            // With threads, more chunks than threads (about 32 rows each, at most 32 chunks), claimed as threads free
+            // up, so a thread delayed by another process leaves its rows to the others. Each row is computed the same
+            // way in any chunk, so the result does not depend on the chunks or the threads.
+            int chunks = t == 1 ? 1 : Math.Clamp(outF / 32, t, 32);
+            if (rowOrdered) FixedPartition.RunChunks(outF, chunks, t, new PackedInputJob<RowOrderedValues> { Bits = bits, Values = new RowOrderedValues { Values = v } });
+            else FixedPartition.RunChunks(outF, chunks, t, new PackedInputJob<SlotValues> { Bits = bits, Values = new SlotValues { Values = v, Slots = sl } });
         }
     }
 
@@ -194,12 +198,12 @@ public static unsafe partial class Csr
     }
 
     /// <summary>One MultiplyPackedInput call; <see cref="Invoke"/> computes whole output rows, sample block by sample block.</summary>
-    struct PackedInputJob<TValues> : IRangeBody where TValues : struct, IRowValues
+    struct PackedInputJob<TValues> : IWorkerRangeBody where TValues : struct, IRowValues
     {
         public PackedBits Bits;
         public TValues Values;
 
-        public readonly void Invoke(int startRow, int limitRow)
+        public readonly void Invoke(int worker, int startRow, int limitRow)
         {
             nuint n = (nuint)Bits.N;
             // Sample blocks outermost: one block of the bits ([in] × 16 bytes) stays in L1 while every row uses it.
