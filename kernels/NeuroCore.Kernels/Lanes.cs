@@ -8,8 +8,9 @@ namespace NeuroCore.Kernels;
 /// width: every call is static on a struct type argument and inlined (the public <c>ISimdVector</c> interface is not
 /// available). The operations are exactly the IEEE float operations of the scalar formula, so every width gives bitwise
 /// the same results; the only fused operation is <see cref="ILanes{TV}.FusedMultiplyAdd"/>, whose twin is
-/// <see cref="MathF.FusedMultiplyAdd"/>. Used by the CE-LIF time loops, the SpikeSynapse row accumulations and the CSR
-/// kernels.
+/// <see cref="MathF.FusedMultiplyAdd"/>. Used by the CE-LIF time loops, the SpikeSynapse row accumulations, the CSR
+/// kernels and the packed-input CSR product (<c>BroadcastBits</c>, <c>LaneBits</c>, <c>AddWhereSet</c>: a masked add
+/// selected by one sample bit per lane).
 /// </summary>
 internal interface ILanes<TV> where TV : struct
 {
@@ -51,6 +52,35 @@ internal interface ILanes<TV> where TV : struct
 
     /// <summary>The surrogate derivative at x.</summary>
     static abstract TV Grad<TSurrogate>(in TSurrogate sg, TV x) where TSurrogate : struct, ISurrogate;
+
+    /// <summary>The 32 bits of <paramref name="word"/> in every lane (as float bit patterns; only for <see cref="AddWhereSet"/>).</summary>
+    static abstract TV BroadcastBits(uint word);
+
+    /// <summary>Lane l holds the single bit <c>1 &lt;&lt; (l + shift)</c> (as a float bit pattern); shift + Count ≤ 32.</summary>
+    static abstract TV LaneBits(int shift);
+
+    /// <summary>acc + w in the lanes where <c>bits &amp; laneBits</c> is non-zero, acc elsewhere (one bit per lane selects).</summary>
+    static abstract TV AddWhereSet(TV acc, TV w, TV bits, TV laneBits);
+}
+
+/// <summary>Helpers over any lane width.</summary>
+internal static class LaneBlocks
+{
+    /// <summary>Stores eight vectors back to back: a0 at destination[offset], a1 at offset + Count, …</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store8<TW, TV>(TV a0, TV a1, TV a2, TV a3, TV a4, TV a5, TV a6, TV a7, ref float destination, nuint offset)
+        where TW : struct, ILanes<TV> where TV : struct
+    {
+        nuint c = TW.Count;
+        TW.Store(a0, ref destination, offset);
+        TW.Store(a1, ref destination, offset + c);
+        TW.Store(a2, ref destination, offset + 2 * c);
+        TW.Store(a3, ref destination, offset + 3 * c);
+        TW.Store(a4, ref destination, offset + 4 * c);
+        TW.Store(a5, ref destination, offset + 5 * c);
+        TW.Store(a6, ref destination, offset + 6 * c);
+        TW.Store(a7, ref destination, offset + 7 * c);
+    }
 }
 
 /// <summary>One float (the scalar tail).</summary>
@@ -70,6 +100,11 @@ internal readonly struct Lanes1 : ILanes<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Floor(float a, float floor) => a >= floor ? a : floor;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Grad<TSurrogate>(in TSurrogate sg, float x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float BroadcastBits(uint word) => BitConverter.UInt32BitsToSingle(word);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LaneBits(int shift) => BitConverter.UInt32BitsToSingle(1u << shift);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float AddWhereSet(float acc, float w, float bits, float laneBits) =>
+        (BitConverter.SingleToUInt32Bits(bits) & BitConverter.SingleToUInt32Bits(laneBits)) != 0 ? acc + w : acc;
 }
 
 /// <summary>Vector128 of float.</summary>
@@ -91,6 +126,15 @@ internal readonly struct Lanes128 : ILanes<Vector128<float>>
     public static Vector128<float> Floor(Vector128<float> a, Vector128<float> floor) => Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(a, floor), a, floor);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Grad<TSurrogate>(in TSurrogate sg, Vector128<float> x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> BroadcastBits(uint word) => Vector128.Create(word).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LaneBits(int shift) => Vector128.ShiftLeft(Vector128.Create(1u, 2u, 4u, 8u), shift).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> AddWhereSet(Vector128<float> acc, Vector128<float> w, Vector128<float> bits, Vector128<float> laneBits)
+    {
+        var lane = laneBits.AsUInt32();
+        return Vector128.ConditionalSelect(Vector128.Equals(bits.AsUInt32() & lane, lane).AsSingle(), acc + w, acc);
+    }
 }
 
 /// <summary>Vector256 of float.</summary>
@@ -112,6 +156,15 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
     public static Vector256<float> Floor(Vector256<float> a, Vector256<float> floor) => Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(a, floor), a, floor);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Grad<TSurrogate>(in TSurrogate sg, Vector256<float> x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> BroadcastBits(uint word) => Vector256.Create(word).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LaneBits(int shift) => Vector256.ShiftLeft(Vector256.Create(1u, 2u, 4u, 8u, 16u, 32u, 64u, 128u), shift).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> AddWhereSet(Vector256<float> acc, Vector256<float> w, Vector256<float> bits, Vector256<float> laneBits)
+    {
+        var lane = laneBits.AsUInt32();
+        return Vector256.ConditionalSelect(Vector256.Equals(bits.AsUInt32() & lane, lane).AsSingle(), acc + w, acc);
+    }
 }
 
 /// <summary>Vector512 of float.</summary>
@@ -133,4 +186,13 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     public static Vector512<float> Floor(Vector512<float> a, Vector512<float> floor) => Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(a, floor), a, floor);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Grad<TSurrogate>(in TSurrogate sg, Vector512<float> x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> BroadcastBits(uint word) => Vector512.Create(word).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LaneBits(int shift) => Vector512.ShiftLeft(Vector512.Create(1u, 2u, 4u, 8u, 16u, 32u, 64u, 128u, 256u, 512u, 1024u, 2048u, 4096u, 8192u, 16384u, 32768u), shift).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> AddWhereSet(Vector512<float> acc, Vector512<float> w, Vector512<float> bits, Vector512<float> laneBits)
+    {
+        var lane = laneBits.AsUInt32();
+        return Vector512.ConditionalSelect(Vector512.Equals(bits.AsUInt32() & lane, lane).AsSingle(), acc + w, acc);
+    }
 }

@@ -14,7 +14,7 @@ public class CsrTests
     /// A random pattern [rows, cols] with slots not in row-major order (an ER draw, then a few slots moved), and
     /// random values by slot.
     /// </summary>
-    static (CsrPattern P, float[] V) RandomPattern(Random rng, int rows, int cols)
+    internal static (CsrPattern P, float[] V) RandomPattern(Random rng, int rows, int cols)
     {
         double density = rng.Next(4) switch { 0 => 0.05, 1 => 0.2, 2 => 0.6, _ => 1.0 };
         var p = CsrPattern.ErdosRenyi(rows, cols, density, (ulong)rng.Next());
@@ -41,7 +41,7 @@ public class CsrTests
     }
 
     /// <summary>Dense W ⊙ M [rows, cols] in float64.</summary>
-    static double[] Dense(CsrPattern p, float[] v)
+    internal static double[] Dense(CsrPattern p, float[] v)
     {
         var w = new double[p.Rows * p.Columns];
         for (int s = 0; s < p.Nnz; s++) w[p.SlotRow[s] * p.Columns + p.SlotColumn[s]] = v[s];
@@ -54,7 +54,7 @@ public class CsrTests
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tol * (1 + Math.Abs(expected[i])), $"{context}: [{i}] = {actual[i]:R}, expected {expected[i]:R}");
     }
 
-    static float[] Spikes(Random rng, int n, double density)
+    internal static float[] Spikes(Random rng, int n, double density)
     {
         var x = new float[n];
         for (int i = 0; i < n; i++) x[i] = rng.NextDouble() < density ? 1f : rng.Next(8) == 0 ? -0f : 0f;

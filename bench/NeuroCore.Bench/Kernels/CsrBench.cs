@@ -25,8 +25,9 @@ public class CsrBench
 {
     const int Out = 1024, In = 1024, N = 128;
     CsrPattern _pattern = null!;
-    float[] _values = [], _dense = [], _x = [], _xT = [], _s = [], _sT = [], _y = [];
+    float[] _values = [], _rowValues = [], _dense = [], _x = [], _xT = [], _s = [], _sT = [], _y = [];
     int[] _start = [], _events = [];
+    ulong[] _bits = [], _bitsT = [];
 
     /// <summary>Fraction of W's connections kept.</summary>
     [Params(0.05, 0.1, 0.2, 0.5)]
@@ -56,6 +57,11 @@ public class CsrBench
         _events = new int[N * In];
         SpikeSynapse.Compact(_s, N, In, _start, _events);
         _y = new float[Out * N];
+        _bits = new ulong[N * SpikeSynapse.PackedWords(In)];
+        SpikeSynapse.Pack(_s, N, In, _bits);
+        _bitsT = new ulong[In * SpikeSynapse.PackedWords(N)];
+        _rowValues = new float[_pattern.Nnz];
+        Csr.GatherRowValues(_pattern, _values, _rowValues);
     }
 
     /// <summary>Dense GEMM Y = W·Xᵀ with the zeros of W stored.</summary>
@@ -85,4 +91,20 @@ public class CsrBench
     /// <summary>The sparse product on the spikes' Xᵀ.</summary>
     [Benchmark, BenchmarkCategory("SpikeInput")]
     public void CsrMultiplySpikes() => Csr.Multiply(_pattern, _values, false, _sT, N, default, _y);
+
+    /// <summary>The packed-input product: the spikes' bits transposed to [in, ceil(n/64)], then masked adds of the CSR-ordered values.</summary>
+    [Benchmark, BenchmarkCategory("SpikeInput")]
+    public void CsrPackedInput()
+    {
+        Csr.TransposeBits(_bits, N, In, _bitsT);
+        Csr.MultiplyPackedInput(_pattern, _rowValues, true, _bitsT, N, default, _y);
+    }
+
+    /// <summary>The packed-input product reading the values through the slots (no CSR-ordered copy).</summary>
+    [Benchmark, BenchmarkCategory("SpikeInput")]
+    public void CsrPackedInputSlots()
+    {
+        Csr.TransposeBits(_bits, N, In, _bitsT);
+        Csr.MultiplyPackedInput(_pattern, _values, false, _bitsT, N, default, _y);
+    }
 }

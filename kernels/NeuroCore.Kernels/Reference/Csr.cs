@@ -121,4 +121,33 @@ public static partial class Reference
                     gradValues[pattern.ColumnSlots[e]] += gradOutput[r * outF + pattern.ColumnRows[e]];
             }
     }
+
+    /// <summary>
+    /// Scalar twin of <see cref="Csr.MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>:
+    /// for each output row o and sample j &lt; n: <c>acc = bias.IsEmpty ? 0 : bias[o]; for k in RowStart[o]..RowStart[o+1]−1:
+    /// if bit j % 64 of inputBitsT[RowColumns[k]·⌈n/64⌉ + j/64] is set, acc += w_k; output[o·n + j] = acc</c>, with
+    /// w_k = values[k] when <paramref name="rowOrdered"/>, else values[RowSlots[k]].
+    /// </summary>
+    /// <param name="pattern">The pattern.</param>
+    /// <param name="values">Values by slot, or in CSR order.</param>
+    /// <param name="rowOrdered">Whether <paramref name="values"/> is in CSR order.</param>
+    /// <param name="inputBitsT">Feature-major bits [in, ceil(n/64)].</param>
+    /// <param name="n">Samples.</param>
+    /// <param name="bias">Bias or empty.</param>
+    /// <param name="output">[out, n], overwritten.</param>
+    public static void CsrMultiplyPackedInput(CsrPattern pattern, ReadOnlySpan<float> values, bool rowOrdered, ReadOnlySpan<ulong> inputBitsT, int n,
+        ReadOnlySpan<float> bias, Span<float> output)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        int words = (n + 63) / 64;
+        for (int o = 0; o < pattern.Rows; o++)
+            for (int j = 0; j < n; j++)
+            {
+                float acc = bias.IsEmpty ? 0f : bias[o];
+                for (int k = pattern.RowStart[o]; k < pattern.RowStart[o + 1]; k++)
+                    if (((inputBitsT[pattern.RowColumns[k] * words + j / 64] >> (j % 64)) & 1) != 0)
+                        acc += rowOrdered ? values[k] : values[pattern.RowSlots[k]];
+                output[o * n + j] = acc;
+            }
+    }
 }

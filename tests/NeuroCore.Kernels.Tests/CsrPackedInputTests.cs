@@ -1,0 +1,161 @@
+using FsCheck.Xunit;
+using Xunit;
+
+namespace NeuroCore.Kernels.Tests;
+
+/// <summary>
+/// The sparse product on transposed packed spikes (<see cref="Csr.MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>)
+/// against its scalar twin (bitwise), a dense masked product in float64, and <see cref="Csr.Multiply(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int)"/>
+/// on the same 0/1 input as floats (bitwise: same additions in the same order); and the bit transpose it reads.
+/// Each run exercises the widest width the process accelerates; CI reruns the suite with the ISA knobs off.
+/// </summary>
+public class CsrPackedInputTests
+{
+    /// <summary>The samples dimension: every tail 0..257 plus multi-block sizes.</summary>
+    static IEnumerable<int> Samples()
+    {
+        for (int n = 0; n <= 257; n++) yield return n;
+        yield return 512;
+        yield return 1031;
+    }
+
+    /// <summary>Feature-major bits of a 0/1 matrix x [n, in] with every padding bit (samples ≥ n) set, which the kernel must ignore.</summary>
+    static ulong[] BitsT(float[] x, int n, int inF)
+    {
+        var bits = new ulong[n * SpikeSynapse.PackedWords(inF)];
+        SpikeSynapse.Pack(x, n, inF, bits);
+        int words = SpikeSynapse.PackedWords(n);
+        var t = new ulong[inF * words];
+        Csr.TransposeBits(bits, n, inF, t);
+        if ((n & 63) != 0)
+            for (int i = 0; i < inF; i++) t[i * words + words - 1] |= ~((1UL << (n & 63)) - 1);
+        return t;
+    }
+
+    [Property(MaxTest = 3)]
+    public void MultiplyPackedInput_EverySampleCount_MatchesReferenceBitwise_DenseMasked_AndMultiply(int seed)
+    {
+        var rng = new Random(seed);
+        foreach (int n in Samples())
+        {
+            int outF = rng.Next(1, 7), inF = rng.Next(1, 70);
+            var (p, v) = CsrTests.RandomPattern(rng, outF, inF);
+            var rowV = new float[p.Nnz];
+            Csr.GatherRowValues(p, v, rowV);
+            float[] x = CsrTests.Spikes(rng, n * inF, rng.NextDouble() * 0.5);
+            for (int i = 0; i < x.Length; i++) x[i] = x[i] != 0 ? 1f : 0f;
+            var bitsT = BitsT(x, n, inF);
+            float[] b = rng.Next(2) == 0 ? [] : TestData.Random(rng, outF, 1f);
+            string ctx = $"n={n} [{outF},{inF}] nnz={p.Nnz} seed={seed}";
+            float[] yE = TestData.Random(rng, outF * n);
+            Reference.CsrMultiplyPackedInput(p, v, false, bitsT, n, b, yE);
+            foreach (bool rowOrdered in new[] { false, true })
+            {
+                float[] yR = TestData.Random(rng, outF * n), yA = TestData.Random(rng, outF * n);
+                Reference.CsrMultiplyPackedInput(p, rowOrdered ? rowV : v, rowOrdered, bitsT, n, b, yR);
+                Csr.MultiplyPackedInput(p, rowOrdered ? rowV : v, rowOrdered, bitsT, n, b, yA, rng.Next(1, 4), 0);
+                TestData.AssertBitwise(yE, yR, $"twin rowOrdered={rowOrdered} " + ctx);
+                TestData.AssertBitwise(yE, yA, $"kernel rowOrdered={rowOrdered} " + ctx);
+            }
+            // Multiply on the same input as floats adds w·0 for silent inputs: bitwise the same for finite weights and a
+            // bias without −0 (the weights here are finite; a partial sum of −0 cannot arise from +0 and finite adds).
+            var xT = new float[inF * n];
+            Csr.Transpose(x, n, inF, xT);
+            var yM = new float[outF * n];
+            Csr.Multiply(p, v, false, xT, n, b, yM, 1, 0);
+            TestData.AssertBitwise(yM, yE, "Multiply on floats " + ctx);
+            var w = CsrTests.Dense(p, v);
+            for (int o = 0; o < outF; o++)
+                for (int j = 0; j < n; j++)
+                {
+                    double acc = b.Length > 0 ? b[o] : 0;
+                    for (int i = 0; i < inF; i++) acc += w[o * inF + i] * x[j * inF + i];
+                    Assert.True(Math.Abs(acc - yE[o * n + j]) <= 1e-5 * (1 + Math.Abs(acc)), $"dense masked [{o},{j}] {ctx}");
+                }
+        }
+    }
+
+    [Fact]
+    public void TransposeBits_EveryShape_IsExact_PaddingIgnoredAndZeroed()
+    {
+        var rng = new Random(7);
+        foreach (int rows in new[] { 0, 1, 5, 63, 64, 65, 127, 128, 129, 200, 257 })
+            foreach (int cols in new[] { 0, 1, 7, 63, 64, 65, 130, 300 })
+            {
+                int words = SpikeSynapse.PackedWords(cols), dwords = SpikeSynapse.PackedWords(rows);
+                var bits = new ulong[rows * words];
+                for (int i = 0; i < bits.Length; i++) bits[i] = (ulong)rng.NextInt64() ^ ((ulong)rng.NextInt64() << 1);
+                var t = new ulong[cols * dwords];
+                Array.Fill(t, ulong.MaxValue);
+                Csr.TransposeBits(bits, rows, cols, t);
+                for (int c = 0; c < cols; c++)
+                    for (int r = 0; r < dwords * 64; r++)
+                    {
+                        bool expected = r < rows && ((bits[r * words + c / 64] >> (c % 64)) & 1) != 0;
+                        bool actual = ((t[c * dwords + r / 64] >> (r % 64)) & 1) != 0;
+                        Assert.True(expected == actual, $"rows={rows} cols={cols}: bit (r={r}, c={c}) is {actual}, expected {expected}");
+                    }
+            }
+    }
+
+    [Fact]
+    public void MultiplyPackedInput_Threads_OneToFour_BitwiseEqual_OnLargeShapes()
+    {
+        var rng = new Random(11);
+        var p = CsrPattern.ErdosRenyi(300, 500, 0.1, 5);
+        float[] v = TestData.Random(rng, p.Nnz, 1f), b = TestData.Random(rng, 300, 1f);
+        const int n = 128 + 37;
+        float[] x = CsrTests.Spikes(rng, n * 500, 0.1);
+        var bitsT = BitsT(x, n, 500);
+        var y1 = new float[300 * n];
+        Csr.MultiplyPackedInput(p, v, false, bitsT, n, b, y1, 1);
+        for (int threads = 2; threads <= 4; threads++)
+        {
+            var yt = new float[300 * n];
+            Csr.MultiplyPackedInput(p, v, false, bitsT, n, b, yt, threads, 0);
+            TestData.AssertBitwise(y1, yt, $"threads={threads}");
+        }
+    }
+
+    [Fact]
+    public void SteadyState_AllocatesNothing()
+    {
+        var rng = new Random(3);
+        var p = CsrPattern.ErdosRenyi(256, 256, 0.1, 9);
+        float[] v = TestData.Random(rng, p.Nnz, 1f), rowV = new float[p.Nnz];
+        const int n = 128;
+        var bits = new ulong[n * 4];
+        for (int i = 0; i < bits.Length; i++) bits[i] = (ulong)rng.NextInt64();
+        var bitsT = new ulong[256 * 2];
+        var y = new float[256 * n];
+        LifTests.AssertSteadyStateAllocatesNothing(() =>
+        {
+            Csr.TransposeBits(bits, n, 256, bitsT);
+            Csr.GatherRowValues(p, v, rowV);
+            Csr.MultiplyPackedInput(p, rowV, true, bitsT, n, default, y, 2, 0);
+            Csr.MultiplyPackedInput(p, v, false, bitsT, n, default, y, 1);
+        }, "Csr packed-input product");
+    }
+
+    [Fact]
+    public void BadArguments_Throw_NamingTheKernelAndShapes()
+    {
+        var p = CsrPattern.ErdosRenyi(4, 6, 0.5, 1);
+        var v = new float[p.Nnz];
+        var e = Assert.Throws<ArgumentException>(() => Csr.MultiplyPackedInput(p, v, true, new ulong[5], 3, default, new float[12]));
+        Assert.Contains("Csr.MultiplyPackedInput", e.Message);
+        Assert.Contains("[6, 1]", e.Message);
+        Assert.Contains("TransposeBits", e.Message);
+        Assert.Throws<ArgumentException>(() => Csr.MultiplyPackedInput(p, v, true, new ulong[6], 3, default, new float[11]));
+        Assert.Throws<ArgumentException>(() => Csr.MultiplyPackedInput(p, new float[p.Nnz - 1], true, new ulong[6], 3, default, new float[12]));
+        Assert.Throws<ArgumentException>(() => Csr.MultiplyPackedInput(p, v, true, new ulong[6], 3, new float[3], new float[12]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Csr.MultiplyPackedInput(p, v, true, new ulong[6], -1, default, new float[12]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Csr.MultiplyPackedInput(p, v, true, new ulong[6], 3, default, new float[12], 0));
+        var shared = new float[p.Nnz + 12];
+        Assert.Throws<ArgumentException>(() => Csr.MultiplyPackedInput(p, shared.AsSpan(0, p.Nnz), true, new ulong[6], 3, default, shared.AsSpan(p.Nnz - 1, 12)));
+        var t = Assert.Throws<ArgumentException>(() => Csr.TransposeBits(new ulong[3], 4, 10, new ulong[10]));
+        Assert.Contains("[4, 1]", t.Message);
+        Assert.Throws<ArgumentException>(() => Csr.TransposeBits(new ulong[4], 4, 10, new ulong[9]));
+        Assert.Throws<ArgumentException>(() => Csr.GatherRowValues(p, v, new float[p.Nnz - 1]));
+    }
+}
