@@ -29,6 +29,10 @@ namespace NeuroCore.Bench.Peers;
 /// current.</item>
 /// <item><c>Csr.Multiply</c>: the kernel the layer calls, on Xᵀ [1024, 128] as TorchSharp gets it, giving
 /// Y [1024, 128] as <c>torch.mm</c> does.</item>
+/// <item><c>Csr.MultiplyPackedInput</c> (spike input): the packed kernel on its own, on the spikes given feature-major
+/// as bits [1024 in, 2] words and the values in CSR order, giving Y [1024, 128] as <c>torch.mm</c> does: the packed
+/// counterpart of <c>Csr.Multiply</c> on Xᵀ (the bit transpose, 16 KiB, and the values copy are made once, untimed, as
+/// TorchSharp's Xᵀ and CSR W are).</item>
 /// </list>
 /// Also kept for comparison: the dense GEMM on both inputs, and on the spike input the dense-W event-driven synapse
 /// (<see cref="SpikeSynapse.Compact(ReadOnlySpan{float}, int, int, Span{int}, Span{int})"/> of Xb, then
@@ -102,12 +106,18 @@ internal static class W4Sparse
             var indices = new int[Batch * In];
             var bits = new ulong[Batch * SpikeSynapse.PackedWords(In)];
             SpikeSynapse.Pack(x, Batch, In, bits);
+            // Feature-major bits [In, ceil(Batch/64)] and CSR-ordered values: the packed analogue of Xᵀ given.
+            var bitsT = new ulong[In * SpikeSynapse.PackedWords(Batch)];
+            Csr.TransposeBits(bits, Batch, In, bitsT);
+            var rowValues = new float[pattern.Nnz];
+            Csr.GatherRowValues(pattern, synapse.Values.Span, rowValues);
 
             void Dense() => Gemm.Sgemm(false, false, Out, Batch, In, 1f, w, In, xT, Batch, 0f, y, Batch, threads);
             void CsrStep() => synapse.Step(x, Batch, yT, threads);
             void CsrEvents() => eventSynapse.Step(x, Batch, yT, threads);
             void CsrPacked() => synapse.Step(bits, Batch, yT, threads);
             void CsrMultiply() => Csr.Multiply(synapse.Pattern, synapse.Values.Span, false, xT, Batch, default, y, threads);
+            void CsrMultiplyPacked() => Csr.MultiplyPackedInput(synapse.Pattern, rowValues, true, bitsT, Batch, default, y, threads);
             void Events()
             {
                 SpikeSynapse.Compact(x, Batch, In, rowStart, indices);
@@ -132,6 +142,9 @@ internal static class W4Sparse
                 Array.Clear(yT);
                 CsrPacked();
                 sums.Add(Check(tag, "neurocore CsrSynapse.Step packed", SumAbs(yT), reference));
+                Array.Clear(y);
+                CsrMultiplyPacked();
+                sums.Add(Check(tag, "neurocore Csr.MultiplyPackedInput", SumAbs(y), reference));
                 Events();
                 sums.Add(Check(tag, "neurocore events", SumAbs(yT), reference));
             }
@@ -154,6 +167,7 @@ internal static class W4Sparse
             if (spikes)
             {
                 variants.Add(new("neurocore", "CsrSynapse.Step packed (bits given)", CsrPacked));
+                variants.Add(new("neurocore", "Csr.MultiplyPackedInput (bitsᵀ given)", CsrMultiplyPacked));
                 variants.Add(new("neurocore", "CsrSynapse.Step events forced", CsrEvents));
             }
             if (spikes)
