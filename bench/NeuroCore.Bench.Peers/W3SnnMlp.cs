@@ -315,7 +315,7 @@ internal static class W3SnnMlp
 
     /// <summary>
     /// NeuroCore through its public API: Ops.Linear over all T at once, LifNeuron.Scan, Ops.Sum over time,
-    /// Ops.CrossEntropy, tape backward, Nn.Adam on the same threads as the tape.
+    /// Ops.CrossEntropy, tape backward, Nn.Adam.
     /// </summary>
     sealed class NcMlp : IDisposable
     {
@@ -328,12 +328,11 @@ internal static class W3SnnMlp
         readonly Tape _tape;
         Adam? _opt;
 
-        readonly int _b, _threads;
+        readonly int _b;
 
         public NcMlp(float[] xs, int[] labels, int b, float[][] init, int threads)
         {
             _b = b;
-            _threads = threads;
             _params = [_store.Add("fc1.weight", new Shape(Hid, In)), _store.Add("fc1.bias", new Shape(Hid)),
                 _store.Add("fc2.weight", new Shape(Out, Hid)), _store.Add("fc2.bias", new Shape(Out))];
             _init = init;
@@ -359,7 +358,7 @@ internal static class W3SnnMlp
         {
             for (int i = 0; i < _params.Length; i++) _init[i].CopyTo(_params[i].Span);
             _opt?.Dispose();
-            _opt = new Adam(_store, 1e-3f) { Threads = _threads };
+            _opt = new Adam(_store, 1e-3f);
         }
 
         /// <summary>Timed: zero grads, forward over T, loss, backward, Adam step.</summary>
