@@ -79,17 +79,7 @@ public static partial class Optim
     /// <exception cref="ArgumentException">Lengths differ, step &lt; 1, or threads is out of range.</exception>
     public static void Adam(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr, float beta1,
         float beta2, float eps, float weightDecay, int step, int threads) =>
-        Adam(p, g, m, v, lr, beta1, beta2, eps, weightDecay, step, threads, ParallelThreshold);
-
-    /// <summary>The threaded Adam with an explicit size below which one thread is used; tests pass 0 to force the split.</summary>
-    internal static void Adam(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr, float beta1,
-        float beta2, float eps, float weightDecay, int step, int threads, int parallelThreshold)
-    {
-        CheckLengths("Optim.Adam", p.Length, g.Length, "m", m.Length, v.Length, true);
-        CheckStep("Optim.Adam", step);
-        CheckThreads("Optim.Adam", threads);
-        RunThreaded(new AdamUpdate(lr, beta1, beta2, eps, weightDecay, step, decoupled: false), p, g, m, v, threads, parallelThreshold);
-    }
+        AdamCore(false, p, g, m, v, lr, beta1, beta2, eps, weightDecay, step, threads, ParallelThreshold);
 
     /// <summary>
     /// AdamW (PyTorch <c>torch.optim.AdamW</c>, decoupled weight decay). Effectively computes, per element:
@@ -113,30 +103,25 @@ public static partial class Optim
     /// <see cref="AdamW(Span{float}, ReadOnlySpan{float}, Span{float}, Span{float}, float, float, float, float, float, int)"/>
     /// on up to <paramref name="threads"/> threads, bitwise the same for any thread count.
     /// </summary>
-    /// <param name="p">Parameters, updated in place.</param>
-    /// <param name="g">Gradients.</param>
-    /// <param name="m">First-moment state (zeros before step 1).</param>
-    /// <param name="v">Second-moment state (zeros before step 1).</param>
-    /// <param name="lr">Learning rate.</param>
-    /// <param name="beta1">First-moment decay β1 in [0, 1).</param>
-    /// <param name="beta2">Second-moment decay β2 in [0, 1).</param>
-    /// <param name="eps">ε added to the denominator.</param>
-    /// <param name="weightDecay">Decoupled decay rate (PyTorch's default is 0.01).</param>
-    /// <param name="step">The 1-based step number t, used for bias correction.</param>
+    /// <inheritdoc cref="AdamW(Span{float}, ReadOnlySpan{float}, Span{float}, Span{float}, float, float, float, float, float, int)"/>
     /// <param name="threads">Threads to use, 1 to <see cref="FixedPartition.MaxThreads"/>.</param>
     /// <exception cref="ArgumentException">Lengths differ, step &lt; 1, or threads is out of range.</exception>
     public static void AdamW(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr, float beta1,
         float beta2, float eps, float weightDecay, int step, int threads) =>
-        AdamW(p, g, m, v, lr, beta1, beta2, eps, weightDecay, step, threads, ParallelThreshold);
+        AdamCore(true, p, g, m, v, lr, beta1, beta2, eps, weightDecay, step, threads, ParallelThreshold);
 
-    /// <summary>The threaded AdamW with an explicit size below which one thread is used; tests pass 0 to force the split.</summary>
-    internal static void AdamW(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr, float beta1,
-        float beta2, float eps, float weightDecay, int step, int threads, int parallelThreshold)
+    /// <summary>
+    /// Adam (or AdamW when <paramref name="decoupled"/>) on up to <paramref name="threads"/> threads, one below
+    /// <paramref name="parallelThreshold"/> elements; tests pass 0 to force the split.
+    /// </summary>
+    internal static void AdamCore(bool decoupled, Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr,
+        float beta1, float beta2, float eps, float weightDecay, int step, int threads, int parallelThreshold)
     {
-        CheckLengths("Optim.AdamW", p.Length, g.Length, "m", m.Length, v.Length, true);
-        CheckStep("Optim.AdamW", step);
-        CheckThreads("Optim.AdamW", threads);
-        RunThreaded(new AdamUpdate(lr, beta1, beta2, eps, weightDecay, step, decoupled: true), p, g, m, v, threads, parallelThreshold);
+        string op = decoupled ? "Optim.AdamW" : "Optim.Adam";
+        CheckLengths(op, p.Length, g.Length, "m", m.Length, v.Length, true);
+        CheckStep(op, step);
+        CheckThreads(op, threads);
+        RunThreaded(new AdamUpdate(lr, beta1, beta2, eps, weightDecay, step, decoupled), p, g, m, v, threads, parallelThreshold);
     }
 
     /// <summary>Below this many elements a fused update stays on one thread (a wake-up costs more than it saves).</summary>

@@ -79,8 +79,7 @@ public class OptimTests
                 else Reference.Adam(pRef, g, mRef, vRef, 1e-3f, 0.9f, 0.999f, 1e-8f, wd, step);
                 for (int t = 1; t <= 3; t++)
                 {
-                    if (decoupled) Optim.AdamW(p[t - 1], g, m[t - 1], v[t - 1], 1e-3f, 0.9f, 0.999f, 1e-8f, wd, step, t, parallelThreshold: 0);
-                    else Optim.Adam(p[t - 1], g, m[t - 1], v[t - 1], 1e-3f, 0.9f, 0.999f, 1e-8f, wd, step, t, parallelThreshold: 0);
+                    Optim.AdamCore(decoupled, p[t - 1], g, m[t - 1], v[t - 1], 1e-3f, 0.9f, 0.999f, 1e-8f, wd, step, t, parallelThreshold: 0);
                     string context = $"{(decoupled ? "AdamW" : "Adam")} n={n} step={step} threads={t}";
                     TestData.AssertBitwise(pRef, p[t - 1], context);
                     TestData.AssertBitwise(mRef, m[t - 1], context + " m");
