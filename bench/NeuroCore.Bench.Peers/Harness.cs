@@ -8,15 +8,24 @@ namespace NeuroCore.Bench.Peers;
 /// </summary>
 internal sealed record Variant(string Engine, string Name, Action Body, Action? Prepare = null);
 
-/// <summary>The figures of one variant at one thread count (WORKLOADS.md "Reported figures").</summary>
+/// <summary>
+/// The figures of one variant at one thread count (WORKLOADS.md "Reported figures").
+/// <c>RuntimeThreadsCpuPct</c> and <c>NativeThreadsCpuPct</c> are the CPU time of this process's other threads during
+/// the variant's timed calls, in % of their wall time: the .NET runtime's own threads, and the rest but the main thread
+/// and NeuroCore's pool workers (LibTorch's OpenMP pool); see <see cref="ProcStats.OtherThreadsCpuNs"/>.
+/// <c>SettleMs</c> and <c>SettleNativeCpuMs</c> are the mean untimed settle wait before a repetition and the native
+/// threads' CPU time during it (see <c>Harness.Settle</c>).
+/// </summary>
 internal sealed record Figure(string Workload, string Engine, string Variant, int Threads, double Work, string Unit,
     double MedianS, double MinS, double MaxS, int Inner, int Reps, int Attempts, double ForeignCpuPct,
-    double MinFltPerCall, double OwnSysPct);
+    double MinFltPerCall, double OwnSysPct, double RuntimeThreadsCpuPct, double NativeThreadsCpuPct, double SettleMs,
+    double SettleNativeCpuMs);
 
 /// <summary>
-/// The timing protocol of WORKLOADS.md: warm-up (≥ 0.5 s and ≥ 3 calls, then a second ≥ 0.5 s round over all variants
+/// The timing protocol of WORKLOADS.md: warm-up (≥ 0.5 s and ≥ 30 calls, then a second ≥ 0.5 s round over all variants
 /// so that every one runs optimized code), calibration of <c>inner</c>, then the
-/// repetitions of all variants alternately (A B A B ...) in this one process, two GCs between repetitions, and the
+/// repetitions of all variants alternately (A B A B ...) in this one process, two GCs and a settle wait for the peer's
+/// thread pool between repetitions, and the
 /// noise guard (foreign CPU time from /proc/stat; a set above 30 % of one core runs again, up to 3 more times,
 /// and the quietest set is kept).
 /// </summary>
@@ -25,12 +34,52 @@ internal static class Harness
     public const double NoiseLimitPct = 30.0;
     public const int ExtraAttempts = 3;
 
+    /// <summary>
+    /// Whether every repetition waits, untimed, for this process's native threads (LibTorch's OpenMP pool) to go idle
+    /// before it starts (see <see cref="Settle"/>); <c>run --no-settle</c> turns it off to reproduce the old protocol.
+    /// </summary>
+    public static bool SettleEnabled { get; set; } = true;
+
+    /// <summary>The longest settle wait, ms: a pool still busy after it is left running (and shows in the figures).</summary>
+    const double SettleMaxMs = 300;
+
+    /// <summary>The settle wait ends after this many consecutive 1 ms windows in which the native threads used less
+    /// than <see cref="SettleIdleNs"/> of CPU.</summary>
+    const int SettleIdleWindows = 3;
+
+    const long SettleIdleNs = 50_000;
+
+    /// <summary>
+    /// Waits until this process's native threads (other than the main thread, NeuroCore's pool and the runtime's own
+    /// threads: in practice LibTorch's libgomp workers) have used less than 50 µs of CPU in each of 3 consecutive
+    /// 1 ms windows, or <see cref="SettleMaxMs"/> has passed. libgomp's idle workers spin (GOMP_SPINCOUNT iterations,
+    /// 300,000 by default when OMP_WAIT_POLICY is unset) before they sleep, so right after a TorchSharp repetition one of
+    /// them can still hold a core when the next repetition starts. The same wait runs before every repetition of every
+    /// variant; it only lets the peer's pool finish what it does after its own call has returned. Returns the wait in
+    /// ms and the native threads' CPU time during it in ms.
+    /// </summary>
+    static (double WaitMs, double NativeCpuMs) Settle()
+    {
+        long start = Stopwatch.GetTimestamp();
+        long first = ProcStats.OtherThreadsCpuNs().Native, last = first;
+        int idle = 0;
+        while (idle < SettleIdleWindows && Stopwatch.GetElapsedTime(start).TotalMilliseconds < SettleMaxMs)
+        {
+            Thread.Sleep(1);
+            long now = ProcStats.OtherThreadsCpuNs().Native;
+            idle = now - last < SettleIdleNs ? idle + 1 : 0;
+            last = now;
+        }
+        return (Stopwatch.GetElapsedTime(start).TotalMilliseconds, (last - first) / 1e6);
+    }
+
     public static List<Figure> Measure(string workload, int threads, double work, string unit,
         IReadOnlyList<Variant> variants, int reps, double calibrationSeconds, bool innerOne = false)
     {
         var inner = new int[variants.Count];
         var firstRound = new double[variants.Count];
-        // Warm-up in two rounds. The first runs each variant ≥ 0.5 s and ≥ 3 calls (WORKLOADS.md). Tiered compilation
+        // Warm-up in two rounds. The first runs each variant ≥ 0.5 s and ≥ 30 calls (WORKLOADS.md asks ≥ 3; 30 is the
+        // call count after which tiered compilation promotes a method, so a slow step such as W3's gets there). Tiered compilation
         // promotes a method to optimized (tier-1) code in the background only after a call-counting delay, and any new
         // tier-0 JIT work (the next variant's first calls) restarts that delay, so a variant can leave its first round
         // still on tier-0 or instrumented code (a scratch probe saw a 4.1 ms median for a body that runs 0.58 ms
@@ -41,7 +90,7 @@ internal static class Harness
             {
                 var sw = Stopwatch.StartNew();
                 int calls = 0;
-                while (calls < 3 || sw.Elapsed.TotalSeconds < 0.5)
+                while (calls < (round == 0 ? 30 : 3) || sw.Elapsed.TotalSeconds < 0.5)
                 {
                     variants[v].Prepare?.Invoke();
                     variants[v].Body();
@@ -77,18 +126,25 @@ internal static class Harness
             Array.Sort(times);
             figures.Add(new Figure(workload, variants[v].Engine, variants[v].Name, threads, work, unit,
                 times[times.Length / 2], times[0], times[^1], inner[v], reps, attempts, best.ForeignPct,
-                (double)best.MinFlt[v] / (reps * inner[v]), best.OwnSysPct));
+                (double)best.MinFlt[v] / (reps * inner[v]), best.OwnSysPct, best.RuntimeNs[v] / 1e7 / best.TimedS[v], best.NativeNs[v] / 1e7 / best.TimedS[v],
+                best.SettleMs[v] / reps, best.SettleNativeMs[v] / reps));
         }
         return figures;
     }
 
-    sealed record Set(double[][] PerCall, long[] MinFlt, double ForeignPct, double OwnSysPct);
+    sealed record Set(double[][] PerCall, long[] MinFlt, double ForeignPct, double OwnSysPct, long[] RuntimeNs, long[] NativeNs, double[] TimedS,
+        double[] SettleMs, double[] SettleNativeMs);
 
     static Set RunSet(IReadOnlyList<Variant> variants, int[] inner, int reps)
     {
         var perCall = new double[variants.Count][];
         for (int v = 0; v < perCall.Length; v++) perCall[v] = new double[reps];
         var minflt = new long[variants.Count];
+        var runtimeNs = new long[variants.Count];
+        var nativeNs = new long[variants.Count];
+        var settleMs = new double[variants.Count];
+        var settleNativeMs = new double[variants.Count];
+        var timedS = new double[variants.Count];
 
         long busy0 = ProcStats.MachineBusyTicks();
         var self0 = ProcStats.Self();
@@ -102,9 +158,20 @@ internal static class Harness
                 GC.WaitForPendingFinalizers();
                 GC.Collect();
                 var body = variants[v].Body;
+                if (SettleEnabled)
+                {
+                    var (waitMs, nativeMs) = Settle();
+                    settleMs[v] += waitMs;
+                    settleNativeMs[v] += nativeMs;
+                }
+                var (rt0, nt0) = ProcStats.OtherThreadsCpuNs();
                 long t0 = Stopwatch.GetTimestamp();
                 for (int i = 0; i < inner[v]; i++) body();
                 long t1 = Stopwatch.GetTimestamp();
+                var (rt1, nt1) = ProcStats.OtherThreadsCpuNs();
+                runtimeNs[v] += rt1 - rt0;
+                nativeNs[v] += nt1 - nt0;
+                timedS[v] += (t1 - t0) / (double)Stopwatch.Frequency;
                 perCall[v][r] = (t1 - t0) / (double)Stopwatch.Frequency / inner[v];
                 minflt[v] += ProcStats.Self().MinFlt - f0;
             }
@@ -114,7 +181,7 @@ internal static class Harness
         long own = (self1.UTime - self0.UTime) + (self1.STime - self0.STime);
         double foreign = Math.Max(0, busy1 - busy0 - own) / ProcStats.TicksPerSecond / seconds * 100.0;
         double sys = (self1.STime - self0.STime) / ProcStats.TicksPerSecond / seconds * 100.0;
-        return new Set(perCall, minflt, foreign, sys);
+        return new Set(perCall, minflt, foreign, sys, runtimeNs, nativeNs, timedS, settleMs, settleNativeMs);
     }
 
     /// <summary>

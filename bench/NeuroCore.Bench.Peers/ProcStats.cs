@@ -37,4 +37,35 @@ internal static class ProcStats
                 return long.Parse(line[(key.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
         return double.NaN;
     }
+
+    /// <summary>
+    /// CPU time in ns of this process's threads other than the main thread (which runs the harness) and NeuroCore's
+    /// pool workers (named "NeuroCore worker N", which the kernel shows cut to 15 characters), split into the .NET
+    /// runtime's own threads (named ".NET ...") and the rest, which in a process with LibTorch loaded is its OpenMP
+    /// (libgomp) pool. Read from /proc/self/task/*/schedstat (ns, not the 10 ms ticks of stat). A thread that exits
+    /// between two reads drops out, so a difference of two reads can undercount, never overcount.
+    /// </summary>
+    public static (long Runtime, long Native) OtherThreadsCpuNs()
+    {
+        int main = Environment.ProcessId;
+        long runtime = 0, native = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                if (int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture) == main) continue;
+                string comm = File.ReadAllText(Path.Combine(dir, "comm"));
+                if (comm.StartsWith("NeuroCore", StringComparison.Ordinal)) continue;
+                string stat = File.ReadAllText(Path.Combine(dir, "schedstat"));
+                long ns = long.Parse(stat.AsSpan(0, stat.IndexOf(' ', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
+                if (comm.StartsWith(".NET", StringComparison.Ordinal)) runtime += ns;
+                else native += ns;
+            }
+            catch (IOException)
+            {
+                // The thread exited while we read it.
+            }
+        }
+        return (runtime, native);
+    }
 }

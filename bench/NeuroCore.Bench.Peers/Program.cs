@@ -9,7 +9,7 @@ namespace NeuroCore.Bench.Peers;
 /// bench/peers-run.sh, which builds, patches libLibTorchSharp.so and starts one process per (workload, threads).
 /// <code>
 /// smoke                                      load TorchSharp and print torch.ones(2).sum()
-/// run --workload p|d|w1|w2|w3|w4|w5 --threads N --out F   measure one pair, append JSON lines to F  [--quick] [--script] [--alone]
+/// run --workload p|d|w1|w2|w3|w4|w5 --threads N --out F   measure one pair, append JSON lines to F  [--quick] [--script] [--alone] [--step-only] [--no-settle] [--spin-probe]
 ///                                            (p: the physical limits P0-P3, never loads LibTorch; d: the D1-D3 probes)
 /// report --in F --md F.md --json F.json      merge the JSON lines into the report (summary table first)
 /// readme --json F.json --readme README.md    write the report's summary table between README's markers
@@ -39,7 +39,7 @@ internal static class Program
 
     static int Usage()
     {
-        Console.Error.WriteLine("usage: smoke | run --workload p|d|w1|w2|w3|w4|w5 --threads N --out FILE [--quick] [--script] [--alone] | report --in FILE --md FILE --json FILE | readme --json FILE --readme README.md");
+        Console.Error.WriteLine("usage: smoke | run --workload p|d|w1|w2|w3|w4|w5 --threads N --out FILE [--quick] [--script] [--alone] [--step-only] [--no-settle] [--spin-probe] | report --in FILE --md FILE --json FILE | readme --json FILE --readme README.md");
         return 2;
     }
 
@@ -70,6 +70,7 @@ internal static class Program
         double quiet = Harness.WaitForQuiet(quick ? 10 : 60);
         double rssBefore = ProcStats.StatusMiB("VmRSS:");
 
+        Harness.SettleEnabled = !args.Contains("--no-settle");
         bool alone = args.Contains("--alone") || workload == "p";
         if (!alone) torch.set_num_threads(threads); // --alone: LibTorch is never loaded, so the peak RSS is NeuroCore's
 
@@ -81,7 +82,7 @@ internal static class Program
             "w1" => [.. W1Gemm.Run(threads, reps, checks, 128, 784, 512), .. W1Gemm.Run(threads, reps, checks, 512, 512, 512),
                 .. W1Gemm.Run(threads, reps, checks)],
             "w2" => W2Lif.Run(threads, reps, checks, args.Contains("--script")),
-            "w3" => W3SnnMlp.Run(threads, reps, checks, alone),
+            "w3" => W3SnnMlp.Run(threads, reps, checks, alone, args.Contains("--step-only"), args.Contains("--spin-probe")),
             "w4" => W4Sparse.Run(threads, reps, checks),
             "w5" => W5Conv.Run(threads, reps, checks),
             _ => throw new InvalidOperationException($"unknown workload '{workload}' (p, d, w1, w2, w3, w4, w5)"),
@@ -96,7 +97,9 @@ internal static class Program
         {
             Report.WriteLine(stream, f, quiet, rssBefore, peak);
             Console.WriteLine($"{f.Workload} t={f.Threads} {f.Engine,-10} {f.Variant,-16} median {f.MedianS * 1e3,9:F3} ms " +
-                $"{f.Work / f.MedianS,8:F2} {f.Unit}/s  (min {f.MinS * 1e3:F3}, max {f.MaxS * 1e3:F3} ms, foreign {f.ForeignCpuPct:F0} %)");
+                $"{f.Work / f.MedianS,8:F2} {f.Unit}/s  (min {f.MinS * 1e3:F3}, max {f.MaxS * 1e3:F3} ms, foreign {f.ForeignCpuPct:F0} %, " +
+                $"other threads: runtime {f.RuntimeThreadsCpuPct:F1} %, native {f.NativeThreadsCpuPct:F1} %; " +
+                $"settle {f.SettleMs:F1} ms, native CPU in it {f.SettleNativeCpuMs:F2} ms)");
         }
         foreach (var (k, v) in checks)
         {

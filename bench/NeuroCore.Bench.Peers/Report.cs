@@ -30,6 +30,10 @@ internal static class Report
             w.WriteNumber("foreign_cpu_pct", Math.Round(f.ForeignCpuPct, 1));
             w.WriteNumber("minflt_per_call", Math.Round(f.MinFltPerCall, 2));
             w.WriteNumber("own_sys_pct", Math.Round(f.OwnSysPct, 1));
+            w.WriteNumber("runtime_threads_cpu_pct", Math.Round(f.RuntimeThreadsCpuPct, 1));
+            w.WriteNumber("native_threads_cpu_pct", Math.Round(f.NativeThreadsCpuPct, 1));
+            w.WriteNumber("settle_ms", Math.Round(f.SettleMs, 2));
+            w.WriteNumber("settle_native_cpu_ms", Math.Round(f.SettleNativeCpuMs, 2));
             w.WriteNumber("busy_at_start_pct", Math.Round(busyAtStartPct, 1));
             w.WriteNumber("rss_before_data_mib", Math.Round(rssBeforeMiB, 1));
             w.WriteNumber("peak_rss_mib", Math.Round(peakRssMiB, 1));

@@ -19,7 +19,8 @@ internal static class W3SnnMlp
 {
     const int T = 25, B = 128, In = 784, Hid = 512, Out = 10;
 
-    public static List<Figure> Run(int threads, int reps, Dictionary<string, string> checks, bool neuroCoreOnly)
+    public static List<Figure> Run(int threads, int reps, Dictionary<string, string> checks, bool neuroCoreOnly, bool stepOnly = false,
+        bool spinProbe = false)
     {
         var (xs, labels, w1, b1, w2, b2) = MakeData();
         string key = $"w3 t={threads}";
@@ -50,6 +51,12 @@ internal static class W3SnnMlp
                 Math.Abs(l1 - tLoss1) > 1e-3 * tLoss1)
                 throw new InvalidOperationException("W3: the engines or spike forms disagree: " + checks[key]);
 
+        if (spinProbe)
+        {
+            checks[key + " spin"] = SpinProbe(ts, nc, reps);
+            return [];
+        }
+
         // Batch-1 probe (WORKLOADS.md): batch row 0 of Xs and y, the same parameters.
         var xs1 = new float[T * In];
         for (int t = 0; t < T; t++) Array.Copy(xs, t * B * In, xs1, t * In, In);
@@ -64,6 +71,7 @@ internal static class W3SnnMlp
             new("torchsharp", "layerwise", () => ts.Step(true, SpikeForm.StraightThrough, Phase.Step), ts.Prepare),
             new("torchsharp", "layerwise_customfn", () => ts.Step(true, SpikeForm.CustomFunction, Phase.Step), ts.Prepare),
         ], W3Reps(reps), 0, innerOne: true));
+        if (stepOnly) return figures;
         // Phase probes: forward + loss (recording), and forward + loss + backward without the optimizer step.
         foreach (var (phase, name, work) in new[] { (Phase.Forward, "fwd", 2.60), (Phase.ForwardBackward, "fwdbwd", 5.24) })
             figures.AddRange(Harness.Measure($"w3_snn_mlp_step_phase_{name}", threads, work, "GFLOP",
@@ -80,6 +88,56 @@ internal static class W3SnnMlp
             new("torchsharp", "layerwise", () => ts1.Step(true, SpikeForm.StraightThrough, Phase.Step), ts1.Prepare),
         ], reps, 0, innerOne: true));
         return figures;
+    }
+
+    /// <summary>
+    /// What LibTorch's OpenMP pool does after a TorchSharp step has returned, against after a NeuroCore step: the
+    /// harness's untimed gap between repetitions (the next side's Prepare and two GCs) is replayed, then this process's
+    /// native threads (ProcStats.OtherThreadsCpuNs) are sampled every 1 ms until they stay idle (Harness's settle rule).
+    /// Reported per side: the gap's wall time, the native threads' CPU during it, and the wall time and CPU after it
+    /// until they are idle, as medians over <paramref name="reps"/> steps.
+    /// </summary>
+    static string SpinProbe(TorchMlp ts, NcMlp nc, int reps)
+    {
+        string Side(string name, Action step, Action nextPrepare)
+        {
+            var gap = new double[reps]; var gapCpu = new double[reps]; var tail = new double[reps]; var tailCpu = new double[reps];
+            for (int r = 0; r < reps; r++)
+            {
+                step();
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                long c0 = ProcStats.OtherThreadsCpuNs().Native;
+                nextPrepare();
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                long c1 = ProcStats.OtherThreadsCpuNs().Native;
+                long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+                long last = c1;
+                int idle = 0;
+                while (idle < 3 && System.Diagnostics.Stopwatch.GetElapsedTime(t1).TotalMilliseconds < 300)
+                {
+                    Thread.Sleep(1);
+                    long now = ProcStats.OtherThreadsCpuNs().Native;
+                    idle = now - last < 50_000 ? idle + 1 : 0;
+                    last = now;
+                }
+                gap[r] = System.Diagnostics.Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds;
+                gapCpu[r] = (c1 - c0) / 1e6;
+                tail[r] = System.Diagnostics.Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
+                tailCpu[r] = (last - c1) / 1e6;
+            }
+            static double Med(double[] x) { Array.Sort(x); return x[x.Length / 2]; }
+            string line = $"after a {name} step: gap {Med(gap):F1} ms wall with {Med(gapCpu):F1} ms native CPU, then " +
+                $"{Med(tail):F1} ms until idle with {Med(tailCpu):F1} ms native CPU (medians of {reps})";
+            Console.Error.WriteLine("  spin probe " + line);
+            return line;
+        }
+        ts.Prepare();
+        nc.Prepare();
+        string torchSide = Side("TorchSharp idiomatic", () => ts.Step(false, SpikeForm.StraightThrough, Phase.Step), nc.Prepare);
+        string ncSide = Side("NeuroCore", nc.Step, ts.Prepare);
+        return torchSide + "; " + ncSide;
     }
 
     /// <summary>How much of the training step a timed call runs (WORKLOADS.md W3 phase probes).</summary>

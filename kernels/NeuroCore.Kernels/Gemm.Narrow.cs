@@ -132,7 +132,7 @@ public static unsafe partial class Gemm
         }
     }
 
-    /// <summary>One vector width for the narrow path, so its loops are written once (struct type arguments inline).</summary>
+    /// <summary>One vector width for the narrow and skinny paths, so their loops are written once (struct type arguments inline).</summary>
     internal interface INarrowWidth<TVec> where TVec : struct
     {
         /// <summary>Floats per vector.</summary>
@@ -140,6 +140,12 @@ public static unsafe partial class Gemm
 
         /// <summary>Loads Count floats at <paramref name="source"/>.</summary>
         static abstract TVec Load(float* source);
+
+        /// <summary>Stores <paramref name="value"/> at <paramref name="destination"/>.</summary>
+        static abstract void Store(TVec value, float* destination);
+
+        /// <summary>All lanes <paramref name="x"/>.</summary>
+        static abstract TVec Broadcast(float x);
 
         /// <summary>Lane-wise fused a·b + c.</summary>
         static abstract TVec Fma(TVec a, TVec b, TVec c);
@@ -155,6 +161,10 @@ public static unsafe partial class Gemm
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Load(float* source) => Vector512.Load(source);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(Vector512<float> value, float* destination) => Vector512.Store(value, destination);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Broadcast(float x) => Vector512.Create(x);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Sum(Vector512<float> value) => Vector512.Sum(value);
@@ -166,6 +176,10 @@ public static unsafe partial class Gemm
         public static int Count => Vector256<float>.Count;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Load(float* source) => Vector256.Load(source);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(Vector256<float> value, float* destination) => Vector256.Store(value, destination);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Broadcast(float x) => Vector256.Create(x);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -13,8 +13,8 @@ namespace NeuroCore.Kernels;
 /// its C tile in vector registers for a whole KC block. K is cut into equal blocks that depend on k alone, and each C
 /// element is produced by the same micro-kernel arithmetic wherever its tile sits, so splitting C among threads on
 /// micro-tile boundaries gives bitwise identical results for any thread count. One or two rows of row-major A take a
-/// direct matrix-vector path instead (Gemm.Direct.cs), and A·Bᵀ with at most 16 columns a row-dot path
-/// (Gemm.Narrow.cs).
+/// direct matrix-vector path instead (Gemm.Direct.cs), A·Bᵀ with at most 16 columns a row-dot path
+/// (Gemm.Narrow.cs), and Aᵀ·B with at most 16 rows a column-block path (Gemm.Skinny.cs).
 /// </para>
 /// <para>
 /// Each thread that runs a packed product keeps about 1.2 MiB of pinned packing buffers for its lifetime, so
@@ -125,7 +125,7 @@ public static unsafe partial class Gemm
             {
                 // The packed path adds a bias in its first K block's epilogue when C is write-only; otherwise (old C
                 // kept, or the direct and narrow paths, whose C is small) C becomes beta·C + bias first, then beta = 1.
-                bool packed = !(m <= DirectMaxRows && !transA) && !IsNarrow(transA, transB, n, k);
+                bool packed = !(m <= DirectMaxRows && !transA) && !IsNarrow(transA, transB, n, k) && !IsSkinny(transA, transB, m, k);
                 if (packed && beta == 0f) job.Bias = bias;
                 else
                 {
@@ -148,6 +148,13 @@ public static unsafe partial class Gemm
                 // A few columns of row-by-row dot products: split the rows of C in narrow-path blocks.
                 job.Narrow = true;
                 FixedPartition.Run((m + NarrowBlock - 1) / NarrowBlock, threads, in job);
+                return;
+            }
+            if (IsSkinny(transA, transB, m, k))
+            {
+                // A few rows of Aᵀ·B: split the columns of C in skinny-path blocks.
+                job.Skinny = true;
+                FixedPartition.Run((n + SkinnyBlock - 1) / SkinnyBlock, threads, in job);
                 return;
             }
             // Split the larger side of C (less duplicated packing) on micro-tile boundaries, unless only the other
@@ -214,13 +221,14 @@ public static unsafe partial class Gemm
         /// <summary>Column bias added in the first K block's epilogue (packed path, beta 0), or null.</summary>
         public float* Bias;
         public int Lda, Ldb, Ldc, M, N, K;
-        public bool TransA, TransB, SplitM, Direct, Narrow;
+        public bool TransA, TransB, SplitM, Direct, Narrow, Skinny;
         public float Alpha, Beta;
 
         public readonly void Invoke(int start, int limit)
         {
             if (Direct) Gemm.Direct(in this, start * DirectBlock, Math.Min(limit * DirectBlock, N));
             else if (Narrow) Gemm.Narrow(in this, start * NarrowBlock, Math.Min(limit * NarrowBlock, M));
+            else if (Skinny) Gemm.Skinny(in this, start * SkinnyBlock, Math.Min(limit * SkinnyBlock, N));
             else if (SplitM) Compute(in this, start * Mr, Math.Min(limit * Mr, M), 0, N);
             else Compute(in this, 0, M, start * Nr, Math.Min(limit * Nr, N));
         }

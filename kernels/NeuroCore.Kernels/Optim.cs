@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using NeuroCore.Kernels.Parallel;
 
 namespace NeuroCore.Kernels;
 
@@ -57,12 +58,28 @@ public static partial class Optim
     /// <param name="step">The 1-based step number t, used for bias correction.</param>
     /// <exception cref="ArgumentException">Lengths differ or step &lt; 1.</exception>
     public static void Adam(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr, float beta1,
-        float beta2, float eps, float weightDecay, int step)
-    {
-        CheckLengths("Optim.Adam", p.Length, g.Length, "m", m.Length, v.Length, true);
-        CheckStep("Optim.Adam", step);
-        Run(new AdamUpdate(lr, beta1, beta2, eps, weightDecay, step, decoupled: false), p, g, m, v);
-    }
+        float beta2, float eps, float weightDecay, int step) => Adam(p, g, m, v, lr, beta1, beta2, eps, weightDecay, step, 1);
+
+    /// <summary>
+    /// <see cref="Adam(Span{float}, ReadOnlySpan{float}, Span{float}, Span{float}, float, float, float, float, float, int)"/>
+    /// on up to <paramref name="threads"/> threads, which take fixed blocks of elements. Every element is updated by the
+    /// same operations wherever it lands, so the result is bitwise the same for any thread count.
+    /// </summary>
+    /// <param name="p">Parameters, updated in place.</param>
+    /// <param name="g">Gradients.</param>
+    /// <param name="m">First-moment state (zeros before step 1).</param>
+    /// <param name="v">Second-moment state (zeros before step 1).</param>
+    /// <param name="lr">Learning rate.</param>
+    /// <param name="beta1">First-moment decay β1 in [0, 1).</param>
+    /// <param name="beta2">Second-moment decay β2 in [0, 1).</param>
+    /// <param name="eps">ε added to the denominator.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient.</param>
+    /// <param name="step">The 1-based step number t, used for bias correction.</param>
+    /// <param name="threads">Threads to use, 1 to <see cref="FixedPartition.MaxThreads"/>.</param>
+    /// <exception cref="ArgumentException">Lengths differ, step &lt; 1, or threads is out of range.</exception>
+    public static void Adam(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr, float beta1,
+        float beta2, float eps, float weightDecay, int step, int threads) =>
+        AdamCore(false, p, g, m, v, lr, beta1, beta2, eps, weightDecay, step, threads, ParallelThreshold);
 
     /// <summary>
     /// AdamW (PyTorch <c>torch.optim.AdamW</c>, decoupled weight decay). Effectively computes, per element:
@@ -80,11 +97,79 @@ public static partial class Optim
     /// <param name="step">The 1-based step number t, used for bias correction.</param>
     /// <exception cref="ArgumentException">Lengths differ or step &lt; 1.</exception>
     public static void AdamW(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr, float beta1,
-        float beta2, float eps, float weightDecay, int step)
+        float beta2, float eps, float weightDecay, int step) => AdamW(p, g, m, v, lr, beta1, beta2, eps, weightDecay, step, 1);
+
+    /// <summary>
+    /// <see cref="AdamW(Span{float}, ReadOnlySpan{float}, Span{float}, Span{float}, float, float, float, float, float, int)"/>
+    /// on up to <paramref name="threads"/> threads, bitwise the same for any thread count.
+    /// </summary>
+    /// <inheritdoc cref="AdamW(Span{float}, ReadOnlySpan{float}, Span{float}, Span{float}, float, float, float, float, float, int)"/>
+    /// <param name="threads">Threads to use, 1 to <see cref="FixedPartition.MaxThreads"/>.</param>
+    /// <exception cref="ArgumentException">Lengths differ, step &lt; 1, or threads is out of range.</exception>
+    public static void AdamW(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr, float beta1,
+        float beta2, float eps, float weightDecay, int step, int threads) =>
+        AdamCore(true, p, g, m, v, lr, beta1, beta2, eps, weightDecay, step, threads, ParallelThreshold);
+
+    /// <summary>
+    /// Adam (or AdamW when <paramref name="decoupled"/>) on up to <paramref name="threads"/> threads, one below
+    /// <paramref name="parallelThreshold"/> elements; tests pass 0 to force the split.
+    /// </summary>
+    internal static void AdamCore(bool decoupled, Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float lr,
+        float beta1, float beta2, float eps, float weightDecay, int step, int threads, int parallelThreshold)
     {
-        CheckLengths("Optim.AdamW", p.Length, g.Length, "m", m.Length, v.Length, true);
-        CheckStep("Optim.AdamW", step);
-        Run(new AdamUpdate(lr, beta1, beta2, eps, weightDecay, step, decoupled: true), p, g, m, v);
+        string op = decoupled ? "Optim.AdamW" : "Optim.Adam";
+        CheckLengths(op, p.Length, g.Length, "m", m.Length, v.Length, true);
+        CheckStep(op, step);
+        CheckThreads(op, threads);
+        RunThreaded(new AdamUpdate(lr, beta1, beta2, eps, weightDecay, step, decoupled), p, g, m, v, threads, parallelThreshold);
+    }
+
+    /// <summary>Below this many elements a fused update stays on one thread (a wake-up costs more than it saves).</summary>
+    const int ParallelThreshold = 1 << 16;
+
+    /// <summary>Elements per unit of the thread split: a multiple of every vector width, so only the last block has a tail.</summary>
+    const int Block = 4096;
+
+    /// <summary>
+    /// <see cref="Run{TUpdate}"/> over fixed blocks of <see cref="Block"/> elements on up to <paramref name="threads"/>
+    /// threads (one below <paramref name="parallelThreshold"/> elements). The update is elementwise and its vector and
+    /// scalar forms agree bitwise, so the split cannot change any result.
+    /// </summary>
+    static unsafe void RunThreaded<TUpdate>(TUpdate update, Span<float> p, ReadOnlySpan<float> g, Span<float> a, Span<float> b,
+        int threads, int parallelThreshold) where TUpdate : struct, IFusedUpdate
+    {
+        if (threads == 1 || p.Length < parallelThreshold)
+        {
+            Run(update, p, g, a, b);
+            return;
+        }
+        fixed (float* pp = p, pg = g, pa = a, pb = b)
+        {
+            var job = new FusedJob<TUpdate> { Update = update, P = pp, G = pg, A = pa, B = pb, Length = p.Length };
+            FixedPartition.Run((p.Length + Block - 1) / Block, threads, in job);
+        }
+    }
+
+    /// <summary>One fused update over blocks [start, limit) of <see cref="Block"/> elements.</summary>
+    unsafe struct FusedJob<TUpdate> : IRangeBody where TUpdate : struct, IFusedUpdate
+    {
+        public TUpdate Update;
+        public float* P, G, A, B;
+        public int Length;
+
+        public readonly void Invoke(int start, int limit)
+        {
+            int from = start * Block, count = Math.Min(limit * Block, Length) - from;
+            bool one = TUpdate.StateCount >= 1, two = TUpdate.StateCount >= 2;
+            Run(Update, new Span<float>(P + from, count), new ReadOnlySpan<float>(G + from, count),
+                one ? new Span<float>(A + from, count) : default, two ? new Span<float>(B + from, count) : default);
+        }
+    }
+
+    static void CheckThreads(string op, int threads)
+    {
+        if (threads < 1 || threads > FixedPartition.MaxThreads)
+            Throw.OutOfRange(nameof(threads), $"{op}: threads must be between 1 and {FixedPartition.MaxThreads}, got {threads}.");
     }
 
     /// <summary>The fused driver: widest vector first, then a scalar tail over the same update.</summary>

@@ -144,6 +144,51 @@ public class GemmTests(ITestOutputHelper output)
         Assert.Equal(one, p.Run(threads: 3));
     }
 
+    [Property(MaxTest = 100)]
+    public void Sgemm_SkinnyTransposedA_IsTheFusedChainAndThreadInvariant(byte m, ushort n, ushort k, int seed)
+    {
+        // Aᵀ·B with at most 16 rows and k ≥ 32 takes the skinny (column-block) path when vectors have hardware FMA:
+        // m 1..16 covers every row-group size, n 0..257 crosses whole column blocks, the 32-column thread units and the
+        // scalar column tail, k crosses the 128-row chunks.
+        var p = Problem.Create(1 + m % 16, n % 258, 32 + k % 300, transA: true, transB: false, seed);
+        float[] one = p.Run(threads: 1);
+        p.AssertMatchesReference(one);
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported)
+            Assert.Equal(FusedChainTwin(p), one);
+        Assert.Equal(one, p.Run(threads: 2));
+        Assert.Equal(one, p.Run(threads: 3));
+    }
+
+    [Fact]
+    public void Sgemm_SkinnyAtTheLinearLayerGradientShape_IsTheFusedChain()
+    {
+        // dW[10, 512] = dyᵀ·x over 3200 rows: a classifier head's weight gradient, two 5-row groups, 25 K chunks.
+        var p = Problem.Create(10, 512, 3200, transA: true, transB: false, seed: 11);
+        float[] one = p.Run(threads: 1);
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported)
+            Assert.Equal(FusedChainTwin(p), one);
+        else p.AssertMatchesReference(one);
+        Assert.Equal(one, p.Run(threads: 2));
+    }
+
+    /// <summary>
+    /// The skinny path's scalar twin: each element one fused multiply-add chain over p ascending from 0, then
+    /// <c>alpha·sum</c> (beta 0) or <c>fma(alpha, sum, beta·c)</c>.
+    /// </summary>
+    static float[] FusedChainTwin(Problem p)
+    {
+        float[] c = (float[])p.C.Clone();
+        for (int i = 0; i < p.M; i++)
+            for (int j = 0; j < p.N; j++)
+            {
+                float sum = 0f;
+                for (int q = 0; q < p.K; q++) sum = MathF.FusedMultiplyAdd(p.A[q * p.Lda + i], p.B[q * p.Ldb + j], sum);
+                ref float cij = ref c[i * p.Ldc + j];
+                cij = p.Beta == 0f ? p.Alpha * sum : MathF.FusedMultiplyAdd(p.Alpha, sum, p.Beta * cij);
+            }
+        return c;
+    }
+
     [Property(MaxTest = 40)]
     public void Sgemm_DeepK_MatchesReference(byte m, byte n, ushort k, bool transA, bool transB, int seed)
     {
@@ -288,6 +333,19 @@ public class GemmTests(ITestOutputHelper output)
             int t = threads;
             LifTests.AssertSteadyStateAllocatesNothing(
                 () => Gemm.Sgemm(true, true, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0.5f, c, p.Ldc, t), $"Sgemm at {t} threads");
+        }
+    }
+
+    [Fact]
+    public void Sgemm_Skinny_SteadyState_AllocatesNothing()
+    {
+        var p = Problem.Create(10, 512, 640, true, false, seed: 13);
+        float[] c = (float[])p.C.Clone();
+        for (int threads = 1; threads <= 2; threads++)
+        {
+            int t = threads;
+            LifTests.AssertSteadyStateAllocatesNothing(
+                () => Gemm.Sgemm(true, false, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, t), $"skinny Sgemm at {t} threads");
         }
     }
 

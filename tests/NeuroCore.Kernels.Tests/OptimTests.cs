@@ -59,6 +59,53 @@ public class OptimTests
         }
     }
 
+    [Property(MaxTest = 4)]
+    public void AdamAndAdamW_Threaded_BitwiseEqualReferenceForAnyThreadCount(int seed)
+    {
+        // The split forced at every length (threshold 0): 0..257 sit inside one 4096-element block; the longer lengths
+        // cross block boundaries with a scalar tail in the last block.
+        var rng = new Random(seed);
+        foreach (int n in TestData.Lengths().Concat([4096, 4096 * 2 + 17, 4096 * 3 + 5]))
+        {
+            bool decoupled = rng.Next(2) == 0;
+            float wd = rng.Next(2) == 0 ? 0f : 0.01f;
+            float[] pRef = TestData.Random(rng, n, 1f), mRef = new float[n], vRef = new float[n];
+            float[][] p = [(float[])pRef.Clone(), (float[])pRef.Clone(), (float[])pRef.Clone()];
+            float[][] m = [new float[n], new float[n], new float[n]], v = [new float[n], new float[n], new float[n]];
+            for (int step = 1; step <= 2; step++)
+            {
+                float[] g = TestData.Random(rng, n, 1f, specials: step == 2);
+                if (decoupled) Reference.AdamW(pRef, g, mRef, vRef, 1e-3f, 0.9f, 0.999f, 1e-8f, wd, step);
+                else Reference.Adam(pRef, g, mRef, vRef, 1e-3f, 0.9f, 0.999f, 1e-8f, wd, step);
+                for (int t = 1; t <= 3; t++)
+                {
+                    Optim.AdamCore(decoupled, p[t - 1], g, m[t - 1], v[t - 1], 1e-3f, 0.9f, 0.999f, 1e-8f, wd, step, t, parallelThreshold: 0);
+                    string context = $"{(decoupled ? "AdamW" : "Adam")} n={n} step={step} threads={t}";
+                    TestData.AssertBitwise(pRef, p[t - 1], context);
+                    TestData.AssertBitwise(mRef, m[t - 1], context + " m");
+                    TestData.AssertBitwise(vRef, v[t - 1], context + " v");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Adam_Threaded_SteadyState_AllocatesNothing()
+    {
+        int n = 100_000;
+        float[] p = new float[n], g = new float[n], m = new float[n], v = new float[n];
+        LifTests.AssertSteadyStateAllocatesNothing(() => Optim.Adam(p, g, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1, 2), "Adam at 2 threads");
+        LifTests.AssertSteadyStateAllocatesNothing(() => Optim.AdamW(p, g, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 1, 2), "AdamW at 2 threads");
+    }
+
+    [Fact]
+    public void Adam_ThreadsOutOfRange_ThrowsNamingTheOp()
+    {
+        float[] p = new float[4], g = new float[4], m = new float[4], v = new float[4];
+        var e = Assert.ThrowsAny<ArgumentException>(() => Optim.Adam(p, g, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1, 0));
+        Assert.Contains("Optim.Adam", e.Message);
+    }
+
     [Fact]
     public void Adam_FirstStep_MovesEachParameterByLrTimesSignOfGradient()
     {

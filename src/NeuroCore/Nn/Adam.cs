@@ -71,14 +71,33 @@ public class Adam : IOptimizer, IDisposable
     /// <inheritdoc/>
     public int StepCount { get; private set; }
 
+    /// <summary>
+    /// Threads the update runs on, 1 (the default) to <see cref="Kernels.Parallel.FixedPartition.MaxThreads"/>; usually
+    /// the tape's thread count. The update is elementwise, so the result is bitwise the same for any value.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1 or above the maximum.</exception>
+    public int Threads
+    {
+        get => _threads;
+        set
+        {
+            if (value < 1 || value > Kernels.Parallel.FixedPartition.MaxThreads)
+                throw new ArgumentOutOfRangeException(nameof(value), value,
+                    $"{(Decoupled ? "AdamW" : "Adam")}.Threads must be between 1 and {Kernels.Parallel.FixedPartition.MaxThreads}; got {value}.");
+            _threads = value;
+        }
+    }
+
+    int _threads = 1;
+
     /// <inheritdoc/>
     public void Step()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         OptimizerChecks.StoreUnchanged(_store, _count, Kind);
         int step = StepCount + 1;
-        if (Decoupled) Optim.AdamW(_store.Values, _store.Grads, _m.AsSpan(0, _count), _v.AsSpan(0, _count), LearningRate, Beta1, Beta2, Eps, WeightDecay, step);
-        else Optim.Adam(_store.Values, _store.Grads, _m.AsSpan(0, _count), _v.AsSpan(0, _count), LearningRate, Beta1, Beta2, Eps, WeightDecay, step);
+        if (Decoupled) Optim.AdamW(_store.Values, _store.Grads, _m.AsSpan(0, _count), _v.AsSpan(0, _count), LearningRate, Beta1, Beta2, Eps, WeightDecay, step, _threads);
+        else Optim.Adam(_store.Values, _store.Grads, _m.AsSpan(0, _count), _v.AsSpan(0, _count), LearningRate, Beta1, Beta2, Eps, WeightDecay, step, _threads);
         StepCount = step;
     }
 

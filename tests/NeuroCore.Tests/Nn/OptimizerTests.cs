@@ -59,6 +59,35 @@ public class OptimizerTests
         Assert.Equal(1f - 1e-3f, store.Values[0], 5);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Adam_TwoThreads_BitwiseEqualToOne_AndThreadsIsValidated(bool decoupled)
+    {
+        // 200,003 parameters: past the threaded update's threshold, several blocks and a scalar tail.
+        float[] Train(int threads)
+        {
+            var store = new ParameterStore();
+            var p = store.Add("p", new Shape(200_003));
+            var rng = new Random(5);
+            for (int i = 0; i < p.Span.Length; i++) p.Span[i] = (float)rng.NextDouble();
+            using Adam opt = decoupled ? new AdamW(store, 0.01f) { Threads = threads } : new Adam(store, 0.01f, weightDecay: 1e-3f) { Threads = threads };
+            Assert.Equal(threads, opt.Threads);
+            for (int t = 0; t < 3; t++)
+            {
+                for (int i = 0; i < store.Grads.Length; i++) store.Grads[i] = (float)rng.NextDouble() - 0.5f;
+                opt.Step();
+            }
+            return p.ToArray();
+        }
+        Assert.Equal(Train(1), Train(2));
+        var store = new ParameterStore();
+        store.Add("p", new Shape(3));
+        using var adam = decoupled ? new AdamW(store) : new Adam(store);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => adam.Threads = 0);
+        Assert.Contains(decoupled ? "AdamW.Threads" : "Adam.Threads", e.Message);
+    }
+
     [Fact]
     public void Adam_Disposed_RefusesToStep_AndANewOneStartsFromZeroMoments()
     {
