@@ -7,7 +7,7 @@ namespace NeuroCore.Kernels;
 /// One lane width as a type (float itself for the scalar tail), so a kernel loop is written once and specialised per
 /// width: every call is static on a struct type argument and inlined (the public <c>ISimdVector</c> interface is not
 /// available). The operations are exactly the IEEE float operations of the scalar formula (no FMA), so every width gives
-/// bitwise the same results. Used by the CE-LIF time loops and the SpikeSynapse row accumulations.
+/// bitwise the same results. Used by the LIF, ALIF and CE-LIF time loops and the SpikeSynapse row accumulations.
 /// </summary>
 internal interface ILanes<TV> where TV : struct
 {
@@ -44,6 +44,9 @@ internal interface ILanes<TV> where TV : struct
     /// <summary>a where a ≥ floor, else floor (NaN gives floor).</summary>
     static abstract TV Floor(TV a, TV floor);
 
+    /// <summary>Bit i (least significant first, Count bits) set where lane i has a ≥ b (NaN compares false): the packed spikes.</summary>
+    static abstract ulong GreaterOrEqualBits(TV a, TV b);
+
     /// <summary>The surrogate derivative at x.</summary>
     static abstract TV Grad<TSurrogate>(in TSurrogate sg, TV x) where TSurrogate : struct, ISurrogate;
 }
@@ -62,6 +65,7 @@ internal readonly struct Lanes1 : ILanes<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Neg(float a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float GreaterOrEqualOne(float a, float b) => a >= b ? 1f : 0f;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Floor(float a, float floor) => a >= floor ? a : floor;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong GreaterOrEqualBits(float a, float b) => a >= b ? 1UL : 0UL;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Grad<TSurrogate>(in TSurrogate sg, float x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
 }
@@ -83,6 +87,8 @@ internal readonly struct Lanes128 : ILanes<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Floor(Vector128<float> a, Vector128<float> floor) => Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(a, floor), a, floor);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong GreaterOrEqualBits(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThanOrEqual(a, b).ExtractMostSignificantBits();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Grad<TSurrogate>(in TSurrogate sg, Vector128<float> x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
 }
 
@@ -103,6 +109,8 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Floor(Vector256<float> a, Vector256<float> floor) => Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(a, floor), a, floor);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong GreaterOrEqualBits(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThanOrEqual(a, b).ExtractMostSignificantBits();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Grad<TSurrogate>(in TSurrogate sg, Vector256<float> x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
 }
 
@@ -122,6 +130,8 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     public static Vector512<float> GreaterOrEqualOne(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThanOrEqual(a, b) & Vector512<float>.One;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Floor(Vector512<float> a, Vector512<float> floor) => Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(a, floor), a, floor);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong GreaterOrEqualBits(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThanOrEqual(a, b).ExtractMostSignificantBits();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Grad<TSurrogate>(in TSurrogate sg, Vector512<float> x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
 }
