@@ -108,13 +108,13 @@ public static unsafe partial class Alif
         }
 
         /// <summary>
-        /// The reverse time loop over the tile [j0, j1) with its carries and partial sums in <see cref="Scratch"/>
+        /// The reverse time loop, tile by tile over [r0, r1), with its carries and partial sums in <see cref="Scratch"/>
         /// (θ_t recomputed from A_{t−1}), then the partial sums added out.
         /// </summary>
         // Fully optimised from the first call, like every call after it: tiered code can negate a NaN with another sign
         // bit, and the gradients must be bitwise the same on every call and for every thread count.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public readonly void Tile<TL, TV>(nuint j0, nuint j1) where TL : struct, ILanes<TV> where TV : struct
+        public readonly void Tiles<TL, TV>(nuint r0, nuint r1) where TL : struct, ILanes<TV> where TV : struct
         {
             TSurrogate sg = Sg;
             ref float v0r = ref Unsafe.AsRef<float>(V0);
@@ -136,41 +136,45 @@ public static unsafe partial class Alif
             ref float grb = ref Unsafe.Add(ref gvb, 5 * sub);
             bool soft = Soft, detach = Detach;
             TV one = TL.Splat(1f);
-            for (nuint k = j0; k < j1; k += w)
-                for (nuint c = 0; c < Carries; c++) TL.Store(TL.Zero, ref gvb, c * sub + k - j0);
-            for (nuint t = T; t-- > 0;)
+            for (nuint j0 = r0; j0 < r1; j0 += Lif.Tile)
+            {
+                nuint j1 = Math.Min(j0 + Lif.Tile, r1);
                 for (nuint k = j0; k < j1; k += w)
-                {
-                    nuint i = t * n + k, q = k - j0;
-                    TV t0v = TL.Load(ref t0r, k), kv = TL.Load(ref kr, k);
-                    TV h = TL.Load(ref hr, i), ap = TL.Load(ref apr, i), sp = TL.Load(ref sr, i);
-                    TV th = Threshold<TL, TV>(t0v, kv, ap); // the forward's θ_t, bitwise
-                    TV gv = TL.Load(ref gvb, q), ga = TL.Load(ref gab, q), rv = TL.Load(ref rr, k);
-                    TV g = TL.Grad(in sg, TL.Sub(h, th));
-                    TV gsTotal = TL.Add(TL.Load(ref gsr, i), TL.Mul(TL.Sub(one, rv), ga));
-                    if (!detach) gsTotal = TL.Sub(gsTotal, TL.Mul(gv, soft ? th : h));
-                    TV gsg = TL.Mul(gsTotal, g);
-                    TV gh = TL.Add(gsg, soft ? gv : TL.Mul(gv, TL.Sub(one, sp)));
-                    TV gth = soft ? TL.Sub(TL.Neg(gsg), TL.Mul(gv, sp)) : TL.Neg(gsg);
-                    TV vPrev;
-                    if (t == 0) vPrev = TL.Load(ref v0r, k);
-                    else
+                    for (nuint c = 0; c < Carries; c++) TL.Store(TL.Zero, ref gvb, c * sub + k - j0);
+                for (nuint t = T; t-- > 0;)
+                    for (nuint k = j0; k < j1; k += w)
                     {
-                        TV thPrev = soft ? Threshold<TL, TV>(t0v, kv, TL.Load(ref apr, i - n)) : one; // the hard reset ignores θ
-                        vPrev = Lif.Reset<TL, TV>(soft, TL.Load(ref hr, i - n), TL.Load(ref sr, i - n), thPrev, one);
+                        nuint i = t * n + k, q = k - j0;
+                        TV t0v = TL.Load(ref t0r, k), kv = TL.Load(ref kr, k);
+                        TV h = TL.Load(ref hr, i), ap = TL.Load(ref apr, i), sp = TL.Load(ref sr, i);
+                        TV th = Threshold<TL, TV>(t0v, kv, ap); // the forward's θ_t, bitwise
+                        TV gv = TL.Load(ref gvb, q), ga = TL.Load(ref gab, q), rv = TL.Load(ref rr, k);
+                        TV g = TL.Grad(in sg, TL.Sub(h, th));
+                        TV gsTotal = TL.Add(TL.Load(ref gsr, i), TL.Mul(TL.Sub(one, rv), ga));
+                        if (!detach) gsTotal = TL.Sub(gsTotal, TL.Mul(gv, soft ? th : h));
+                        TV gsg = TL.Mul(gsTotal, g);
+                        TV gh = TL.Add(gsg, soft ? gv : TL.Mul(gv, TL.Sub(one, sp)));
+                        TV gth = soft ? TL.Sub(TL.Neg(gsg), TL.Mul(gv, sp)) : TL.Neg(gsg);
+                        TV vPrev;
+                        if (t == 0) vPrev = TL.Load(ref v0r, k);
+                        else
+                        {
+                            TV thPrev = soft ? Threshold<TL, TV>(t0v, kv, TL.Load(ref apr, i - n)) : one; // the hard reset ignores θ
+                            vPrev = Lif.Reset<TL, TV>(soft, TL.Load(ref hr, i - n), TL.Load(ref sr, i - n), thPrev, one);
+                        }
+                        TL.Store(gh, ref gir, i);
+                        TL.Store(TL.Add(TL.Load(ref gbb, q), TL.Mul(gh, vPrev)), ref gbb, q);
+                        TL.Store(TL.Add(TL.Load(ref gt0b, q), gth), ref gt0b, q);
+                        TL.Store(TL.Add(TL.Load(ref gkb, q), TL.Mul(gth, ap)), ref gkb, q);
+                        TL.Store(TL.Add(TL.Load(ref grb, q), TL.Mul(ga, TL.Sub(ap, sp))), ref grb, q);
+                        TL.Store(TL.Mul(gh, TL.Load(ref br, k)), ref gvb, q);
+                        TL.Store(TL.Add(TL.Mul(rv, ga), TL.Mul(kv, gth)), ref gab, q);
                     }
-                    TL.Store(gh, ref gir, i);
-                    TL.Store(TL.Add(TL.Load(ref gbb, q), TL.Mul(gh, vPrev)), ref gbb, q);
-                    TL.Store(TL.Add(TL.Load(ref gt0b, q), gth), ref gt0b, q);
-                    TL.Store(TL.Add(TL.Load(ref gkb, q), TL.Mul(gth, ap)), ref gkb, q);
-                    TL.Store(TL.Add(TL.Load(ref grb, q), TL.Mul(ga, TL.Sub(ap, sp))), ref grb, q);
-                    TL.Store(TL.Mul(gh, TL.Load(ref br, k)), ref gvb, q);
-                    TL.Store(TL.Add(TL.Mul(rv, ga), TL.Mul(kv, gth)), ref gab, q);
-                }
-            AddSums<TL, TV>(ref gbb, GradBeta, j0, j1);
-            AddSums<TL, TV>(ref gt0b, GradTheta0, j0, j1);
-            AddSums<TL, TV>(ref grb, GradRho, j0, j1);
-            AddSums<TL, TV>(ref gkb, GradKappa, j0, j1);
+                AddSums<TL, TV>(ref gbb, GradBeta, j0, j1);
+                AddSums<TL, TV>(ref gt0b, GradTheta0, j0, j1);
+                AddSums<TL, TV>(ref grb, GradRho, j0, j1);
+                AddSums<TL, TV>(ref gkb, GradKappa, j0, j1);
+            }
         }
     }
 

@@ -114,8 +114,8 @@ public static unsafe partial class Alif
         public readonly void Invoke(int start, int limit) =>
             Lif.RunLanes(this, (nuint)start * Lif.Tile, Math.Min((nuint)limit * Lif.Tile, N));
 
-        /// <summary>The time loop over the tile [j0, j1): t outer, the tile's V, A and parameters in L1.</summary>
-        public readonly void Tile<TL, TV>(nuint j0, nuint j1) where TL : struct, ILanes<TV> where TV : struct
+        /// <summary>The time loop, tile by tile over [r0, r1): t outer, each tile's V, A and parameters in L1.</summary>
+        public readonly void Tiles<TL, TV>(nuint r0, nuint r1) where TL : struct, ILanes<TV> where TV : struct
         {
             ref float ir = ref Unsafe.AsRef<float>(Input);
             ref float br = ref Unsafe.AsRef<float>(Beta);
@@ -130,20 +130,24 @@ public static unsafe partial class Alif
             bool soft = Soft, saveH = H != null, saveA = APrev != null;
             nuint n = N, steps = T, w = TL.Count;
             TV one = TL.Splat(1f);
-            for (nuint t = 0, row = 0; t < steps; t++, row += n)
-                for (nuint k = j0; k < j1; k += w)
-                {
-                    nuint i = row + k;
-                    TV av = TL.Load(ref ar, k), rv = TL.Load(ref rr, k);
-                    TV h = Lif.Charge<TL, TV>(TL.Load(ref br, k), TL.Load(ref vr, k), TL.Load(ref ir, i));
-                    TV th = Threshold<TL, TV>(TL.Load(ref t0r, k), TL.Load(ref kr, k), av);
-                    TV s = TL.GreaterOrEqualOne(h, th);
-                    TL.Store(Lif.Reset<TL, TV>(soft, h, s, th, one), ref vr, k);
-                    TL.Store(TL.Add(TL.Mul(rv, av), TL.Mul(TL.Sub(one, rv), s)), ref ar, k);
-                    TL.Store(s, ref sr, i);
-                    if (saveH) TL.Store(h, ref hr, i);
-                    if (saveA) TL.Store(av, ref apr, i);
-                }
+            for (nuint j0 = r0; j0 < r1; j0 += Lif.Tile)
+            {
+                nuint j1 = Math.Min(j0 + Lif.Tile, r1);
+                for (nuint t = 0, row = 0; t < steps; t++, row += n)
+                    for (nuint k = j0; k < j1; k += w)
+                    {
+                        nuint i = row + k;
+                        TV av = TL.Load(ref ar, k), rv = TL.Load(ref rr, k);
+                        TV h = Lif.Charge<TL, TV>(TL.Load(ref br, k), TL.Load(ref vr, k), TL.Load(ref ir, i));
+                        TV th = Threshold<TL, TV>(TL.Load(ref t0r, k), TL.Load(ref kr, k), av);
+                        TV s = TL.GreaterOrEqualOne(h, th);
+                        TL.Store(Lif.Reset<TL, TV>(soft, h, s, th, one), ref vr, k);
+                        TL.Store(TL.Add(TL.Mul(rv, av), TL.Mul(TL.Sub(one, rv), s)), ref ar, k);
+                        TL.Store(s, ref sr, i);
+                        if (saveH) TL.Store(h, ref hr, i);
+                        if (saveA) TL.Store(av, ref apr, i);
+                    }
+            }
         }
     }
 

@@ -101,11 +101,11 @@ public static unsafe partial class Lif
             RunLanes(job, (nuint)start * Lif.Tile, Math.Min((nuint)limit * Lif.Tile, N));
         }
 
-        /// <summary>The reverse time loop over the tile [j0, j1), the carry and partial sums in <see cref="Scratch"/>.</summary>
+        /// <summary>The reverse time loop, tile by tile over [r0, r1), the carry and partial sums in <see cref="Scratch"/>.</summary>
         // Fully optimised from the first call, like every call after it: tiered code can negate a NaN with another sign
         // bit, and the gradients must be bitwise the same on every call and for every thread count.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public readonly void Tile<TL, TV>(nuint j0, nuint j1) where TL : struct, ILanes<TV> where TV : struct
+        public readonly void Tiles<TL, TV>(nuint r0, nuint r1) where TL : struct, ILanes<TV> where TV : struct
         {
             TSurrogate sg = Sg;
             ref float v0r = ref Unsafe.AsRef<float>(V0);
@@ -128,50 +128,54 @@ public static unsafe partial class Lif
             bool readSpikes = parameters || !soft;
             nuint n = N, w = TL.Count;
             TV one = TL.Splat(1f), zero = TL.Zero;
-            for (nuint k = j0; k < j1; k += w)
+            for (nuint j0 = r0; j0 < r1; j0 += Lif.Tile)
             {
-                TL.Store(hasGvFinal ? TL.Load(ref gvfr, k) : zero, ref gvb, k - j0);
-                TL.Store(zero, ref gbb, k - j0);
-                TL.Store(zero, ref gtb, k - j0);
-            }
-            for (nuint t = T; t-- > 0;)
+                nuint j1 = Math.Min(j0 + Lif.Tile, r1);
                 for (nuint k = j0; k < j1; k += w)
                 {
-                    nuint i = t * n + k, q = k - j0;
-                    TV th = TL.Load(ref tr, k), gv = TL.Load(ref gvb, q);
-                    TV h = TL.Load(ref hr, i), sp = readSpikes ? TL.Load(ref sr, i) : zero;
-                    TV g = TL.Grad(in sg, TL.Sub(h, th));
-                    TV gsg = TL.Mul(TL.Load(ref gsr, i), g);
-                    TV dvdh, gtStep;
-                    if (soft)
+                    TL.Store(hasGvFinal ? TL.Load(ref gvfr, k) : zero, ref gvb, k - j0);
+                    TL.Store(zero, ref gbb, k - j0);
+                    TL.Store(zero, ref gtb, k - j0);
+                }
+                for (nuint t = T; t-- > 0;)
+                    for (nuint k = j0; k < j1; k += w)
                     {
-                        dvdh = detach ? one : TL.Sub(one, TL.Mul(th, g));
-                        gtStep = detach ? TL.Mul(gv, TL.Neg(sp)) : TL.Mul(gv, TL.Sub(TL.Mul(th, g), sp));
+                        nuint i = t * n + k, q = k - j0;
+                        TV th = TL.Load(ref tr, k), gv = TL.Load(ref gvb, q);
+                        TV h = TL.Load(ref hr, i), sp = readSpikes ? TL.Load(ref sr, i) : zero;
+                        TV g = TL.Grad(in sg, TL.Sub(h, th));
+                        TV gsg = TL.Mul(TL.Load(ref gsr, i), g);
+                        TV dvdh, gtStep;
+                        if (soft)
+                        {
+                            dvdh = detach ? one : TL.Sub(one, TL.Mul(th, g));
+                            gtStep = detach ? TL.Mul(gv, TL.Neg(sp)) : TL.Mul(gv, TL.Sub(TL.Mul(th, g), sp));
+                        }
+                        else
+                        {
+                            dvdh = detach ? TL.Sub(one, sp) : TL.Sub(TL.Sub(one, sp), TL.Mul(h, g));
+                            gtStep = detach ? zero : TL.Mul(gv, TL.Mul(h, g));
+                        }
+                        TV gh = TL.Add(gsg, TL.Mul(gv, dvdh));
+                        if (parameters)
+                        {
+                            TL.Store(TL.Add(TL.Load(ref gtb, q), TL.Sub(gtStep, gsg)), ref gtb, q);
+                            TV vPrev = t == 0 ? TL.Load(ref v0r, k)
+                                : Reset<TL, TV>(soft, TL.Load(ref hr, i - n), TL.Load(ref sr, i - n), th, one);
+                            TL.Store(TL.Add(TL.Load(ref gbb, q), TL.Mul(gh, vPrev)), ref gbb, q);
+                        }
+                        TL.Store(gh, ref gir, i);
+                        TL.Store(TL.Mul(gh, TL.Load(ref br, k)), ref gvb, q);
                     }
-                    else
-                    {
-                        dvdh = detach ? TL.Sub(one, sp) : TL.Sub(TL.Sub(one, sp), TL.Mul(h, g));
-                        gtStep = detach ? zero : TL.Mul(gv, TL.Mul(h, g));
-                    }
-                    TV gh = TL.Add(gsg, TL.Mul(gv, dvdh));
+                for (nuint k = j0; k < j1; k += w)
+                {
                     if (parameters)
                     {
-                        TL.Store(TL.Add(TL.Load(ref gtb, q), TL.Sub(gtStep, gsg)), ref gtb, q);
-                        TV vPrev = t == 0 ? TL.Load(ref v0r, k)
-                            : Reset<TL, TV>(soft, TL.Load(ref hr, i - n), TL.Load(ref sr, i - n), th, one);
-                        TL.Store(TL.Add(TL.Load(ref gbb, q), TL.Mul(gh, vPrev)), ref gbb, q);
+                        TL.Store(TL.Add(TL.Load(ref gbr, k), TL.Load(ref gbb, k - j0)), ref gbr, k);
+                        TL.Store(TL.Add(TL.Load(ref gtr, k), TL.Load(ref gtb, k - j0)), ref gtr, k);
                     }
-                    TL.Store(gh, ref gir, i);
-                    TL.Store(TL.Mul(gh, TL.Load(ref br, k)), ref gvb, q);
+                    if (hasGv0) TL.Store(TL.Load(ref gvb, k - j0), ref gv0r, k);
                 }
-            for (nuint k = j0; k < j1; k += w)
-            {
-                if (parameters)
-                {
-                    TL.Store(TL.Add(TL.Load(ref gbr, k), TL.Load(ref gbb, k - j0)), ref gbr, k);
-                    TL.Store(TL.Add(TL.Load(ref gtr, k), TL.Load(ref gtb, k - j0)), ref gtr, k);
-                }
-                if (hasGv0) TL.Store(TL.Load(ref gvb, k - j0), ref gv0r, k);
             }
         }
     }
