@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using NeuroCore.Kernels.Parallel;
 
 namespace NeuroCore.Kernels;
@@ -91,229 +89,100 @@ public static unsafe partial class Alif
     const nuint Carries = 6;
 
     /// <summary>One backward scan's operands; <see cref="Invoke"/> runs the neuron tiles [start, limit).</summary>
-    struct BackwardJob<TSurrogate> : IRangeBody where TSurrogate : struct, ISurrogate
+    struct BackwardJob<TSurrogate> : IRangeBody, Lif.ITileLoop where TSurrogate : struct, ISurrogate
     {
         public TSurrogate Sg;
         public float* V0, H, APrev, Spikes, GradSpikes, Beta, Theta0, Rho, Kappa, GradInput, GradBeta, GradTheta0, GradRho, GradKappa;
+        // The tile's carries and partial sums (Carries × Tile floats on the invoking thread's stack), in L1 while t walks
+        // the tile's rows.
+        public float* Scratch;
         public nuint N, T;
         public bool Soft, Detach;
 
-        public readonly void Invoke(int start, int limit) =>
-            Backward(in this, (nuint)start * Lif.Tile, Math.Min((nuint)limit * Lif.Tile, N));
+        public readonly void Invoke(int start, int limit)
+        {
+            BackwardJob<TSurrogate> job = this;
+            float* scratch = stackalloc float[(int)(Carries * Lif.Tile)];
+            job.Scratch = scratch;
+            Lif.RunLanes(job, (nuint)start * Lif.Tile, Math.Min((nuint)limit * Lif.Tile, N));
+        }
+
+        /// <summary>
+        /// The reverse time loop, tile by tile over [r0, r1), with its carries and partial sums in <see cref="Scratch"/>
+        /// (θ_t recomputed from A_{t−1}), then the partial sums added out.
+        /// </summary>
+        // Fully optimised from the first call, like every call after it: tiered code can negate a NaN with another sign
+        // bit, and the gradients must be bitwise the same on every call and for every thread count.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly void Tiles<TL, TV>(nuint r0, nuint r1) where TL : struct, ILanes<TV> where TV : struct
+        {
+            TSurrogate sg = Sg;
+            ref float v0r = ref Unsafe.AsRef<float>(V0);
+            ref float hr = ref Unsafe.AsRef<float>(H);
+            ref float apr = ref Unsafe.AsRef<float>(APrev);
+            ref float sr = ref Unsafe.AsRef<float>(Spikes);
+            ref float gsr = ref Unsafe.AsRef<float>(GradSpikes);
+            ref float br = ref Unsafe.AsRef<float>(Beta);
+            ref float t0r = ref Unsafe.AsRef<float>(Theta0);
+            ref float rr = ref Unsafe.AsRef<float>(Rho);
+            ref float kr = ref Unsafe.AsRef<float>(Kappa);
+            ref float gir = ref Unsafe.AsRef<float>(GradInput);
+            nuint n = N, sub = Lif.Tile, w = TL.Count;
+            ref float gvb = ref Unsafe.AsRef<float>(Scratch);
+            ref float gab = ref Unsafe.Add(ref gvb, sub);
+            ref float gbb = ref Unsafe.Add(ref gvb, 2 * sub);
+            ref float gt0b = ref Unsafe.Add(ref gvb, 3 * sub);
+            ref float gkb = ref Unsafe.Add(ref gvb, 4 * sub);
+            ref float grb = ref Unsafe.Add(ref gvb, 5 * sub);
+            bool soft = Soft, detach = Detach;
+            TV one = TL.Splat(1f);
+            for (nuint j0 = r0; j0 < r1; j0 += Lif.Tile)
+            {
+                nuint j1 = Math.Min(j0 + Lif.Tile, r1);
+                for (nuint k = j0; k < j1; k += w)
+                    for (nuint c = 0; c < Carries; c++) TL.Store(TL.Zero, ref gvb, c * sub + k - j0);
+                for (nuint t = T; t-- > 0;)
+                    for (nuint k = j0; k < j1; k += w)
+                    {
+                        nuint i = t * n + k, q = k - j0;
+                        TV t0v = TL.Load(ref t0r, k), kv = TL.Load(ref kr, k);
+                        TV h = TL.Load(ref hr, i), ap = TL.Load(ref apr, i), sp = TL.Load(ref sr, i);
+                        TV th = Threshold<TL, TV>(t0v, kv, ap); // the forward's θ_t, bitwise
+                        TV gv = TL.Load(ref gvb, q), ga = TL.Load(ref gab, q), rv = TL.Load(ref rr, k);
+                        TV g = TL.Grad(in sg, TL.Sub(h, th));
+                        TV gsTotal = TL.Add(TL.Load(ref gsr, i), TL.Mul(TL.Sub(one, rv), ga));
+                        if (!detach) gsTotal = TL.Sub(gsTotal, TL.Mul(gv, soft ? th : h));
+                        TV gsg = TL.Mul(gsTotal, g);
+                        TV gh = TL.Add(gsg, soft ? gv : TL.Mul(gv, TL.Sub(one, sp)));
+                        TV gth = soft ? TL.Sub(TL.Neg(gsg), TL.Mul(gv, sp)) : TL.Neg(gsg);
+                        TV vPrev;
+                        if (t == 0) vPrev = TL.Load(ref v0r, k);
+                        else
+                        {
+                            TV thPrev = soft ? Threshold<TL, TV>(t0v, kv, TL.Load(ref apr, i - n)) : one; // the hard reset ignores θ
+                            vPrev = Lif.Reset<TL, TV>(soft, TL.Load(ref hr, i - n), TL.Load(ref sr, i - n), thPrev, one);
+                        }
+                        TL.Store(gh, ref gir, i);
+                        TL.Store(TL.Add(TL.Load(ref gbb, q), TL.Mul(gh, vPrev)), ref gbb, q);
+                        TL.Store(TL.Add(TL.Load(ref gt0b, q), gth), ref gt0b, q);
+                        TL.Store(TL.Add(TL.Load(ref gkb, q), TL.Mul(gth, ap)), ref gkb, q);
+                        TL.Store(TL.Add(TL.Load(ref grb, q), TL.Mul(ga, TL.Sub(ap, sp))), ref grb, q);
+                        TL.Store(TL.Mul(gh, TL.Load(ref br, k)), ref gvb, q);
+                        TL.Store(TL.Add(TL.Mul(rv, ga), TL.Mul(kv, gth)), ref gab, q);
+                    }
+                AddSums<TL, TV>(ref gbb, GradBeta, j0, j1);
+                AddSums<TL, TV>(ref gt0b, GradTheta0, j0, j1);
+                AddSums<TL, TV>(ref grb, GradRho, j0, j1);
+                AddSums<TL, TV>(ref gkb, GradKappa, j0, j1);
+            }
+        }
     }
 
-    /// <summary>
-    /// The backward scan over neurons [r0, r1) (r0 a tile boundary), tile by tile: t walks backwards with the tile's
-    /// carries and partial sums in stack scratch (θ_t recomputed from A_{t−1}); then a scalar tail over the same formulas.
-    /// </summary>
-    static void Backward<TSurrogate>(in BackwardJob<TSurrogate> job, nuint r0, nuint r1) where TSurrogate : struct, ISurrogate
+    /// <summary>destination[k] += partial[k − j0] for k in [j0, j1).</summary>
+    static void AddSums<TL, TV>(ref float partial, float* destination, nuint j0, nuint j1) where TL : struct, ILanes<TV> where TV : struct
     {
-        TSurrogate sg = job.Sg;
-        ref float v0r = ref Unsafe.AsRef<float>(job.V0);
-        ref float hr = ref Unsafe.AsRef<float>(job.H);
-        ref float apr = ref Unsafe.AsRef<float>(job.APrev);
-        ref float sr = ref Unsafe.AsRef<float>(job.Spikes);
-        ref float gsr = ref Unsafe.AsRef<float>(job.GradSpikes);
-        ref float br = ref Unsafe.AsRef<float>(job.Beta);
-        ref float t0r = ref Unsafe.AsRef<float>(job.Theta0);
-        ref float rr = ref Unsafe.AsRef<float>(job.Rho);
-        ref float kr = ref Unsafe.AsRef<float>(job.Kappa);
-        ref float gir = ref Unsafe.AsRef<float>(job.GradInput);
-        ref float gBr = ref Unsafe.AsRef<float>(job.GradBeta);
-        ref float gT0r = ref Unsafe.AsRef<float>(job.GradTheta0);
-        ref float gRr = ref Unsafe.AsRef<float>(job.GradRho);
-        ref float gKr = ref Unsafe.AsRef<float>(job.GradKappa);
-        bool soft = job.Soft, detach = job.Detach;
-        nuint n = job.N, T = job.T, sub = Lif.Tile, j = r0;
-        // The tile's carries and partial sums (6 × 4 KB), in L1 while t walks the tile's rows.
-        Span<float> scratch = stackalloc float[(int)(Carries * Lif.Tile)];
-        ref float gvb = ref MemoryMarshal.GetReference(scratch);
-        ref float gab = ref Unsafe.Add(ref gvb, sub);
-        ref float gbb = ref Unsafe.Add(ref gvb, 2 * sub);
-        ref float gt0b = ref Unsafe.Add(ref gvb, 3 * sub);
-        ref float gkb = ref Unsafe.Add(ref gvb, 4 * sub);
-        ref float grb = ref Unsafe.Add(ref gvb, 5 * sub);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            nuint w = (nuint)Vector512<float>.Count, end = r1 - (r1 - r0) % w;
-            Vector512<float> one = Vector512<float>.One;
-            for (nuint b0 = r0; b0 < end; b0 += sub)
-            {
-                nuint b1 = Math.Min(b0 + sub, end);
-                for (nuint k = b0; k < b1; k += w)
-                    for (nuint c = 0; c < Carries; c++) Vector512<float>.Zero.StoreUnsafe(ref gvb, c * sub + k - b0);
-                for (nuint t = T; t-- > 0;)
-                    for (nuint k = b0; k < b1; k += w)
-                    {
-                        nuint i = t * n + k, q = k - b0;
-                        Vector512<float> t0v = Vector512.LoadUnsafe(ref t0r, k), kv = Vector512.LoadUnsafe(ref kr, k);
-                        Vector512<float> h = Vector512.LoadUnsafe(ref hr, i), ap = Vector512.LoadUnsafe(ref apr, i), sp = Vector512.LoadUnsafe(ref sr, i);
-                        Vector512<float> th = t0v + kv * ap; // the forward's θ_t, bitwise
-                        Vector512<float> gv = Vector512.LoadUnsafe(ref gvb, q), ga = Vector512.LoadUnsafe(ref gab, q), rv = Vector512.LoadUnsafe(ref rr, k);
-                        Vector512<float> g = sg.Grad(h - th);
-                        Vector512<float> gsTotal = Vector512.LoadUnsafe(ref gsr, i) + (one - rv) * ga;
-                        if (!detach) gsTotal -= gv * (soft ? th : h);
-                        Vector512<float> gsg = gsTotal * g;
-                        Vector512<float> gh = gsg + (soft ? gv : gv * (one - sp));
-                        Vector512<float> gth = soft ? -gsg - gv * sp : -gsg;
-                        Vector512<float> vPrev;
-                        if (t == 0) vPrev = Vector512.LoadUnsafe(ref v0r, k);
-                        else
-                        {
-                            Vector512<float> hp = Vector512.LoadUnsafe(ref hr, i - n), spp = Vector512.LoadUnsafe(ref sr, i - n);
-                            vPrev = soft ? hp - spp * (t0v + kv * Vector512.LoadUnsafe(ref apr, i - n)) : hp * (one - spp);
-                        }
-                        gh.StoreUnsafe(ref gir, i);
-                        (Vector512.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
-                        (Vector512.LoadUnsafe(ref gt0b, q) + gth).StoreUnsafe(ref gt0b, q);
-                        (Vector512.LoadUnsafe(ref gkb, q) + gth * ap).StoreUnsafe(ref gkb, q);
-                        (Vector512.LoadUnsafe(ref grb, q) + ga * (ap - sp)).StoreUnsafe(ref grb, q);
-                        (gh * Vector512.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
-                        (rv * ga + kv * gth).StoreUnsafe(ref gab, q);
-                    }
-                for (nuint k = b0; k < b1; k += w)
-                {
-                    nuint q = k - b0;
-                    (Vector512.LoadUnsafe(ref gBr, k) + Vector512.LoadUnsafe(ref gbb, q)).StoreUnsafe(ref gBr, k);
-                    (Vector512.LoadUnsafe(ref gT0r, k) + Vector512.LoadUnsafe(ref gt0b, q)).StoreUnsafe(ref gT0r, k);
-                    (Vector512.LoadUnsafe(ref gRr, k) + Vector512.LoadUnsafe(ref grb, q)).StoreUnsafe(ref gRr, k);
-                    (Vector512.LoadUnsafe(ref gKr, k) + Vector512.LoadUnsafe(ref gkb, q)).StoreUnsafe(ref gKr, k);
-                }
-            }
-            j = end;
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            nuint w = (nuint)Vector256<float>.Count, end = r1 - (r1 - r0) % w;
-            Vector256<float> one = Vector256<float>.One;
-            for (nuint b0 = r0; b0 < end; b0 += sub)
-            {
-                nuint b1 = Math.Min(b0 + sub, end);
-                for (nuint k = b0; k < b1; k += w)
-                    for (nuint c = 0; c < Carries; c++) Vector256<float>.Zero.StoreUnsafe(ref gvb, c * sub + k - b0);
-                for (nuint t = T; t-- > 0;)
-                    for (nuint k = b0; k < b1; k += w)
-                    {
-                        nuint i = t * n + k, q = k - b0;
-                        Vector256<float> t0v = Vector256.LoadUnsafe(ref t0r, k), kv = Vector256.LoadUnsafe(ref kr, k);
-                        Vector256<float> h = Vector256.LoadUnsafe(ref hr, i), ap = Vector256.LoadUnsafe(ref apr, i), sp = Vector256.LoadUnsafe(ref sr, i);
-                        Vector256<float> th = t0v + kv * ap; // the forward's θ_t, bitwise
-                        Vector256<float> gv = Vector256.LoadUnsafe(ref gvb, q), ga = Vector256.LoadUnsafe(ref gab, q), rv = Vector256.LoadUnsafe(ref rr, k);
-                        Vector256<float> g = sg.Grad(h - th);
-                        Vector256<float> gsTotal = Vector256.LoadUnsafe(ref gsr, i) + (one - rv) * ga;
-                        if (!detach) gsTotal -= gv * (soft ? th : h);
-                        Vector256<float> gsg = gsTotal * g;
-                        Vector256<float> gh = gsg + (soft ? gv : gv * (one - sp));
-                        Vector256<float> gth = soft ? -gsg - gv * sp : -gsg;
-                        Vector256<float> vPrev;
-                        if (t == 0) vPrev = Vector256.LoadUnsafe(ref v0r, k);
-                        else
-                        {
-                            Vector256<float> hp = Vector256.LoadUnsafe(ref hr, i - n), spp = Vector256.LoadUnsafe(ref sr, i - n);
-                            vPrev = soft ? hp - spp * (t0v + kv * Vector256.LoadUnsafe(ref apr, i - n)) : hp * (one - spp);
-                        }
-                        gh.StoreUnsafe(ref gir, i);
-                        (Vector256.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
-                        (Vector256.LoadUnsafe(ref gt0b, q) + gth).StoreUnsafe(ref gt0b, q);
-                        (Vector256.LoadUnsafe(ref gkb, q) + gth * ap).StoreUnsafe(ref gkb, q);
-                        (Vector256.LoadUnsafe(ref grb, q) + ga * (ap - sp)).StoreUnsafe(ref grb, q);
-                        (gh * Vector256.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
-                        (rv * ga + kv * gth).StoreUnsafe(ref gab, q);
-                    }
-                for (nuint k = b0; k < b1; k += w)
-                {
-                    nuint q = k - b0;
-                    (Vector256.LoadUnsafe(ref gBr, k) + Vector256.LoadUnsafe(ref gbb, q)).StoreUnsafe(ref gBr, k);
-                    (Vector256.LoadUnsafe(ref gT0r, k) + Vector256.LoadUnsafe(ref gt0b, q)).StoreUnsafe(ref gT0r, k);
-                    (Vector256.LoadUnsafe(ref gRr, k) + Vector256.LoadUnsafe(ref grb, q)).StoreUnsafe(ref gRr, k);
-                    (Vector256.LoadUnsafe(ref gKr, k) + Vector256.LoadUnsafe(ref gkb, q)).StoreUnsafe(ref gKr, k);
-                }
-            }
-            j = end;
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            nuint w = (nuint)Vector128<float>.Count, end = r1 - (r1 - r0) % w;
-            Vector128<float> one = Vector128<float>.One;
-            for (nuint b0 = r0; b0 < end; b0 += sub)
-            {
-                nuint b1 = Math.Min(b0 + sub, end);
-                for (nuint k = b0; k < b1; k += w)
-                    for (nuint c = 0; c < Carries; c++) Vector128<float>.Zero.StoreUnsafe(ref gvb, c * sub + k - b0);
-                for (nuint t = T; t-- > 0;)
-                    for (nuint k = b0; k < b1; k += w)
-                    {
-                        nuint i = t * n + k, q = k - b0;
-                        Vector128<float> t0v = Vector128.LoadUnsafe(ref t0r, k), kv = Vector128.LoadUnsafe(ref kr, k);
-                        Vector128<float> h = Vector128.LoadUnsafe(ref hr, i), ap = Vector128.LoadUnsafe(ref apr, i), sp = Vector128.LoadUnsafe(ref sr, i);
-                        Vector128<float> th = t0v + kv * ap; // the forward's θ_t, bitwise
-                        Vector128<float> gv = Vector128.LoadUnsafe(ref gvb, q), ga = Vector128.LoadUnsafe(ref gab, q), rv = Vector128.LoadUnsafe(ref rr, k);
-                        Vector128<float> g = sg.Grad(h - th);
-                        Vector128<float> gsTotal = Vector128.LoadUnsafe(ref gsr, i) + (one - rv) * ga;
-                        if (!detach) gsTotal -= gv * (soft ? th : h);
-                        Vector128<float> gsg = gsTotal * g;
-                        Vector128<float> gh = gsg + (soft ? gv : gv * (one - sp));
-                        Vector128<float> gth = soft ? -gsg - gv * sp : -gsg;
-                        Vector128<float> vPrev;
-                        if (t == 0) vPrev = Vector128.LoadUnsafe(ref v0r, k);
-                        else
-                        {
-                            Vector128<float> hp = Vector128.LoadUnsafe(ref hr, i - n), spp = Vector128.LoadUnsafe(ref sr, i - n);
-                            vPrev = soft ? hp - spp * (t0v + kv * Vector128.LoadUnsafe(ref apr, i - n)) : hp * (one - spp);
-                        }
-                        gh.StoreUnsafe(ref gir, i);
-                        (Vector128.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
-                        (Vector128.LoadUnsafe(ref gt0b, q) + gth).StoreUnsafe(ref gt0b, q);
-                        (Vector128.LoadUnsafe(ref gkb, q) + gth * ap).StoreUnsafe(ref gkb, q);
-                        (Vector128.LoadUnsafe(ref grb, q) + ga * (ap - sp)).StoreUnsafe(ref grb, q);
-                        (gh * Vector128.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
-                        (rv * ga + kv * gth).StoreUnsafe(ref gab, q);
-                    }
-                for (nuint k = b0; k < b1; k += w)
-                {
-                    nuint q = k - b0;
-                    (Vector128.LoadUnsafe(ref gBr, k) + Vector128.LoadUnsafe(ref gbb, q)).StoreUnsafe(ref gBr, k);
-                    (Vector128.LoadUnsafe(ref gT0r, k) + Vector128.LoadUnsafe(ref gt0b, q)).StoreUnsafe(ref gT0r, k);
-                    (Vector128.LoadUnsafe(ref gRr, k) + Vector128.LoadUnsafe(ref grb, q)).StoreUnsafe(ref gRr, k);
-                    (Vector128.LoadUnsafe(ref gKr, k) + Vector128.LoadUnsafe(ref gkb, q)).StoreUnsafe(ref gKr, k);
-                }
-            }
-            j = end;
-        }
-        for (; j < r1; j++)
-        {
-            float b = Unsafe.Add(ref br, j), t0 = Unsafe.Add(ref t0r, j), r = Unsafe.Add(ref rr, j), kk = Unsafe.Add(ref kr, j);
-            float gv = 0f, ga = 0f, gb = 0f, gt0 = 0f, gr = 0f, gk = 0f;
-            for (nuint t = T; t-- > 0;)
-            {
-                nuint i = t * n + j;
-                float h = Unsafe.Add(ref hr, i), ap = Unsafe.Add(ref apr, i), sp = Unsafe.Add(ref sr, i);
-                float th = t0 + kk * ap; // the forward's θ_t, bitwise
-                float g = sg.Grad(h - th);
-                float gsTotal = Unsafe.Add(ref gsr, i) + (1f - r) * ga;
-                if (!detach) gsTotal -= gv * (soft ? th : h);
-                float gsg = gsTotal * g;
-                float gh = gsg + (soft ? gv : gv * (1f - sp));
-                float gth = soft ? -gsg - gv * sp : -gsg;
-                float vPrev;
-                if (t == 0) vPrev = Unsafe.Add(ref v0r, j);
-                else
-                {
-                    float hp = Unsafe.Add(ref hr, i - n), spp = Unsafe.Add(ref sr, i - n);
-                    vPrev = soft ? hp - spp * (t0 + kk * Unsafe.Add(ref apr, i - n)) : hp * (1f - spp);
-                }
-                Unsafe.Add(ref gir, i) = gh;
-                gb += gh * vPrev;
-                gt0 += gth;
-                gk += gth * ap;
-                gr += ga * (ap - sp);
-                gv = gh * b;
-                ga = r * ga + kk * gth;
-            }
-            Unsafe.Add(ref gBr, j) += gb;
-            Unsafe.Add(ref gT0r, j) += gt0;
-            Unsafe.Add(ref gRr, j) += gr;
-            Unsafe.Add(ref gKr, j) += gk;
-        }
+        ref float dr = ref Unsafe.AsRef<float>(destination);
+        for (nuint k = j0; k < j1; k += TL.Count)
+            TL.Store(TL.Add(TL.Load(ref dr, k), TL.Load(ref partial, k - j0)), ref dr, k);
     }
 }

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using NeuroCore.Kernels.Parallel;
 
 namespace NeuroCore.Kernels;
@@ -15,7 +13,8 @@ namespace NeuroCore.Kernels;
 /// V_t = H_t − S_t·θ_t  (soft)  |  H_t·(1 − S_t)  (hard)
 /// A_t = ρ·A_{t−1} + (1 − ρ)·S_t
 /// </code>
-/// Neurons are vectorised (Vector512, else 256, else 128, then a scalar tail over the same formula) and the time loop
+/// Neurons are vectorised (Vector512, else 256, else 128, then a scalar tail, one loop written over the lane width of
+/// Lanes.cs) and the time loop
 /// runs inside tiles of 1024 neurons whose V, A and parameters stay in L1, as in <see cref="Lif"/>; with
 /// <c>threads</c> &gt; 1 whole tiles are split over threads by <see cref="FixedPartition"/>. Results are bitwise
 /// equal to the <see cref="Reference.AlifScanForward"/> and <see cref="Reference.AlifScanBackward{TSurrogate}"/>
@@ -106,122 +105,56 @@ public static unsafe partial class Alif
         ScanForward(input, 1, input.Length, beta, theta0, rho, kappa, reset, v, a, spikes, h, aPrev);
 
     /// <summary>One forward scan's operands; <see cref="Invoke"/> runs the neuron tiles [start, limit).</summary>
-    struct ForwardJob : IRangeBody
+    struct ForwardJob : IRangeBody, Lif.ITileLoop
     {
         public float* Input, Beta, Theta0, Rho, Kappa, V, A, Spikes, H, APrev;
         public nuint N, T;
         public bool Soft;
 
         public readonly void Invoke(int start, int limit) =>
-            Forward(in this, (nuint)start * Lif.Tile, Math.Min((nuint)limit * Lif.Tile, N));
+            Lif.RunLanes(this, (nuint)start * Lif.Tile, Math.Min((nuint)limit * Lif.Tile, N));
+
+        /// <summary>The time loop, tile by tile over [r0, r1): t outer, each tile's V, A and parameters in L1.</summary>
+        public readonly void Tiles<TL, TV>(nuint r0, nuint r1) where TL : struct, ILanes<TV> where TV : struct
+        {
+            ref float ir = ref Unsafe.AsRef<float>(Input);
+            ref float br = ref Unsafe.AsRef<float>(Beta);
+            ref float t0r = ref Unsafe.AsRef<float>(Theta0);
+            ref float rr = ref Unsafe.AsRef<float>(Rho);
+            ref float kr = ref Unsafe.AsRef<float>(Kappa);
+            ref float vr = ref Unsafe.AsRef<float>(V);
+            ref float ar = ref Unsafe.AsRef<float>(A);
+            ref float sr = ref Unsafe.AsRef<float>(Spikes);
+            ref float hr = ref Unsafe.AsRef<float>(H);
+            ref float apr = ref Unsafe.AsRef<float>(APrev);
+            bool soft = Soft, saveH = H != null, saveA = APrev != null;
+            nuint n = N, steps = T, w = TL.Count;
+            TV one = TL.Splat(1f);
+            for (nuint j0 = r0; j0 < r1; j0 += Lif.Tile)
+            {
+                nuint j1 = Math.Min(j0 + Lif.Tile, r1);
+                for (nuint t = 0, row = 0; t < steps; t++, row += n)
+                    for (nuint k = j0; k < j1; k += w)
+                    {
+                        nuint i = row + k;
+                        TV av = TL.Load(ref ar, k), rv = TL.Load(ref rr, k);
+                        TV h = Lif.Charge<TL, TV>(TL.Load(ref br, k), TL.Load(ref vr, k), TL.Load(ref ir, i));
+                        TV th = Threshold<TL, TV>(TL.Load(ref t0r, k), TL.Load(ref kr, k), av);
+                        TV s = TL.GreaterOrEqualOne(h, th);
+                        TL.Store(Lif.Reset<TL, TV>(soft, h, s, th, one), ref vr, k);
+                        TL.Store(TL.Add(TL.Mul(rv, av), TL.Mul(TL.Sub(one, rv), s)), ref ar, k);
+                        TL.Store(s, ref sr, i);
+                        if (saveH) TL.Store(h, ref hr, i);
+                        if (saveA) TL.Store(av, ref apr, i);
+                    }
+            }
+        }
     }
 
-    /// <summary>The forward scan over neurons [r0, r1) (r0 a tile boundary): vector tiles, then a scalar tail.</summary>
-    static void Forward(in ForwardJob job, nuint r0, nuint r1)
-    {
-        ref float ir = ref Unsafe.AsRef<float>(job.Input);
-        ref float br = ref Unsafe.AsRef<float>(job.Beta);
-        ref float t0r = ref Unsafe.AsRef<float>(job.Theta0);
-        ref float rr = ref Unsafe.AsRef<float>(job.Rho);
-        ref float kr = ref Unsafe.AsRef<float>(job.Kappa);
-        ref float vr = ref Unsafe.AsRef<float>(job.V);
-        ref float ar = ref Unsafe.AsRef<float>(job.A);
-        ref float sr = ref Unsafe.AsRef<float>(job.Spikes);
-        ref float hr = ref Unsafe.AsRef<float>(job.H);
-        ref float apr = ref Unsafe.AsRef<float>(job.APrev);
-        bool soft = job.Soft, saveH = job.H != null, saveA = job.APrev != null;
-        nuint n = job.N, T = job.T, j = r0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            nuint w = (nuint)Vector512<float>.Count, end = r1 - (r1 - r0) % w;
-            Vector512<float> one = Vector512<float>.One;
-            for (nuint j0 = r0; j0 < end; j0 += Lif.Tile)
-            {
-                nuint j1 = Math.Min(j0 + Lif.Tile, end);
-                for (nuint t = 0, row = 0; t < T; t++, row += n)
-                    for (nuint k = j0; k < j1; k += w)
-                    {
-                        nuint i = row + k;
-                        Vector512<float> av = Vector512.LoadUnsafe(ref ar, k), rv = Vector512.LoadUnsafe(ref rr, k);
-                        Vector512<float> h = Vector512.LoadUnsafe(ref br, k) * Vector512.LoadUnsafe(ref vr, k) + Vector512.LoadUnsafe(ref ir, i);
-                        Vector512<float> th = Vector512.LoadUnsafe(ref t0r, k) + Vector512.LoadUnsafe(ref kr, k) * av;
-                        Vector512<float> s = Vector512.GreaterThanOrEqual(h, th) & one;
-                        (soft ? h - s * th : h * (one - s)).StoreUnsafe(ref vr, k);
-                        (rv * av + (one - rv) * s).StoreUnsafe(ref ar, k);
-                        s.StoreUnsafe(ref sr, i);
-                        if (saveH) h.StoreUnsafe(ref hr, i);
-                        if (saveA) av.StoreUnsafe(ref apr, i);
-                    }
-            }
-            j = end;
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            nuint w = (nuint)Vector256<float>.Count, end = r1 - (r1 - r0) % w;
-            Vector256<float> one = Vector256<float>.One;
-            for (nuint j0 = r0; j0 < end; j0 += Lif.Tile)
-            {
-                nuint j1 = Math.Min(j0 + Lif.Tile, end);
-                for (nuint t = 0, row = 0; t < T; t++, row += n)
-                    for (nuint k = j0; k < j1; k += w)
-                    {
-                        nuint i = row + k;
-                        Vector256<float> av = Vector256.LoadUnsafe(ref ar, k), rv = Vector256.LoadUnsafe(ref rr, k);
-                        Vector256<float> h = Vector256.LoadUnsafe(ref br, k) * Vector256.LoadUnsafe(ref vr, k) + Vector256.LoadUnsafe(ref ir, i);
-                        Vector256<float> th = Vector256.LoadUnsafe(ref t0r, k) + Vector256.LoadUnsafe(ref kr, k) * av;
-                        Vector256<float> s = Vector256.GreaterThanOrEqual(h, th) & one;
-                        (soft ? h - s * th : h * (one - s)).StoreUnsafe(ref vr, k);
-                        (rv * av + (one - rv) * s).StoreUnsafe(ref ar, k);
-                        s.StoreUnsafe(ref sr, i);
-                        if (saveH) h.StoreUnsafe(ref hr, i);
-                        if (saveA) av.StoreUnsafe(ref apr, i);
-                    }
-            }
-            j = end;
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            nuint w = (nuint)Vector128<float>.Count, end = r1 - (r1 - r0) % w;
-            Vector128<float> one = Vector128<float>.One;
-            for (nuint j0 = r0; j0 < end; j0 += Lif.Tile)
-            {
-                nuint j1 = Math.Min(j0 + Lif.Tile, end);
-                for (nuint t = 0, row = 0; t < T; t++, row += n)
-                    for (nuint k = j0; k < j1; k += w)
-                    {
-                        nuint i = row + k;
-                        Vector128<float> av = Vector128.LoadUnsafe(ref ar, k), rv = Vector128.LoadUnsafe(ref rr, k);
-                        Vector128<float> h = Vector128.LoadUnsafe(ref br, k) * Vector128.LoadUnsafe(ref vr, k) + Vector128.LoadUnsafe(ref ir, i);
-                        Vector128<float> th = Vector128.LoadUnsafe(ref t0r, k) + Vector128.LoadUnsafe(ref kr, k) * av;
-                        Vector128<float> s = Vector128.GreaterThanOrEqual(h, th) & one;
-                        (soft ? h - s * th : h * (one - s)).StoreUnsafe(ref vr, k);
-                        (rv * av + (one - rv) * s).StoreUnsafe(ref ar, k);
-                        s.StoreUnsafe(ref sr, i);
-                        if (saveH) h.StoreUnsafe(ref hr, i);
-                        if (saveA) av.StoreUnsafe(ref apr, i);
-                    }
-            }
-            j = end;
-        }
-        for (; j < r1; j++)
-        {
-            float b = Unsafe.Add(ref br, j), t0 = Unsafe.Add(ref t0r, j), r = Unsafe.Add(ref rr, j), kk = Unsafe.Add(ref kr, j);
-            float vv = Unsafe.Add(ref vr, j), aa = Unsafe.Add(ref ar, j);
-            for (nuint t = 0, i = j; t < T; t++, i += n)
-            {
-                float h = b * vv + Unsafe.Add(ref ir, i);
-                float th = t0 + kk * aa;
-                float s = h >= th ? 1f : 0f;
-                if (saveA) Unsafe.Add(ref apr, i) = aa;
-                vv = soft ? h - s * th : h * (1f - s);
-                aa = r * aa + (1f - r) * s;
-                Unsafe.Add(ref sr, i) = s;
-                if (saveH) Unsafe.Add(ref hr, i) = h;
-            }
-            Unsafe.Add(ref vr, j) = vv;
-            Unsafe.Add(ref ar, j) = aa;
-        }
-    }
+    /// <summary>θ = fl(θ0 + fl(κ·A)), shared by the forward and the backward's recomputation (so both give the same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static TV Threshold<TL, TV>(TV theta0, TV kappa, TV a) where TL : struct, ILanes<TV> where TV : struct =>
+        TL.Add(theta0, TL.Mul(kappa, a));
 
     static void CheckSteps(string op, string name, int length, nuint total, int steps, int neurons)
     {

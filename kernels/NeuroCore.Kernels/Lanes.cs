@@ -8,9 +8,9 @@ namespace NeuroCore.Kernels;
 /// width: every call is static on a struct type argument and inlined (the public <c>ISimdVector</c> interface is not
 /// available). The operations are exactly the IEEE float operations of the scalar formula, so every width gives bitwise
 /// the same results; the only fused operation is <see cref="ILanes{TV}.FusedMultiplyAdd"/>, whose twin is
-/// <see cref="MathF.FusedMultiplyAdd"/>. Used by the CE-LIF time loops, the SpikeSynapse row accumulations, the CSR
-/// kernels and the packed-input CSR product (<c>BroadcastBits</c>, <c>LaneBits</c>, <c>AddWhereSet</c>: a masked add
-/// selected by one sample bit per lane).
+/// <see cref="MathF.FusedMultiplyAdd"/>. Used by the LIF, ALIF and CE-LIF time loops, the SpikeSynapse row
+/// accumulations, the CSR kernels and the packed-input CSR product (<c>BroadcastBits</c>, <c>LaneBits</c>,
+/// <c>AddWhereSet</c>: a masked add selected by one sample bit per lane).
 /// </summary>
 internal interface ILanes<TV> where TV : struct
 {
@@ -49,6 +49,9 @@ internal interface ILanes<TV> where TV : struct
 
     /// <summary>a where a ≥ floor, else floor (NaN gives floor).</summary>
     static abstract TV Floor(TV a, TV floor);
+
+    /// <summary>Bit i (least significant first, Count bits) set where lane i has a ≥ b (NaN compares false): the packed spikes.</summary>
+    static abstract ulong GreaterOrEqualBits(TV a, TV b);
 
     /// <summary>The surrogate derivative at x.</summary>
     static abstract TV Grad<TSurrogate>(in TSurrogate sg, TV x) where TSurrogate : struct, ISurrogate;
@@ -98,6 +101,7 @@ internal readonly struct Lanes1 : ILanes<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Neg(float a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float GreaterOrEqualOne(float a, float b) => a >= b ? 1f : 0f;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Floor(float a, float floor) => a >= floor ? a : floor;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong GreaterOrEqualBits(float a, float b) => a >= b ? 1UL : 0UL;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Grad<TSurrogate>(in TSurrogate sg, float x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float BroadcastBits(uint word) => BitConverter.UInt32BitsToSingle(word);
@@ -124,6 +128,8 @@ internal readonly struct Lanes128 : ILanes<Vector128<float>>
     public static Vector128<float> GreaterOrEqualOne(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThanOrEqual(a, b) & Vector128<float>.One;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Floor(Vector128<float> a, Vector128<float> floor) => Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(a, floor), a, floor);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong GreaterOrEqualBits(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThanOrEqual(a, b).ExtractMostSignificantBits();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Grad<TSurrogate>(in TSurrogate sg, Vector128<float> x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> BroadcastBits(uint word) => Vector128.Create(word).AsSingle();
@@ -155,6 +161,8 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Floor(Vector256<float> a, Vector256<float> floor) => Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(a, floor), a, floor);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong GreaterOrEqualBits(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThanOrEqual(a, b).ExtractMostSignificantBits();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Grad<TSurrogate>(in TSurrogate sg, Vector256<float> x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> BroadcastBits(uint word) => Vector256.Create(word).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -184,6 +192,8 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     public static Vector512<float> GreaterOrEqualOne(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThanOrEqual(a, b) & Vector512<float>.One;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Floor(Vector512<float> a, Vector512<float> floor) => Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(a, floor), a, floor);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong GreaterOrEqualBits(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThanOrEqual(a, b).ExtractMostSignificantBits();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Grad<TSurrogate>(in TSurrogate sg, Vector512<float> x) where TSurrogate : struct, ISurrogate => sg.Grad(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> BroadcastBits(uint word) => Vector512.Create(word).AsSingle();

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using NeuroCore.Kernels.Parallel;
 
 namespace NeuroCore.Kernels;
@@ -85,266 +83,100 @@ public static unsafe partial class Lif
     }
 
     /// <summary>One backward scan's operands; <see cref="Invoke"/> runs the neuron tiles [start, limit).</summary>
-    struct BackwardJob<TSurrogate> : IRangeBody where TSurrogate : struct, ISurrogate
+    struct BackwardJob<TSurrogate> : IRangeBody, ITileLoop where TSurrogate : struct, ISurrogate
     {
         public TSurrogate Sg;
         public float* V0, H, Spikes, GradSpikes, GradVFinal, Beta, Threshold, GradInput, GradBeta, GradThreshold, GradV0;
+        // Per tile: the gradV carry and the β, θ partial sums (3 × Tile floats on the invoking thread's stack), in L1
+        // like the forward's V (see Lif.Tile).
+        public float* Scratch;
         public nuint N, T;
         public bool Soft, Detach;
 
-        public readonly void Invoke(int start, int limit) => Backward(in this, (nuint)start * Tile, Math.Min((nuint)limit * Tile, N));
-    }
+        public readonly void Invoke(int start, int limit)
+        {
+            BackwardJob<TSurrogate> job = this;
+            float* scratch = stackalloc float[3 * (int)Lif.Tile];
+            job.Scratch = scratch;
+            RunLanes(job, (nuint)start * Lif.Tile, Math.Min((nuint)limit * Lif.Tile, N));
+        }
 
-    /// <summary>The backward scan over neurons [r0, r1) (r0 a tile boundary): vector tiles, then a scalar tail.</summary>
-    static void Backward<TSurrogate>(in BackwardJob<TSurrogate> job, nuint r0, nuint r1) where TSurrogate : struct, ISurrogate
-    {
-        TSurrogate s = job.Sg;
-        ref float v0r = ref Unsafe.AsRef<float>(job.V0);
-        ref float hr = ref Unsafe.AsRef<float>(job.H);
-        ref float sr = ref Unsafe.AsRef<float>(job.Spikes);
-        ref float gsr = ref Unsafe.AsRef<float>(job.GradSpikes);
-        ref float gvfr = ref Unsafe.AsRef<float>(job.GradVFinal);
-        ref float br = ref Unsafe.AsRef<float>(job.Beta);
-        ref float tr = ref Unsafe.AsRef<float>(job.Threshold);
-        ref float gir = ref Unsafe.AsRef<float>(job.GradInput);
-        ref float gbr = ref Unsafe.AsRef<float>(job.GradBeta);
-        ref float gtr = ref Unsafe.AsRef<float>(job.GradThreshold);
-        ref float gv0r = ref Unsafe.AsRef<float>(job.GradV0);
-        bool soft = job.Soft, detach = job.Detach, parameters = job.GradBeta != null, hasGvFinal = job.GradVFinal != null, hasGv0 = job.GradV0 != null;
-        // S enters gH only through the hard reset, and gθ (soft) only with the parameters: a soft-reset scan without them
-        // (W3's layers) streams H and ∂L/∂S alone, one of its four [T, N] streams less.
-        bool readSpikes = parameters || !soft;
-        nuint n = job.N, T = job.T, j = r0;
-        // Per tile: the gradV carry and the β, θ partial sums, in L1 like the forward's V (see Tile).
-        Span<float> scratch = stackalloc float[3 * (int)Tile];
-        ref float gvb = ref MemoryMarshal.GetReference(scratch);
-        ref float gbb = ref Unsafe.Add(ref gvb, Tile);
-        ref float gtb = ref Unsafe.Add(ref gvb, 2 * Tile);
-
-        if (Vector512.IsHardwareAccelerated)
+        /// <summary>The reverse time loop, tile by tile over [r0, r1), the carry and partial sums in <see cref="Scratch"/>.</summary>
+        // Fully optimised from the first call, like every call after it: tiered code can negate a NaN with another sign
+        // bit, and the gradients must be bitwise the same on every call and for every thread count.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly void Tiles<TL, TV>(nuint r0, nuint r1) where TL : struct, ILanes<TV> where TV : struct
         {
-            nuint w = (nuint)Vector512<float>.Count, end = r1 - (r1 - r0) % w;
-            Vector512<float> one = Vector512<float>.One;
-            for (nuint j0 = r0; j0 < end; j0 += Tile)
+            TSurrogate sg = Sg;
+            ref float v0r = ref Unsafe.AsRef<float>(V0);
+            ref float hr = ref Unsafe.AsRef<float>(H);
+            ref float sr = ref Unsafe.AsRef<float>(Spikes);
+            ref float gsr = ref Unsafe.AsRef<float>(GradSpikes);
+            ref float gvfr = ref Unsafe.AsRef<float>(GradVFinal);
+            ref float br = ref Unsafe.AsRef<float>(Beta);
+            ref float tr = ref Unsafe.AsRef<float>(Threshold);
+            ref float gir = ref Unsafe.AsRef<float>(GradInput);
+            ref float gbr = ref Unsafe.AsRef<float>(GradBeta);
+            ref float gtr = ref Unsafe.AsRef<float>(GradThreshold);
+            ref float gv0r = ref Unsafe.AsRef<float>(GradV0);
+            ref float gvb = ref Unsafe.AsRef<float>(Scratch);
+            ref float gbb = ref Unsafe.Add(ref gvb, Lif.Tile);
+            ref float gtb = ref Unsafe.Add(ref gvb, 2 * Lif.Tile);
+            bool soft = Soft, detach = Detach, parameters = GradBeta != null, hasGvFinal = GradVFinal != null, hasGv0 = GradV0 != null;
+            // S enters gH only through the hard reset, and gθ (soft) only with the parameters: a soft-reset scan without
+            // them (W3's layers) streams H and ∂L/∂S alone, one of its four [T, N] streams less.
+            bool readSpikes = parameters || !soft;
+            nuint n = N, w = TL.Count;
+            TV one = TL.Splat(1f), zero = TL.Zero;
+            for (nuint j0 = r0; j0 < r1; j0 += Lif.Tile)
             {
-                nuint j1 = Math.Min(j0 + Tile, end);
+                nuint j1 = Math.Min(j0 + Lif.Tile, r1);
                 for (nuint k = j0; k < j1; k += w)
                 {
-                    (hasGvFinal ? Vector512.LoadUnsafe(ref gvfr, k) : Vector512<float>.Zero).StoreUnsafe(ref gvb, k - j0);
-                    Vector512<float>.Zero.StoreUnsafe(ref gbb, k - j0);
-                    Vector512<float>.Zero.StoreUnsafe(ref gtb, k - j0);
+                    TL.Store(hasGvFinal ? TL.Load(ref gvfr, k) : zero, ref gvb, k - j0);
+                    TL.Store(zero, ref gbb, k - j0);
+                    TL.Store(zero, ref gtb, k - j0);
                 }
                 for (nuint t = T; t-- > 0;)
                     for (nuint k = j0; k < j1; k += w)
                     {
                         nuint i = t * n + k, q = k - j0;
-                        Vector512<float> th = Vector512.LoadUnsafe(ref tr, k), gv = Vector512.LoadUnsafe(ref gvb, q);
-                        Vector512<float> h = Vector512.LoadUnsafe(ref hr, i), sp = readSpikes ? Vector512.LoadUnsafe(ref sr, i) : default;
-                        Vector512<float> g = s.Grad(h - th);
-                        Vector512<float> gsg = Vector512.LoadUnsafe(ref gsr, i) * g;
-                        Vector512<float> dvdh, gtStep;
+                        TV th = TL.Load(ref tr, k), gv = TL.Load(ref gvb, q);
+                        TV h = TL.Load(ref hr, i), sp = readSpikes ? TL.Load(ref sr, i) : zero;
+                        TV g = TL.Grad(in sg, TL.Sub(h, th));
+                        TV gsg = TL.Mul(TL.Load(ref gsr, i), g);
+                        TV dvdh, gtStep;
                         if (soft)
                         {
-                            dvdh = detach ? one : one - th * g;
-                            gtStep = detach ? gv * -sp : gv * (th * g - sp);
+                            dvdh = detach ? one : TL.Sub(one, TL.Mul(th, g));
+                            gtStep = detach ? TL.Mul(gv, TL.Neg(sp)) : TL.Mul(gv, TL.Sub(TL.Mul(th, g), sp));
                         }
                         else
                         {
-                            dvdh = detach ? one - sp : (one - sp) - h * g;
-                            gtStep = detach ? Vector512<float>.Zero : gv * (h * g);
+                            dvdh = detach ? TL.Sub(one, sp) : TL.Sub(TL.Sub(one, sp), TL.Mul(h, g));
+                            gtStep = detach ? zero : TL.Mul(gv, TL.Mul(h, g));
                         }
-                        Vector512<float> gh = gsg + gv * dvdh;
+                        TV gh = TL.Add(gsg, TL.Mul(gv, dvdh));
                         if (parameters)
                         {
-                            (Vector512.LoadUnsafe(ref gtb, q) + (gtStep - gsg)).StoreUnsafe(ref gtb, q);
-                            Vector512<float> vPrev;
-                            if (t == 0) vPrev = Vector512.LoadUnsafe(ref v0r, k);
-                            else
-                            {
-                                Vector512<float> hp = Vector512.LoadUnsafe(ref hr, i - n), spp = Vector512.LoadUnsafe(ref sr, i - n);
-                                vPrev = soft ? hp - spp * th : hp * (one - spp);
-                            }
-                            (Vector512.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
+                            TL.Store(TL.Add(TL.Load(ref gtb, q), TL.Sub(gtStep, gsg)), ref gtb, q);
+                            TV vPrev = t == 0 ? TL.Load(ref v0r, k)
+                                : Reset<TL, TV>(soft, TL.Load(ref hr, i - n), TL.Load(ref sr, i - n), th, one);
+                            TL.Store(TL.Add(TL.Load(ref gbb, q), TL.Mul(gh, vPrev)), ref gbb, q);
                         }
-                        gh.StoreUnsafe(ref gir, i);
-                        (gh * Vector512.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
+                        TL.Store(gh, ref gir, i);
+                        TL.Store(TL.Mul(gh, TL.Load(ref br, k)), ref gvb, q);
                     }
                 for (nuint k = j0; k < j1; k += w)
                 {
                     if (parameters)
                     {
-                        (Vector512.LoadUnsafe(ref gbr, k) + Vector512.LoadUnsafe(ref gbb, k - j0)).StoreUnsafe(ref gbr, k);
-                        (Vector512.LoadUnsafe(ref gtr, k) + Vector512.LoadUnsafe(ref gtb, k - j0)).StoreUnsafe(ref gtr, k);
+                        TL.Store(TL.Add(TL.Load(ref gbr, k), TL.Load(ref gbb, k - j0)), ref gbr, k);
+                        TL.Store(TL.Add(TL.Load(ref gtr, k), TL.Load(ref gtb, k - j0)), ref gtr, k);
                     }
-                    if (hasGv0) Vector512.LoadUnsafe(ref gvb, k - j0).StoreUnsafe(ref gv0r, k);
+                    if (hasGv0) TL.Store(TL.Load(ref gvb, k - j0), ref gv0r, k);
                 }
             }
-            j = end;
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            nuint w = (nuint)Vector256<float>.Count, end = r1 - (r1 - r0) % w;
-            Vector256<float> one = Vector256<float>.One;
-            for (nuint j0 = r0; j0 < end; j0 += Tile)
-            {
-                nuint j1 = Math.Min(j0 + Tile, end);
-                for (nuint k = j0; k < j1; k += w)
-                {
-                    (hasGvFinal ? Vector256.LoadUnsafe(ref gvfr, k) : Vector256<float>.Zero).StoreUnsafe(ref gvb, k - j0);
-                    Vector256<float>.Zero.StoreUnsafe(ref gbb, k - j0);
-                    Vector256<float>.Zero.StoreUnsafe(ref gtb, k - j0);
-                }
-                for (nuint t = T; t-- > 0;)
-                    for (nuint k = j0; k < j1; k += w)
-                    {
-                        nuint i = t * n + k, q = k - j0;
-                        Vector256<float> th = Vector256.LoadUnsafe(ref tr, k), gv = Vector256.LoadUnsafe(ref gvb, q);
-                        Vector256<float> h = Vector256.LoadUnsafe(ref hr, i), sp = readSpikes ? Vector256.LoadUnsafe(ref sr, i) : default;
-                        Vector256<float> g = s.Grad(h - th);
-                        Vector256<float> gsg = Vector256.LoadUnsafe(ref gsr, i) * g;
-                        Vector256<float> dvdh, gtStep;
-                        if (soft)
-                        {
-                            dvdh = detach ? one : one - th * g;
-                            gtStep = detach ? gv * -sp : gv * (th * g - sp);
-                        }
-                        else
-                        {
-                            dvdh = detach ? one - sp : (one - sp) - h * g;
-                            gtStep = detach ? Vector256<float>.Zero : gv * (h * g);
-                        }
-                        Vector256<float> gh = gsg + gv * dvdh;
-                        if (parameters)
-                        {
-                            (Vector256.LoadUnsafe(ref gtb, q) + (gtStep - gsg)).StoreUnsafe(ref gtb, q);
-                            Vector256<float> vPrev;
-                            if (t == 0) vPrev = Vector256.LoadUnsafe(ref v0r, k);
-                            else
-                            {
-                                Vector256<float> hp = Vector256.LoadUnsafe(ref hr, i - n), spp = Vector256.LoadUnsafe(ref sr, i - n);
-                                vPrev = soft ? hp - spp * th : hp * (one - spp);
-                            }
-                            (Vector256.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
-                        }
-                        gh.StoreUnsafe(ref gir, i);
-                        (gh * Vector256.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
-                    }
-                for (nuint k = j0; k < j1; k += w)
-                {
-                    if (parameters)
-                    {
-                        (Vector256.LoadUnsafe(ref gbr, k) + Vector256.LoadUnsafe(ref gbb, k - j0)).StoreUnsafe(ref gbr, k);
-                        (Vector256.LoadUnsafe(ref gtr, k) + Vector256.LoadUnsafe(ref gtb, k - j0)).StoreUnsafe(ref gtr, k);
-                    }
-                    if (hasGv0) Vector256.LoadUnsafe(ref gvb, k - j0).StoreUnsafe(ref gv0r, k);
-                }
-            }
-            j = end;
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            nuint w = (nuint)Vector128<float>.Count, end = r1 - (r1 - r0) % w;
-            Vector128<float> one = Vector128<float>.One;
-            for (nuint j0 = r0; j0 < end; j0 += Tile)
-            {
-                nuint j1 = Math.Min(j0 + Tile, end);
-                for (nuint k = j0; k < j1; k += w)
-                {
-                    (hasGvFinal ? Vector128.LoadUnsafe(ref gvfr, k) : Vector128<float>.Zero).StoreUnsafe(ref gvb, k - j0);
-                    Vector128<float>.Zero.StoreUnsafe(ref gbb, k - j0);
-                    Vector128<float>.Zero.StoreUnsafe(ref gtb, k - j0);
-                }
-                for (nuint t = T; t-- > 0;)
-                    for (nuint k = j0; k < j1; k += w)
-                    {
-                        nuint i = t * n + k, q = k - j0;
-                        Vector128<float> th = Vector128.LoadUnsafe(ref tr, k), gv = Vector128.LoadUnsafe(ref gvb, q);
-                        Vector128<float> h = Vector128.LoadUnsafe(ref hr, i), sp = readSpikes ? Vector128.LoadUnsafe(ref sr, i) : default;
-                        Vector128<float> g = s.Grad(h - th);
-                        Vector128<float> gsg = Vector128.LoadUnsafe(ref gsr, i) * g;
-                        Vector128<float> dvdh, gtStep;
-                        if (soft)
-                        {
-                            dvdh = detach ? one : one - th * g;
-                            gtStep = detach ? gv * -sp : gv * (th * g - sp);
-                        }
-                        else
-                        {
-                            dvdh = detach ? one - sp : (one - sp) - h * g;
-                            gtStep = detach ? Vector128<float>.Zero : gv * (h * g);
-                        }
-                        Vector128<float> gh = gsg + gv * dvdh;
-                        if (parameters)
-                        {
-                            (Vector128.LoadUnsafe(ref gtb, q) + (gtStep - gsg)).StoreUnsafe(ref gtb, q);
-                            Vector128<float> vPrev;
-                            if (t == 0) vPrev = Vector128.LoadUnsafe(ref v0r, k);
-                            else
-                            {
-                                Vector128<float> hp = Vector128.LoadUnsafe(ref hr, i - n), spp = Vector128.LoadUnsafe(ref sr, i - n);
-                                vPrev = soft ? hp - spp * th : hp * (one - spp);
-                            }
-                            (Vector128.LoadUnsafe(ref gbb, q) + gh * vPrev).StoreUnsafe(ref gbb, q);
-                        }
-                        gh.StoreUnsafe(ref gir, i);
-                        (gh * Vector128.LoadUnsafe(ref br, k)).StoreUnsafe(ref gvb, q);
-                    }
-                for (nuint k = j0; k < j1; k += w)
-                {
-                    if (parameters)
-                    {
-                        (Vector128.LoadUnsafe(ref gbr, k) + Vector128.LoadUnsafe(ref gbb, k - j0)).StoreUnsafe(ref gbr, k);
-                        (Vector128.LoadUnsafe(ref gtr, k) + Vector128.LoadUnsafe(ref gtb, k - j0)).StoreUnsafe(ref gtr, k);
-                    }
-                    if (hasGv0) Vector128.LoadUnsafe(ref gvb, k - j0).StoreUnsafe(ref gv0r, k);
-                }
-            }
-            j = end;
-        }
-        for (; j < r1; j++)
-        {
-            float b = Unsafe.Add(ref br, j), th = Unsafe.Add(ref tr, j);
-            float gv = hasGvFinal ? Unsafe.Add(ref gvfr, j) : 0f;
-            float gb = 0f, gt = 0f;
-            for (nuint t = T; t-- > 0;)
-            {
-                nuint i = t * n + j;
-                float h = Unsafe.Add(ref hr, i), sp = readSpikes ? Unsafe.Add(ref sr, i) : 0f;
-                float g = s.Grad(h - th);
-                float gsg = Unsafe.Add(ref gsr, i) * g;
-                float dvdh, gtStep;
-                if (soft)
-                {
-                    dvdh = detach ? 1f : 1f - th * g;
-                    gtStep = detach ? gv * -sp : gv * (th * g - sp);
-                }
-                else
-                {
-                    dvdh = detach ? 1f - sp : (1f - sp) - h * g;
-                    gtStep = detach ? 0f : gv * (h * g);
-                }
-                float gh = gsg + gv * dvdh;
-                if (parameters)
-                {
-                    gt += gtStep - gsg;
-                    float vPrev;
-                    if (t == 0) vPrev = Unsafe.Add(ref v0r, j);
-                    else
-                    {
-                        float hp = Unsafe.Add(ref hr, i - n), spp = Unsafe.Add(ref sr, i - n);
-                        vPrev = soft ? hp - spp * th : hp * (1f - spp);
-                    }
-                    gb += gh * vPrev;
-                }
-                Unsafe.Add(ref gir, i) = gh;
-                gv = gh * b;
-            }
-            if (parameters)
-            {
-                Unsafe.Add(ref gbr, j) += gb;
-                Unsafe.Add(ref gtr, j) += gt;
-            }
-            if (hasGv0) Unsafe.Add(ref gv0r, j) = gv;
         }
     }
 }

@@ -223,104 +223,54 @@ public static unsafe partial class Lif
         ref ulong sr, nuint stride) where TReset : struct
     {
         ref float i0 = ref Unsafe.Add(ref ir, j);
-        ref float i1 = ref Unsafe.Add(ref i0, n);
-        ref float i2 = ref Unsafe.Add(ref i1, n);
-        ref float i3 = ref Unsafe.Add(ref i2, n);
         ulong s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         nuint k = 0;
         if (Vector512.IsHardwareAccelerated)
-        {
-            for (; k + (nuint)Vector512<float>.Count <= count; k += (nuint)Vector512<float>.Count)
-            {
-                nuint i = j + k;
-                Vector512<float> th = Vector512.LoadUnsafe(ref tr, i), b = Vector512.LoadUnsafe(ref br, i), v = Vector512.LoadUnsafe(ref vr, i);
-                s0 |= Step512<TReset>(ref v, b, th, Vector512.LoadUnsafe(ref i0, k)) << (int)k;
-                s1 |= Step512<TReset>(ref v, b, th, Vector512.LoadUnsafe(ref i1, k)) << (int)k;
-                s2 |= Step512<TReset>(ref v, b, th, Vector512.LoadUnsafe(ref i2, k)) << (int)k;
-                s3 |= Step512<TReset>(ref v, b, th, Vector512.LoadUnsafe(ref i3, k)) << (int)k;
-                v.StoreUnsafe(ref vr, i);
-            }
-        }
+            k = Words4<TReset, Lanes512, Vector512<float>>(ref i0, n, ref br, ref tr, ref vr, j, count, ref s0, ref s1, ref s2, ref s3);
         else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; k + (nuint)Vector256<float>.Count <= count; k += (nuint)Vector256<float>.Count)
-            {
-                nuint i = j + k;
-                Vector256<float> th = Vector256.LoadUnsafe(ref tr, i), b = Vector256.LoadUnsafe(ref br, i), v = Vector256.LoadUnsafe(ref vr, i);
-                s0 |= Step256<TReset>(ref v, b, th, Vector256.LoadUnsafe(ref i0, k)) << (int)k;
-                s1 |= Step256<TReset>(ref v, b, th, Vector256.LoadUnsafe(ref i1, k)) << (int)k;
-                s2 |= Step256<TReset>(ref v, b, th, Vector256.LoadUnsafe(ref i2, k)) << (int)k;
-                s3 |= Step256<TReset>(ref v, b, th, Vector256.LoadUnsafe(ref i3, k)) << (int)k;
-                v.StoreUnsafe(ref vr, i);
-            }
-        }
+            k = Words4<TReset, Lanes256, Vector256<float>>(ref i0, n, ref br, ref tr, ref vr, j, count, ref s0, ref s1, ref s2, ref s3);
         else if (Vector128.IsHardwareAccelerated)
-        {
-            for (; k + (nuint)Vector128<float>.Count <= count; k += (nuint)Vector128<float>.Count)
-            {
-                nuint i = j + k;
-                Vector128<float> th = Vector128.LoadUnsafe(ref tr, i), b = Vector128.LoadUnsafe(ref br, i), v = Vector128.LoadUnsafe(ref vr, i);
-                s0 |= Step128<TReset>(ref v, b, th, Vector128.LoadUnsafe(ref i0, k)) << (int)k;
-                s1 |= Step128<TReset>(ref v, b, th, Vector128.LoadUnsafe(ref i1, k)) << (int)k;
-                s2 |= Step128<TReset>(ref v, b, th, Vector128.LoadUnsafe(ref i2, k)) << (int)k;
-                s3 |= Step128<TReset>(ref v, b, th, Vector128.LoadUnsafe(ref i3, k)) << (int)k;
-                v.StoreUnsafe(ref vr, i);
-            }
-        }
-        for (; k < count; k++)
-        {
-            nuint i = j + k;
-            float th = Unsafe.Add(ref tr, i), b = Unsafe.Add(ref br, i), v = Unsafe.Add(ref vr, i);
-            s0 |= StepScalar<TReset>(ref v, b, th, Unsafe.Add(ref i0, k)) << (int)k;
-            s1 |= StepScalar<TReset>(ref v, b, th, Unsafe.Add(ref i1, k)) << (int)k;
-            s2 |= StepScalar<TReset>(ref v, b, th, Unsafe.Add(ref i2, k)) << (int)k;
-            s3 |= StepScalar<TReset>(ref v, b, th, Unsafe.Add(ref i3, k)) << (int)k;
-            Unsafe.Add(ref vr, i) = v;
-        }
+            k = Words4<TReset, Lanes128, Vector128<float>>(ref i0, n, ref br, ref tr, ref vr, j, count, ref s0, ref s1, ref s2, ref s3);
+        Words4<TReset, Lanes1, float>(ref i0, n, ref br, ref tr, ref vr, j, count, ref s0, ref s1, ref s2, ref s3, k);
         sr = s0;
         Unsafe.Add(ref sr, stride) = s1;
         Unsafe.Add(ref sr, 2 * stride) = s2;
         Unsafe.Add(ref sr, 3 * stride) = s3;
     }
 
-    /// <summary>One step of 16 neurons: updates <paramref name="v"/> and returns the spike bits (the scan's formula).</summary>
+    /// <summary>
+    /// The whole lane groups of <see cref="Words4{TReset}"/>'s neurons [j + k, j + count): four steps each, the spike
+    /// bit of neuron j + k of step u OR-ed into bit k of <paramref name="s0"/>..<paramref name="s3"/>. Returns where the
+    /// lane groups stopped.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static ulong Step512<TReset>(ref Vector512<float> v, Vector512<float> b, Vector512<float> th, Vector512<float> x) where TReset : struct
+    static nuint Words4<TReset, TL, TV>(ref float i0, nuint n, ref float br, ref float tr, ref float vr, nuint j, nuint count,
+        ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3, nuint k = 0)
+        where TReset : struct where TL : struct, ILanes<TV> where TV : struct
     {
-        Vector512<float> h = b * v + x;
-        Vector512<float> m = Vector512.GreaterThanOrEqual(h, th), s = m & Vector512<float>.One;
-        v = typeof(TReset) == typeof(SoftKind) ? h - s * th : h * (Vector512<float>.One - s);
-        return m.ExtractMostSignificantBits();
+        ref float i1 = ref Unsafe.Add(ref i0, n);
+        ref float i2 = ref Unsafe.Add(ref i1, n);
+        ref float i3 = ref Unsafe.Add(ref i2, n);
+        for (; k + TL.Count <= count; k += TL.Count)
+        {
+            nuint i = j + k;
+            TV th = TL.Load(ref tr, i), b = TL.Load(ref br, i), v = TL.Load(ref vr, i);
+            s0 |= Step<TReset, TL, TV>(ref v, b, th, TL.Load(ref i0, k)) << (int)k;
+            s1 |= Step<TReset, TL, TV>(ref v, b, th, TL.Load(ref i1, k)) << (int)k;
+            s2 |= Step<TReset, TL, TV>(ref v, b, th, TL.Load(ref i2, k)) << (int)k;
+            s3 |= Step<TReset, TL, TV>(ref v, b, th, TL.Load(ref i3, k)) << (int)k;
+            TL.Store(v, ref vr, i);
+        }
+        return k;
     }
 
-    /// <summary>One step of 8 neurons; see <see cref="Step512"/>.</summary>
+    /// <summary>One step of one lane group: updates <paramref name="v"/> and returns the spike bits (the scan's formula).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static ulong Step256<TReset>(ref Vector256<float> v, Vector256<float> b, Vector256<float> th, Vector256<float> x) where TReset : struct
+    static ulong Step<TReset, TL, TV>(ref TV v, TV b, TV th, TV x) where TReset : struct where TL : struct, ILanes<TV> where TV : struct
     {
-        Vector256<float> h = b * v + x;
-        Vector256<float> m = Vector256.GreaterThanOrEqual(h, th), s = m & Vector256<float>.One;
-        v = typeof(TReset) == typeof(SoftKind) ? h - s * th : h * (Vector256<float>.One - s);
-        return m.ExtractMostSignificantBits();
-    }
-
-    /// <summary>One step of 4 neurons; see <see cref="Step512"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static ulong Step128<TReset>(ref Vector128<float> v, Vector128<float> b, Vector128<float> th, Vector128<float> x) where TReset : struct
-    {
-        Vector128<float> h = b * v + x;
-        Vector128<float> m = Vector128.GreaterThanOrEqual(h, th), s = m & Vector128<float>.One;
-        v = typeof(TReset) == typeof(SoftKind) ? h - s * th : h * (Vector128<float>.One - s);
-        return m.ExtractMostSignificantBits();
-    }
-
-    /// <summary>One step of one neuron; returns 1 for a spike.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static ulong StepScalar<TReset>(ref float v, float b, float th, float x) where TReset : struct
-    {
-        float h = b * v + x;
-        float s = h >= th ? 1f : 0f;
-        v = typeof(TReset) == typeof(SoftKind) ? h - s * th : h * (1f - s);
-        return h >= th ? 1UL : 0UL;
+        TV h = Charge<TL, TV>(b, v, x);
+        v = Reset<TL, TV>(typeof(TReset) == typeof(SoftKind), h, TL.GreaterOrEqualOne(h, th), th, TL.Splat(1f));
+        return TL.GreaterOrEqualBits(h, th);
     }
 
     /// <summary>Steps the <paramref name="count"/> (≤ 64) neurons from <paramref name="j"/> once and returns their spike bits.</summary>
@@ -329,41 +279,28 @@ public static unsafe partial class Lif
     {
         ulong bits = 0;
         nuint k = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; k + (nuint)Vector512<float>.Count <= count; k += (nuint)Vector512<float>.Count)
-            {
-                nuint i = j + k;
-                Vector512<float> v = Vector512.LoadUnsafe(ref vr, i);
-                bits |= Step512<TReset>(ref v, Vector512.LoadUnsafe(ref br, i), Vector512.LoadUnsafe(ref tr, i), Vector512.LoadUnsafe(ref ir, i)) << (int)k;
-                v.StoreUnsafe(ref vr, i);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            for (; k + (nuint)Vector256<float>.Count <= count; k += (nuint)Vector256<float>.Count)
-            {
-                nuint i = j + k;
-                Vector256<float> v = Vector256.LoadUnsafe(ref vr, i);
-                bits |= Step256<TReset>(ref v, Vector256.LoadUnsafe(ref br, i), Vector256.LoadUnsafe(ref tr, i), Vector256.LoadUnsafe(ref ir, i)) << (int)k;
-                v.StoreUnsafe(ref vr, i);
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            for (; k + (nuint)Vector128<float>.Count <= count; k += (nuint)Vector128<float>.Count)
-            {
-                nuint i = j + k;
-                Vector128<float> v = Vector128.LoadUnsafe(ref vr, i);
-                bits |= Step128<TReset>(ref v, Vector128.LoadUnsafe(ref br, i), Vector128.LoadUnsafe(ref tr, i), Vector128.LoadUnsafe(ref ir, i)) << (int)k;
-                v.StoreUnsafe(ref vr, i);
-            }
-        }
-        for (; k < count; k++)
+        if (Vector512.IsHardwareAccelerated) k = Block<TReset, Lanes512, Vector512<float>>(ref ir, ref br, ref tr, ref vr, j, count, ref bits);
+        else if (Vector256.IsHardwareAccelerated) k = Block<TReset, Lanes256, Vector256<float>>(ref ir, ref br, ref tr, ref vr, j, count, ref bits);
+        else if (Vector128.IsHardwareAccelerated) k = Block<TReset, Lanes128, Vector128<float>>(ref ir, ref br, ref tr, ref vr, j, count, ref bits);
+        Block<TReset, Lanes1, float>(ref ir, ref br, ref tr, ref vr, j, count, ref bits, k);
+        return bits;
+    }
+
+    /// <summary>
+    /// The whole lane groups of <see cref="Block{TReset}"/>'s neurons [j + k, j + count), the spike of neuron j + k
+    /// OR-ed into bit k of <paramref name="bits"/>; returns where the lane groups stopped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static nuint Block<TReset, TL, TV>(ref float ir, ref float br, ref float tr, ref float vr, nuint j, nuint count, ref ulong bits,
+        nuint k = 0) where TReset : struct where TL : struct, ILanes<TV> where TV : struct
+    {
+        for (; k + TL.Count <= count; k += TL.Count)
         {
             nuint i = j + k;
-            bits |= StepScalar<TReset>(ref Unsafe.Add(ref vr, i), Unsafe.Add(ref br, i), Unsafe.Add(ref tr, i), Unsafe.Add(ref ir, i)) << (int)k;
+            TV v = TL.Load(ref vr, i);
+            bits |= Step<TReset, TL, TV>(ref v, TL.Load(ref br, i), TL.Load(ref tr, i), TL.Load(ref ir, i)) << (int)k;
+            TL.Store(v, ref vr, i);
         }
-        return bits;
+        return k;
     }
 }
