@@ -7,8 +7,9 @@
 # usage: run-study.sh [all|fmnist|dvs|sweep|table]...      (default: all = fmnist dvs sweep, then table)
 # sizes (environment; the defaults are the committed study):
 #   FMNIST_TRAIN=60000 FMNIST_TEST=10000 FMNIST_EPOCHS=20 FMNIST_REWIRE=200   (469 iterations per epoch)
-#   DVS_TRAIN=5000 DVS_TEST=1000 DVS_EPOCHS=10 DVS_REWIRE=10                 (40 iterations per epoch)
+#   DVS_TRAIN=3000 DVS_TEST=1000 DVS_EPOCHS=10 DVS_REWIRE=10                 (24 iterations per epoch)
 #   SEEDS="1 2 3" SWEEP_SEEDS="1" SWEEP_DENSITIES="0.05 0.2 0.5" THREADS=1
+#   ARMS="dense static esl-random esl-gradient" (10 % phases) SWEEP_ARMS="static esl-random esl-gradient"
 # needs: the .NET SDK of global.json, jq (table), Fashion-MNIST IDX files (package dataset-fashion-mnist, or
 # FMNIST_DIR=<dir>); the DVS-FMNIST cache is built on first use under results/.cache (not committed).
 set -euo pipefail
@@ -20,9 +21,10 @@ bin="${BIN:-$root/artifacts/esl-study}"
 
 FMNIST_TRAIN="${FMNIST_TRAIN:-60000}" FMNIST_TEST="${FMNIST_TEST:-10000}" FMNIST_EPOCHS="${FMNIST_EPOCHS:-20}"
 FMNIST_REWIRE="${FMNIST_REWIRE:-200}"
-DVS_TRAIN="${DVS_TRAIN:-5000}" DVS_TEST="${DVS_TEST:-1000}" DVS_EPOCHS="${DVS_EPOCHS:-10}" DVS_REWIRE="${DVS_REWIRE:-10}"
+DVS_TRAIN="${DVS_TRAIN:-3000}" DVS_TEST="${DVS_TEST:-1000}" DVS_EPOCHS="${DVS_EPOCHS:-10}" DVS_REWIRE="${DVS_REWIRE:-10}"
 SEEDS="${SEEDS:-1 2 3}" SWEEP_SEEDS="${SWEEP_SEEDS:-1}" SWEEP_DENSITIES="${SWEEP_DENSITIES:-0.05 0.2 0.5}"
-THREADS="${THREADS:-1}"
+THREADS="${THREADS:-1}" ARMS="${ARMS:-dense static esl-random esl-gradient}"
+SWEEP_ARMS="${SWEEP_ARMS:-static esl-random esl-gradient}"
 
 build() {
   [[ -f "$bin/NeuroCore.Cli.dll" ]] && return
@@ -70,11 +72,11 @@ run() {
   tail -1 "$results/.last.log" | sed 's/^/    /'
 }
 
-phase_fmnist() { for s in $SEEDS; do for a in dense static esl-random esl-gradient; do run fmnist $a 0.1 "$s"; done; done; }
-phase_dvs() { for s in $SEEDS; do for a in dense static esl-random esl-gradient; do run dvs-fmnist $a 0.1 "$s"; done; done; }
+phase_fmnist() { for s in $SEEDS; do for a in $ARMS; do run fmnist $a 0.1 "$s"; done; done; }
+phase_dvs() { for s in $SEEDS; do for a in $ARMS; do run dvs-fmnist $a 0.1 "$s"; done; done; }
 phase_sweep() {
-  for s in $SWEEP_SEEDS; do for d in $SWEEP_DENSITIES; do
-    for a in static esl-random esl-gradient; do run fmnist $a "$d" "$s"; done
+  for s in $SWEEP_SEEDS; do for a in $SWEEP_ARMS; do
+    for d in $SWEEP_DENSITIES; do run fmnist $a "$d" "$s"; done
   done; done
 }
 
@@ -82,6 +84,7 @@ phase_sweep() {
 table() {
   jq -s -r '
     def r1: (. * 1000 | round) / 10;
+    def f1: ((. * 10 | round) / 10 | tostring) | if test("[.]") then . else . + ".0" end;
     def mean: add / length;
     def armname: if .arm == "esl" then "esl " + .regrow else .arm end;
     def subset: "\(.train_samples)/\(.test_samples), \(.epochs)";
@@ -95,7 +98,7 @@ table() {
         | sort_by(.seed) as $g | ($g[0]) as $h
         | ($g | map(.test_accuracy) | mean) as $m
         | ($dense["\($h.dataset)|\($h | subset)"]) as $d
-        | "| \($h.dataset) | \($h | subset) | \($h | armname) | \($h.target_density * 100 | round) % | \($g | length) | \($g | map(.test_accuracy | r1 | tostring) | join(", ")) | \($m | r1) | \(if $h.arm == "dense" or $d == null then "" else (($m - $d) | r1 | tostring) end) | \($g | map(.train_accuracy_per_epoch[-1]) | mean | r1) | \($h.rewires | length) | \($g | map(.step_milliseconds) | mean | round) | \($g | map(.cpu_seconds) | mean | round) | \($g | map(.peak_working_set_mi_b) | max | round) |")
+        | "| \($h.dataset) | \($h | subset) | \($h | armname) | \($h.target_density * 100 | round) % | \($g | length) | \($g | map(.test_accuracy | r1 | f1) | join(", ")) | \($m | r1 | f1) | \(if $h.arm == "dense" or $d == null then "" else (($m - $d) | r1 | f1) end) | \($g | map(.train_accuracy_per_epoch[-1]) | mean | r1 | f1) | \($h.rewires | length) | \($g | map(.step_milliseconds) | mean | round) | \($g | map(.cpu_seconds) | mean | round) | \($g | map(.peak_working_set_mi_b) | max | round) |")
   ' "$results"/*.json
 }
 
