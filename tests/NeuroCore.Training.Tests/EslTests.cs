@@ -103,6 +103,69 @@ public sealed class EslTests
         Assert.Equal(report.TestAccuracy, EslReport.FromJson(report.ToJson()).TestAccuracy);
     }
 
+    /// <summary>
+    /// One rewire at iteration 5 of a real MLP run: the synapses grown there (at weight 0) must receive gradient and
+    /// grow in the 27 steps after it, in the CSR layer (moved slots) and in the masked readout (new mask positions).
+    /// </summary>
+    [Theory]
+    [InlineData(GrowRule.Gradient, 0.9)]
+    [InlineData(GrowRule.Random, 0.5)]
+    public void Esl_RegrownSynapses_ReceiveGradient_AndGrow(GrowRule grow, double minGrownFraction)
+    {
+        if (!FashionMnist.IsAvailable()) return;
+        var method = new EslMethod(EslModelOptions.Mlp(0.1), EslArm.Esl,
+            new RewireSchedule { Every = 5, Zeta = 0.3f, Decay = ZetaDecay.Constant, StopFraction = 0.2 }, PruneRule.Magnitude, grow,
+            new TrainingRecipe { Optimizer = "adam", LearningRate = 2e-3, Schedule = "constant" },
+            new TrainerOptions { Epochs = 2, BatchSize = 64, Seed = 3, Threads = 1 });
+        var watch = new RewireWatch(method);
+        var report = method.Run(TestData.Train.Subset(1024), TestData.Test.Subset(256), "fashion-mnist", watch);
+        Assert.Equal([5], report.Rewires.Select(e => e.Iteration));
+        Assert.Equal(32, watch.Iterations);
+        var fc1 = (SparseSpikingLinear)method.Network!.SparseLayers[0];
+        var readout = (MaskedWeight)method.Network.SparseLayers[1];
+        Assert.Equal(report.Rewires[0].Moved[0], watch.MovedSlots.Count);
+        Assert.Equal(report.Rewires[0].Moved[1], watch.GrownPositions.Count);
+        AssertGrew("fc1", [.. watch.MovedSlots.Select(s => fc1.Values.Span[s])], minGrownFraction);
+        AssertGrew("readout", [.. watch.GrownPositions.Select(p => readout.Values.Span[p])], minGrownFraction);
+    }
+
+    static void AssertGrew(string layer, float[] grown, double minFraction)
+    {
+        Assert.NotEmpty(grown);
+        double nonzero = grown.Count(v => v != 0f) / (double)grown.Length;
+        double meanAbs = grown.Average(v => Math.Abs(v));
+        Assert.True(nonzero >= minFraction, $"{layer}: {nonzero:P0} of {grown.Length} regrown synapses moved off 0 (need {minFraction:P0})");
+        Assert.True(meanAbs > 1e-3, $"{layer}: the regrown synapses' mean |w| is {meanAbs:G3} after 27 steps");
+    }
+
+    /// <summary>Snapshots fc1's slot positions and the readout mask after every step; keeps what changed at the one rewire.</summary>
+    sealed class RewireWatch(EslMethod method) : IProgress<TrainingProgress>
+    {
+        int[]? _rows, _columns;
+        float[]? _mask;
+
+        public int Iterations { get; private set; }
+        public List<int> MovedSlots { get; } = [];
+        public List<int> GrownPositions { get; } = [];
+
+        public void Report(TrainingProgress value)
+        {
+            if (value.Phase != TrainingPhase.Train) return;
+            Iterations++;
+            var fc1 = ((SparseSpikingLinear)method.Network!.SparseLayers[0]).Synapse.Pattern;
+            var mask = ((MaskedWeight)method.Network.SparseLayers[1]).Mask.ToArray();
+            int[] rows = fc1.SlotRow.ToArray(), columns = fc1.SlotColumn.ToArray();
+            if (_rows is not null && _columns is not null && _mask is not null)
+            {
+                for (int s = 0; s < rows.Length; s++)
+                    if (rows[s] != _rows[s] || columns[s] != _columns[s]) MovedSlots.Add(s);
+                for (int p = 0; p < mask.Length; p++)
+                    if (mask[p] != 0f && _mask[p] == 0f) GrownPositions.Add(p);
+            }
+            (_rows, _columns, _mask) = (rows, columns, mask);
+        }
+    }
+
     [Fact]
     public void Esl_Conv_OnDvsFashionMnist_LearnsAboveChance()
     {
