@@ -10,6 +10,7 @@
 #   DVS_TRAIN=3000 DVS_TEST=1000 DVS_EPOCHS=10 DVS_REWIRE=10                 (24 iterations per epoch)
 #   SEEDS="1 2 3" SWEEP_SEEDS="1" SWEEP_DENSITIES="0.05 0.2 0.5" THREADS=1
 #   ARMS="dense static esl-random esl-gradient" (10 % phases) SWEEP_ARMS="static esl-random esl-gradient"
+#   DVS_LAYERS=masked (the committed DVS runs: dense-mask convolutions) or csr (CSR convolutions, the CLI default)
 # needs: the .NET SDK of global.json, jq (table), Fashion-MNIST IDX files (package dataset-fashion-mnist, or
 # FMNIST_DIR=<dir>); the DVS-FMNIST cache is built on first use under results/.cache (not committed).
 set -euo pipefail
@@ -59,6 +60,7 @@ run() {
   [[ $data == fmnist && -n "${FMNIST_DIR:-}" ]] && args+=(--data-dir "$FMNIST_DIR")
   local extra=()
   [[ $data == dvs-fmnist ]] && extra=(--cache-dir "$results/.cache")
+  [[ $data == dvs-fmnist && $arm != dense && ${DVS_LAYERS:-masked} == masked ]] && args+=(--masked)
   local load start end
   load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
   start=$(date +%s.%N)
