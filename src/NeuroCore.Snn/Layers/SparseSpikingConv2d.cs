@@ -124,14 +124,7 @@ public sealed class SparseSpikingConv2d : ISparseSynapse
     /// <exception cref="ArgumentException">The input shape does not match the block.</exception>
     public Tensor Forward(Tape tape, Tensor x, int steps, bool staticInput = false)
     {
-        ArgumentNullException.ThrowIfNull(tape);
-        ArgumentNullException.ThrowIfNull(x);
-        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{_label}: T must be ≥ 1.");
-        var s = x.Shape;
-        if (s.Rank != 4 || s[1] != InChannels || s[2] != Height || s[3] != Width || (!staticInput && s[0] % steps != 0))
-            throw new ArgumentException(
-                $"{_label}: input {s} must be {(staticInput ? "[B" : $"[T·B (T = {steps})")}, {InChannels}, {Height}, {Width}].", nameof(x));
-        int batch = staticInput ? s[0] : s[0] / steps;
+        int batch = SpikingConv2d.CheckInput(_label, tape, x, steps, staticInput, InChannels, Height, Width);
         var z = Conv.Forward(tape, x);
         if (_bn is not null) z = _bn.Forward(tape, z);
         if (staticInput) z = RepeatOverTime.Forward(tape, z, steps, _label);

@@ -112,6 +112,19 @@ public sealed class SpikingConv2d
     /// <summary>The pre-pool spikes [T·B, O, H, W] of the last forward (for the regulariser and raster plots).</summary>
     public Tensor? LastSpikes { get; private set; }
 
+    /// <summary>Checks a conv block's forward arguments (shared by the dense and sparse blocks) and returns the batch B.</summary>
+    internal static int CheckInput(string label, Tape tape, Tensor x, int steps, bool staticInput, int channels, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(x);
+        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{label}: T must be ≥ 1.");
+        var s = x.Shape;
+        if (s.Rank != 4 || s[1] != channels || s[2] != height || s[3] != width || (!staticInput && s[0] % steps != 0))
+            throw new ArgumentException(
+                $"{label}: input {s} must be {(staticInput ? "[B" : $"[T·B (T = {steps})")}, {channels}, {height}, {width}].", nameof(x));
+        return staticInput ? s[0] : s[0] / steps;
+    }
+
     /// <summary>
     /// Runs T steps. <paramref name="x"/> is [T·B, C, H, W] time-major, or, when <paramref name="staticInput"/>, one
     /// [B, C, H, W] batch fed unchanged at every step. Returns the (pooled) spikes [T·B, O, H', W'].
@@ -119,14 +132,7 @@ public sealed class SpikingConv2d
     /// <exception cref="ArgumentException">The input shape does not match the block.</exception>
     public Tensor Forward(Tape tape, Tensor x, int steps, bool staticInput = false)
     {
-        ArgumentNullException.ThrowIfNull(tape);
-        ArgumentNullException.ThrowIfNull(x);
-        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"SpikingConv2d '{Name}': T must be ≥ 1.");
-        var s = x.Shape;
-        if (s.Rank != 4 || s[1] != InChannels || s[2] != Height || s[3] != Width || (!staticInput && s[0] % steps != 0))
-            throw new ArgumentException(
-                $"SpikingConv2d '{Name}': input {s} must be {(staticInput ? "[B" : $"[T·B (T = {steps})")}, {InChannels}, {Height}, {Width}].", nameof(x));
-        int batch = staticInput ? s[0] : s[0] / steps;
+        int batch = CheckInput(_label, tape, x, steps, staticInput, InChannels, Height, Width);
         var z = _conv.Forward(tape, x);
         if (_bn is not null) z = _bn.Forward(tape, z);
         if (staticInput) z = RepeatOverTime.Forward(tape, z, steps, _label);
