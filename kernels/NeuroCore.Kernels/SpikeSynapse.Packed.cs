@@ -110,12 +110,49 @@ public static partial class SpikeSynapse
         for (nint r = 0; r < rows; r++)
         {
             ref float row = ref Unsafe.Add(ref xr, r * cols);
+            ulong other = 0;
             for (int w = 0; w < words; w++)
             {
                 int c0 = w * 64;
-                Unsafe.Add(ref br, r * words + w) = PackWord(ref Unsafe.Add(ref row, c0), (nuint)Math.Min(64, cols - c0));
+                Unsafe.Add(ref br, r * words + w) = PackWord(ref Unsafe.Add(ref row, c0), (nuint)Math.Min(64, cols - c0), ref other);
             }
         }
+    }
+
+    /// <summary>
+    /// Checks and packs in one pass: returns false at the first row holding a value that is not exactly 0 or 1 (NaN and
+    /// any other value fail, ±0 passes; <paramref name="bits"/> then holds partial results), else packs like
+    /// <see cref="Pack"/>, sets <paramref name="events"/> to the number of ones and returns true. A layer calls it to
+    /// decide, from one read of its input, whether the 0/1 paths (<see cref="SpikeGemm"/>, the event path) apply and at
+    /// what density.
+    /// </summary>
+    /// <param name="spikes">The input [rows, cols].</param>
+    /// <param name="rows">Rows, ≥ 0.</param>
+    /// <param name="cols">Columns, ≥ 0.</param>
+    /// <param name="bits">Destination [rows, ceil(cols/64)] words, overwritten; padding bits are 0.</param>
+    /// <param name="events">The number of ones when the input is 0/1, else the ones counted before the failing row.</param>
+    /// <returns>True when every value is exactly ±0 or 1.</returns>
+    /// <exception cref="ArgumentException">A count is negative or a span is too short.</exception>
+    public static bool TryPackBinary(ReadOnlySpan<float> spikes, int rows, int cols, Span<ulong> bits, out long events)
+    {
+        int words = CheckDenseAndPacked("SpikeSynapse.TryPackBinary", spikes.Length, bits.Length, rows, cols);
+        ref float xr = ref MemoryMarshal.GetReference(spikes);
+        ref ulong br = ref MemoryMarshal.GetReference(bits);
+        events = 0;
+        for (nint r = 0; r < rows; r++)
+        {
+            ref float row = ref Unsafe.Add(ref xr, r * cols);
+            ulong other = 0;
+            for (int w = 0; w < words; w++)
+            {
+                int c0 = w * 64;
+                ulong word = PackWord(ref Unsafe.Add(ref row, c0), (nuint)Math.Min(64, cols - c0), ref other);
+                Unsafe.Add(ref br, r * words + w) = word;
+                events += BitOperations.PopCount(word);
+            }
+            if (other != 0) return false;
+        }
+        return true;
     }
 
     /// <summary>Unpacks bit-packed spikes [rows, cols] into floats: <c>spikes[r·cols + c]</c> = 1 where the bit is set, else 0.</summary>
@@ -137,23 +174,46 @@ public static partial class SpikeSynapse
             }
     }
 
-    /// <summary>The bits of up to 64 values from <paramref name="x"/>: bit k set where x[k] != 0.</summary>
+    /// <summary>
+    /// The bits of up to 64 values from <paramref name="x"/>: bit k set where x[k] != 0; bits are also ORed into
+    /// <paramref name="other"/> where x[k] is neither ±0 nor 1 (NaN counts as other).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static ulong PackWord(ref float x, nuint count)
+    static ulong PackWord(ref float x, nuint count, ref ulong other)
     {
-        ulong bits = 0;
+        ulong bits = 0, bad = 0;
         nuint k = 0;
         if (Vector512.IsHardwareAccelerated)
             for (; k + (nuint)Vector512<float>.Count <= count; k += (nuint)Vector512<float>.Count)
-                bits |= (~Vector512.Equals(Vector512.LoadUnsafe(ref x, k), Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFFUL) << (int)k;
+            {
+                Vector512<float> v = Vector512.LoadUnsafe(ref x, k);
+                Vector512<float> zero = Vector512.Equals(v, Vector512<float>.Zero);
+                bits |= (~zero.ExtractMostSignificantBits() & 0xFFFFUL) << (int)k;
+                bad |= ~(zero | Vector512.Equals(v, Vector512<float>.One)).ExtractMostSignificantBits() & 0xFFFFUL;
+            }
         else if (Vector256.IsHardwareAccelerated)
             for (; k + (nuint)Vector256<float>.Count <= count; k += (nuint)Vector256<float>.Count)
-                bits |= (ulong)(~Vector256.Equals(Vector256.LoadUnsafe(ref x, k), Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFFu) << (int)k;
+            {
+                Vector256<float> v = Vector256.LoadUnsafe(ref x, k);
+                Vector256<float> zero = Vector256.Equals(v, Vector256<float>.Zero);
+                bits |= (ulong)(~zero.ExtractMostSignificantBits() & 0xFFu) << (int)k;
+                bad |= ~(zero | Vector256.Equals(v, Vector256<float>.One)).ExtractMostSignificantBits() & 0xFFu;
+            }
         else if (Vector128.IsHardwareAccelerated)
             for (; k + (nuint)Vector128<float>.Count <= count; k += (nuint)Vector128<float>.Count)
-                bits |= (ulong)(~Vector128.Equals(Vector128.LoadUnsafe(ref x, k), Vector128<float>.Zero).ExtractMostSignificantBits() & 0xFu) << (int)k;
+            {
+                Vector128<float> v = Vector128.LoadUnsafe(ref x, k);
+                Vector128<float> zero = Vector128.Equals(v, Vector128<float>.Zero);
+                bits |= (ulong)(~zero.ExtractMostSignificantBits() & 0xFu) << (int)k;
+                bad |= ~(zero | Vector128.Equals(v, Vector128<float>.One)).ExtractMostSignificantBits() & 0xFu;
+            }
         for (; k < count; k++)
-            if (Unsafe.Add(ref x, k) != 0f) bits |= 1UL << (int)k;
+        {
+            float v = Unsafe.Add(ref x, k);
+            if (v != 0f) bits |= 1UL << (int)k;
+            if (v != 0f && v != 1f) bad = 1;
+        }
+        other |= bad;
         return bits;
     }
 

@@ -97,6 +97,28 @@ public static partial class Reference
                 if (spikes[r * cols + c] != 0f) bits[r * words + c / 64] |= 1UL << (c % 64);
     }
 
+    /// <summary>
+    /// Scalar twin of <see cref="SpikeSynapse.TryPackBinary"/>: false when some value is neither ±0 nor 1 (NaN
+    /// included), else the bits of <see cref="SpikeSynapsePack"/>, <paramref name="events"/> = the ones, and true.
+    /// </summary>
+    /// <param name="spikes">The input [rows, cols].</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="cols">Columns.</param>
+    /// <param name="bits">Destination [rows, ceil(cols/64)] (meaningful only when true is returned).</param>
+    /// <param name="events">The number of ones (meaningful only when true is returned).</param>
+    /// <returns>Whether the input is 0/1.</returns>
+    public static bool SpikeSynapseTryPackBinary(ReadOnlySpan<float> spikes, int rows, int cols, Span<ulong> bits, out long events)
+    {
+        events = 0;
+        foreach (float v in spikes[..(rows * cols)])
+        {
+            if (v != 0f && v != 1f) return false;
+            if (v == 1f) events++;
+        }
+        SpikeSynapsePack(spikes, rows, cols, bits);
+        return true;
+    }
+
     /// <summary>Scalar twin of <see cref="SpikeSynapse.Unpack"/>: spikes[r·cols + c] = 1 where the bit is set, else 0.</summary>
     /// <param name="bits">Packed spikes [rows, ceil(cols/64)].</param>
     /// <param name="rows">Rows.</param>
