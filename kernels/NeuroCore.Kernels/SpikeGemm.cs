@@ -27,6 +27,9 @@ public static unsafe class SpikeGemm
     /// <summary>Rows of C updated together: their add chains are independent, hiding the add latency.</summary>
     const int RowBlock = 4;
 
+    /// <summary>Rows of C per tile: a tile's block of C (256 × 128 B at 512 bits) stays in L2 across the words of A.</summary>
+    const int RowTile = 512;
+
     /// <summary>Groups of four k values per packed word.</summary>
     const int GroupsPerWord = 16;
 
@@ -162,30 +165,36 @@ public static unsafe class SpikeGemm
                         TW.Store(job.Bias == null ? TW.Zero : TW.Load(ref Unsafe.AsRef<float>(job.Bias + j), v), ref cr, (nuint)i * (nuint)n + v);
             return;
         }
-        for (int w = 0; w < words; w++)
+        // Rows in tiles, so the C rows a tile revisits once per word stay in L2 (C's rows are n floats apart, a stride
+        // that maps a whole column block of C onto few cache sets); the tables are rebuilt per tile.
+        for (int i0 = 0; i0 < m; i0 += RowTile)
         {
-            int validK = Math.Min(64, k - 64 * w);
-            int groups = (validK + 3) >> 2;
-            ulong mask = validK == 64 ? ulong.MaxValue : (1UL << validK) - 1;
-            BuildTables<TW, TV>(job.B + (nint)(64 * w) * n + j, n, validK, width, ref tab);
-            // The first word starts from the bias (or 0), or from the old C when adding; later words from C.
-            bool fromC = w > 0 || job.Accumulate;
-            ref float init = ref fromC ? ref cr : ref (job.Bias == null ? ref Unsafe.NullRef<float>() : ref Unsafe.AsRef<float>(job.Bias + j));
-            nuint initStride = fromC ? (nuint)n : 0;
-            bool zero = !fromC && job.Bias == null;
-            ulong* a = job.A + w;
-            int i = 0;
-            if (vectors == 2)
+            int i1 = Math.Min(m, i0 + RowTile);
+            for (int w = 0; w < words; w++)
             {
-                for (; i + RowBlock <= m; i += RowBlock)
-                    Rows4x2<TW, TV>(a + (nint)i * words, words, mask, groups, ref tab, width, ref init, zero ? 0 : initStride * (nuint)i, initStride, zero, ref cr, (nuint)i * (nuint)n, (nuint)n);
-                for (; i < m; i++)
-                    Rows1<TW, TV>(a + (nint)i * words, mask, groups, ref tab, width, 2, ref init, zero ? 0 : initStride * (nuint)i, zero, ref cr, (nuint)i * (nuint)n);
-            }
-            else
-            {
-                for (; i < m; i++)
-                    Rows1<TW, TV>(a + (nint)i * words, mask, groups, ref tab, width, 1, ref init, zero ? 0 : initStride * (nuint)i, zero, ref cr, (nuint)i * (nuint)n);
+                int validK = Math.Min(64, k - 64 * w);
+                int groups = (validK + 3) >> 2;
+                ulong mask = validK == 64 ? ulong.MaxValue : (1UL << validK) - 1;
+                BuildTables<TW, TV>(job.B + (nint)(64 * w) * n + j, n, validK, width, ref tab);
+                // The first word starts from the bias (or 0), or from the old C when adding; later words from C.
+                bool fromC = w > 0 || job.Accumulate;
+                ref float init = ref fromC ? ref cr : ref (job.Bias == null ? ref Unsafe.NullRef<float>() : ref Unsafe.AsRef<float>(job.Bias + j));
+                nuint initStride = fromC ? (nuint)n : 0;
+                bool zero = !fromC && job.Bias == null;
+                ulong* a = job.A + w;
+                int i = i0;
+                if (vectors == 2)
+                {
+                    for (; i + RowBlock <= i1; i += RowBlock)
+                        Rows4x2<TW, TV>(a + (nint)i * words, words, mask, groups, ref tab, ref init, zero ? 0 : initStride * (nuint)i, initStride, zero, ref cr, (nuint)i * (nuint)n, (nuint)n);
+                    for (; i < i1; i++)
+                        Rows1<TW, TV>(a + (nint)i * words, mask, groups, ref tab, width, 2, ref init, zero ? 0 : initStride * (nuint)i, zero, ref cr, (nuint)i * (nuint)n);
+                }
+                else
+                {
+                    for (; i < i1; i++)
+                        Rows1<TW, TV>(a + (nint)i * words, mask, groups, ref tab, width, 1, ref init, zero ? 0 : initStride * (nuint)i, zero, ref cr, (nuint)i * (nuint)n);
+                }
             }
         }
     }
@@ -216,11 +225,11 @@ public static unsafe class SpikeGemm
 
     /// <summary>Four rows of C, two vectors each: eight independent add chains over the groups of one word.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Rows4x2<TW, TV>(ulong* a, int words, ulong mask, int groups, ref float tab, nuint width,
+    static void Rows4x2<TW, TV>(ulong* a, int words, ulong mask, int groups, ref float tab,
         ref float init, nuint initOffset, nuint initStride, bool zero, ref float c, nuint cOffset, nuint n)
         where TW : struct, ILanes<TV> where TV : struct
     {
-        nuint cnt = TW.Count;
+        nuint cnt = TW.Count, width = 2 * cnt;
         ulong b0 = a[0] & mask, b1 = a[words] & mask, b2 = a[2 * words] & mask, b3 = a[3 * words] & mask;
         TV x0, y0, x1, y1, x2, y2, x3, y3;
         if (zero)

@@ -12,7 +12,9 @@ namespace NeuroCore.Snn;
 /// </summary>
 /// <remarks>
 /// When the input is 0/1 spikes sparser than <see cref="SpikeSynapse.DensityThreshold"/> the product takes the
-/// event-driven path (<see cref="SpikeLinear"/>), otherwise <see cref="Ops.Linear"/> (see <see cref="Path"/>).
+/// event-driven path (<see cref="SpikeLinear.Forward"/>), denser 0/1 spikes the subset-sum table path
+/// (<see cref="SpikeLinear.ForwardTables"/>) when the layer has at least <see cref="TablesMinOutFeatures"/> outputs,
+/// otherwise <see cref="Ops.Linear"/> (see <see cref="Path"/>).
 /// W [out, in] ("{name}.weight") and b [out] ("{name}.bias") start U(±1/√in), PyTorch's default; the neurons'
 /// learnable β/θ, if any, are "{name}.beta"/"{name}.threshold". <see cref="Step"/> runs one time step without a tape.
 /// </remarks>
@@ -63,7 +65,16 @@ public sealed partial class SpikingLinear
     public SynapsePath Path { get; set; } = SynapsePath.Auto;
 
     /// <summary>True when the last forward took the event-driven path.</summary>
-    public bool LastUsedEvents { get; private set; }
+    public bool LastUsedEvents => LastPath == SynapsePath.Events;
+
+    /// <summary>The path the last forward took (<see cref="SynapsePath.Dense"/>, <see cref="SynapsePath.Events"/> or <see cref="SynapsePath.Tables"/>).</summary>
+    public SynapsePath LastPath { get; private set; } = SynapsePath.Dense;
+
+    /// <summary>
+    /// The fewest outputs for which <see cref="SynapsePath.Auto"/> takes the table path on a 0/1 input at or above
+    /// <see cref="SpikeSynapse.DensityThreshold"/>; narrower layers take the GEMM. MEASURED_TABLES
+    /// </summary>
+    public const int TablesMinOutFeatures = 64;
 
     /// <summary>Spikes, neuron-steps and synaptic operations counted over the forwards so far.</summary>
     public SpikeCounter Counter { get; }
@@ -84,16 +95,40 @@ public sealed partial class SpikingLinear
                 $"SpikingLinear '{Name}': input {x.Shape} must be {(staticInput ? "[B" : $"[T·B (T = {steps})")}, {InFeatures}]" +
                 (staticInput ? "." : $" with T dividing the rows; flatten samples to {InFeatures} features and stack the steps time-major."), nameof(x));
         int batch = staticInput ? x.Shape[0] : x.Shape[0] / steps;
+        int rows = x.Shape[0];
         var xs = x.Span;
-        int events = SpikeSynapse.CountEvents(xs);
-        bool useEvents = Path switch
+        // One pass checks for 0/1, packs and counts the events; the dense path only counts.
+        int[]? bits = null;
+        bool binary = false;
+        long events;
+        if (Path == SynapsePath.Dense)
         {
-            SynapsePath.Events => true,
-            SynapsePath.Dense => false,
-            _ => events < SpikeSynapse.DensityThreshold * xs.Length && SpikeLinear.IsBinary(xs),
+            events = SpikeSynapse.CountEvents(xs);
+        }
+        else
+        {
+            bits = SpikeLinear.PackedScratch(tape, rows, InFeatures);
+            binary = SpikeSynapse.TryPackBinary(xs, rows, InFeatures, SpikeLinear.AsWords(bits, rows, InFeatures), out events);
+            if (!binary)
+            {
+                if (Path == SynapsePath.Events) throw SpikeLinear.NotBinary(_label, "event", x);
+                if (Path == SynapsePath.Tables) throw SpikeLinear.NotBinary(_label, "table", x);
+                events = SpikeSynapse.CountEvents(xs);
+            }
+        }
+        LastPath = Path switch
+        {
+            SynapsePath.Dense or SynapsePath.Events or SynapsePath.Tables => Path,
+            _ when !binary => SynapsePath.Dense,
+            _ when events < SpikeSynapse.DensityThreshold * xs.Length => SynapsePath.Events,
+            _ => OutFeatures >= TablesMinOutFeatures ? SynapsePath.Tables : SynapsePath.Dense,
         };
-        LastUsedEvents = useEvents;
-        var current = useEvents ? SpikeLinear.Forward(tape, x, Weight, Bias, _label) : Ops.Linear(tape, x, Weight, Bias);
+        var current = LastPath switch
+        {
+            SynapsePath.Events => SpikeLinear.ForwardEventsPacked(tape, x, Weight, Bias, bits!, rows, (int)events),
+            SynapsePath.Tables => SpikeLinear.ForwardTablesPacked(tape, x, Weight, Bias, bits!, rows),
+            _ => Ops.Linear(tape, x, Weight, Bias),
+        };
         if (staticInput) current = RepeatOverTime.Forward(tape, current, steps, _label);
         var spikes = _neurons.Scan(tape, current, steps);
         Counter.Add(spikes.Span, steps, batch, (double)events * OutFeatures);

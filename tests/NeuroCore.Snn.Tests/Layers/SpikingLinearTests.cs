@@ -77,6 +77,93 @@ public sealed class SpikingLinearTests
         Assert.Contains("'fc'", ex.Message, StringComparison.Ordinal);
     }
 
+    [Property(MaxTest = 30)]
+    public Property TablePath_EqualsDensePath_ForwardAndGradients() =>
+        Prop.ForAll(Gen.Choose(0, 100000).ToArbitrary(), seed =>
+        {
+            var rng = new Random(seed);
+            int steps = rng.Next(1, 5), batch = rng.Next(1, 4), inF = rng.Next(1, 140), outF = rng.Next(1, 80);
+            double density = Densities[rng.Next(Densities.Length)];
+            var layer = new SpikingLinear(new ParameterStore(), "fc", inF, outF, Lif, (ulong)seed);
+            var x = LayerTestKit.Spikes(rng, steps * batch * inF, density);
+            var g = LayerTestKit.Random(rng, steps * batch * outF);
+            layer.Path = SynapsePath.Dense;
+            var dense = Run(layer, x, steps, g, 1);
+            layer.Path = SynapsePath.Tables;
+            var tables = Run(layer, x, steps, g, rng.Next(1, 3));
+            Assert.Equal(SynapsePath.Tables, layer.LastPath);
+            Assert.Equal(dense.Y, tables.Y);
+            LayerTestKit.AssertClose(dense.Dx, tables.Dx, 1e-4, "∂x");
+            LayerTestKit.AssertClose(dense.Dw, tables.Dw, 1e-4, "∂W");
+            LayerTestKit.AssertClose(dense.Db, tables.Db, 1e-4, "∂b");
+        });
+
+    [Fact]
+    public void SpikeLinearTables_EqualsComposedLinear_AndGradientMatchesFiniteDifference()
+    {
+        var rng = new Random(7);
+        using var x = Tensor.From(LayerTestKit.Spikes(rng, 70 * 9, 0.5), new Shape(70, 9));
+        using var w = Tensor.From(LayerTestKit.Random(rng, 5 * 9), new Shape(5, 9)).RequireGrad();
+        using var b = Tensor.From(LayerTestKit.Random(rng, 5), new Shape(5)).RequireGrad();
+        using (var tape = new Tape(recording: false))
+            LayerTestKit.AssertClose(Ops.Linear(tape, x, w, b).ToArray(), SpikeLinear.ForwardTables(tape, x, w, b).ToArray(), 1e-5, "y");
+        LayerTestKit.GradCheck(t => SpikeLinear.ForwardTables(t, x, w, b), [w, b], 3);
+    }
+
+    [Fact]
+    public void Auto_PicksTablesForDenseSpikesIntoAWideLayer_DenseForANarrowOne_AndTablesRejectAnalogueInput()
+    {
+        var rng = new Random(3);
+        var wide = new SpikingLinear(new ParameterStore(), "wide", 100, SpikingLinear.TablesMinOutFeatures, Lif, 1);
+        var narrow = new SpikingLinear(new ParameterStore(), "narrow", 100, SpikingLinear.TablesMinOutFeatures - 1, Lif, 1);
+        var sparse = LayerTestKit.Spikes(rng, 2 * 100, SpikeSynapse.DensityThreshold / 4);
+        var dense = LayerTestKit.Spikes(rng, 2 * 100, 0.5);
+        var analogue = LayerTestKit.Random(rng, 2 * 100, 0, 0.01);
+        using var tape = new Tape(recording: false);
+        wide.Forward(tape, Tensor.From(dense, new Shape(2, 100)), 2);
+        Assert.Equal(SynapsePath.Tables, wide.LastPath);
+        wide.Forward(tape, Tensor.From(sparse, new Shape(2, 100)), 2);
+        Assert.Equal(SynapsePath.Events, wide.LastPath);
+        wide.Forward(tape, Tensor.From(analogue, new Shape(2, 100)), 2);
+        Assert.Equal(SynapsePath.Dense, wide.LastPath);
+        narrow.Forward(tape, Tensor.From(dense, new Shape(2, 100)), 2);
+        Assert.Equal(SynapsePath.Dense, narrow.LastPath);
+        wide.Path = SynapsePath.Tables;
+        var ex = Assert.Throws<ArgumentException>(() => wide.Forward(tape, Tensor.From(analogue, new Shape(2, 100)), 2));
+        Assert.Contains("'wide'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("table path needs a 0/1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("SynapsePath.Dense", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => SpikeLinear.ForwardTables(tape, Tensor.From(analogue, new Shape(2, 100)), wide.Weight, wide.Bias));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void TablePath_TrainingSteadyState_AllocatesNothing(int threads)
+    {
+        const int T = 4, B = 8, In = 100, Out = 64;
+        var store = new ParameterStore();
+        var layer = new SpikingLinear(store, "fc", In, Out, Lif, 1) { Path = SynapsePath.Auto };
+        using var x = Tensor.From(LayerTestKit.Spikes(new Random(5), T * B * In, 0.5), new Shape(T * B, In));
+        using var tape = new Tape(threads: threads);
+        void Step()
+        {
+            tape.Reset();
+            store.ZeroGrad();
+            tape.Backward(Ops.Sum(tape, layer.Forward(tape, x, T)));
+        }
+        for (int i = 0; i < 5; i++) Step();
+        Assert.Equal(SynapsePath.Tables, layer.LastPath);
+        long best = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++) Step();
+            best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, best);
+    }
+
     [Fact]
     public void Statistics_CountSpikesAndSynOpsFromEvents()
     {
