@@ -31,7 +31,7 @@ internal static class W3SnnMlp
             // Its own process, so the peak RSS is NeuroCore's alone; checked against WORKLOADS.md's reference values.
             var (l0, c1, c2, l1) = nc.Check();
             checks[key] = $"NeuroCore alone: loss {l0:F6} (reference 2.852255), s1 {c1} (157032), counts {c2} (734), " +
-                $"loss after one step {l1:F6} (4.998169)";
+                $"loss after one step {l1:F6} (4.998169); paths fc1 {nc.Paths.Fc1}, fc2 {nc.Paths.Fc2}";
             if (Math.Abs(l0 - 2.852255f) > 1e-3f || Math.Abs(c1 - 157032) > 50 || Math.Abs(c2 - 734) > 10 || Math.Abs(l1 - 4.998169f) > 5e-3f)
                 throw new InvalidOperationException("W3: NeuroCore disagrees with the reference: " + checks[key]);
             return Harness.Measure("w3_snn_mlp_step_alone", threads, 5.24, "GFLOP",
@@ -45,7 +45,7 @@ internal static class W3SnnMlp
         var (nLoss0, nS1, nCounts, nLoss1) = nc.Check();
         checks[key] = $"reference loss 2.852255, s1 157032, counts 734, loss after one step 4.998169; " +
             $"TorchSharp {tLoss0:F6}, {tS1}, {tCounts}, {tLoss1:F6}; TorchSharp custom fn {cLoss0:F6}, {cS1}, {cCounts}, {cLoss1:F6}; " +
-            $"NeuroCore {nLoss0:F6}, {nS1}, {nCounts}, {nLoss1:F6}";
+            $"NeuroCore {nLoss0:F6}, {nS1}, {nCounts}, {nLoss1:F6} (paths fc1 {nc.Paths.Fc1}, fc2 {nc.Paths.Fc2})";
         foreach (var (l0, s1, c, l1) in new[] { (nLoss0, nS1, nCounts, nLoss1), (cLoss0, cS1, cCounts, cLoss1) })
             if (Math.Abs(l0 - tLoss0) > 1e-3 * tLoss0 || Math.Abs(s1 - tS1) > 50 || Math.Abs(c - tCounts) > 10 ||
                 Math.Abs(l1 - tLoss1) > 1e-3 * tLoss1)
@@ -314,15 +314,20 @@ internal static class W3SnnMlp
     }
 
     /// <summary>
-    /// NeuroCore through its public API: Ops.Linear over all T at once, LifNeuron.Scan, Ops.Sum over time,
-    /// Ops.CrossEntropy, tape backward, Nn.Adam.
+    /// NeuroCore through the public layer a user would write: two <see cref="SpikingLinear"/> layers, fc1 (784 → 512)
+    /// and fc2 (512 → 10), with LIF neurons as WORKLOADS.md specifies them (β 0.9, θ 1, soft reset not detached, fast
+    /// sigmoid k = 25, β and θ not learned) and <see cref="SynapsePath.Auto"/>, which picks per forward: fc1's 0/1 input
+    /// of density 0.5 takes <see cref="SynapsePath.TableGradient"/> (the forward by GEMM, the weight gradient by the
+    /// subset-sum table product <see cref="SpikeGemm"/>), fc2's hidden spikes (density about 0.1) the event path. Then
+    /// Ops.Sum over time, Ops.CrossEntropy, tape backward, Nn.Adam. The parameters are copied from the WORKLOADS.md
+    /// initialisation in <see cref="Prepare"/>; the paths taken are reported with the checks.
     /// </summary>
     sealed class NcMlp : IDisposable
     {
         readonly ParameterStore _store = new();
         readonly NcTensor[] _params;
         readonly float[][] _init;
-        readonly LifParams _p1, _p2;
+        readonly SpikingLinear _fc1, _fc2;
         readonly NcTensor _x;
         readonly int[] _labels;
         readonly Tape _tape;
@@ -333,22 +338,27 @@ internal static class W3SnnMlp
         public NcMlp(float[] xs, int[] labels, int b, float[][] init, int threads)
         {
             _b = b;
-            _params = [_store.Add("fc1.weight", new Shape(Hid, In)), _store.Add("fc1.bias", new Shape(Hid)),
-                _store.Add("fc2.weight", new Shape(Out, Hid)), _store.Add("fc2.bias", new Shape(Out))];
+            var lif = new SnnModelOptions
+            {
+                Neuron = NeuronKind.Lif, Beta = 0.9f, Threshold = 1f, SoftReset = true, DetachReset = false,
+                LearnBeta = false, LearnThreshold = false, Surrogate = new SurrogateSpec(SurrogateKind.FastSigmoid, 25f),
+            };
+            _fc1 = new SpikingLinear(_store, "fc1", In, Hid, lif, 1) { Path = SynapsePath.Auto };
+            _fc2 = new SpikingLinear(_store, "fc2", Hid, Out, lif, 2) { Path = SynapsePath.Auto };
+            _params = [_fc1.Weight, _fc1.Bias!, _fc2.Weight, _fc2.Bias!];
             _init = init;
-            var neuronStore = new ParameterStore();
-            var sg = new SurrogateSpec(SurrogateKind.FastSigmoid, 25f);
-            _p1 = LifParams.Create(neuronStore, "lif1", Hid, 1, 0.9f, 1f, false, false, LifReset.Soft, false, sg);
-            _p2 = LifParams.Create(neuronStore, "lif2", Out, 1, 0.9f, 1f, false, false, LifReset.Soft, false, sg);
             _x = NcTensor.Wrap(xs, new Shape(T * b, In));
             _labels = labels;
             _tape = new Tape(recording: true, threads: threads);
         }
 
+        /// <summary>The paths fc1 and fc2 took in the last forward.</summary>
+        public (SynapsePath Fc1, SynapsePath Fc2) Paths => (_fc1.LastPath, _fc2.LastPath);
+
         (NcTensor Loss, NcTensor S1, NcTensor Counts) Forward()
         {
-            var s1 = LifNeuron.Scan(_tape, NcOps.Linear(_tape, _x, _params[0], _params[1]), T, _p1);
-            var s2 = LifNeuron.Scan(_tape, NcOps.Linear(_tape, s1, _params[2], _params[3]), T, _p2);
+            var s1 = _fc1.Forward(_tape, _x, T);
+            var s2 = _fc2.Forward(_tape, s1, T);
             var counts = NcOps.Sum(_tape, NcOps.Reshape(_tape, s2, new Shape(T, _b, Out)), axis: 0);
             return (NcOps.CrossEntropy(_tape, counts, _labels), s1, counts);
         }

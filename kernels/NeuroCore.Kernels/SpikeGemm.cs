@@ -118,7 +118,9 @@ public static unsafe class SpikeGemm
         public readonly void Invoke(int start, int limit)
         {
             // The tables of one word: 16 groups × 16 patterns × one block of columns.
-            float* tables = stackalloc float[GroupsPerWord * 16 * Block];
+            // Aligned to 64 bytes, so no table row straddles two cache lines.
+            float* raw = stackalloc float[GroupsPerWord * 16 * Block + 16];
+            float* tables = (float*)(((nuint)raw + 63) & ~(nuint)63);
             int j0 = start * Block, j1 = Math.Min(limit * Block, N);
             if (Vector512.IsHardwareAccelerated) Columns<Lanes512, Vector512<float>>(in this, j0, j1, tables);
             else if (Vector256.IsHardwareAccelerated) Columns<Lanes256, Vector256<float>>(in this, j0, j1, tables);

@@ -86,17 +86,31 @@ public sealed class SpikeLinear : ICustomBackward
         int[] bits = PackedScratch(tape, rows, weight.Shape[1]);
         if (!SpikeSynapse.TryPackBinary(x.Span, rows, weight.Shape[1], AsWords(bits, rows, weight.Shape[1]), out _))
             throw NotBinary(layer, "table", x);
-        return ForwardTablesPacked(tape, x, weight, bias, bits, rows);
+        return ForwardTablesPacked(tape, x, weight, bias, bits, rows, gemmForward: false);
     }
 
-    /// <summary>The table path on bits already packed by the caller into <paramref name="bits"/> (from <see cref="PackedScratch"/>).</summary>
-    internal static Tensor ForwardTablesPacked(Tape tape, Tensor x, Tensor weight, Tensor? bias, int[] bits, int rows)
+    /// <summary>
+    /// The table path on bits already packed by the caller into <paramref name="bits"/> (from <see cref="PackedScratch"/>);
+    /// with <paramref name="gemmForward"/> the forward is the dense path's GEMM (bitwise <see cref="Ops.Linear"/>) and
+    /// only the weight gradient uses the tables.
+    /// </summary>
+    internal static Tensor ForwardTablesPacked(Tape tape, Tensor x, Tensor weight, Tensor? bias, int[] bits, int rows, bool gemmForward)
     {
         int inF = weight.Shape[1], outF = weight.Shape[0];
-        var wt = tape.Allocate(new Shape(inF, outF));
-        Csr.Transpose(weight.Span, outF, inF, wt.Span);
         var y = tape.Allocate(x.Shape.With(-1, outF));
-        SpikeGemm.Multiply(AsWords(bits, rows, inF), rows, inF, wt.Span, outF, bias is null ? default : bias.Span, y.Span, tape.Threads);
+        ReadOnlySpan<float> b = bias is null ? default : bias.Span;
+        if (gemmForward)
+        {
+            // Ops.Linear's call, so the current is bitwise the dense path's.
+            if (bias is null) Gemm.Sgemm(false, true, rows, outF, inF, 1f, x.Span, inF, weight.Span, inF, 0f, y.Span, outF, tape.Threads);
+            else Gemm.Sgemm(false, true, rows, outF, inF, 1f, x.Span, inF, weight.Span, inF, 0f, y.Span, outF, b, tape.Threads);
+        }
+        else
+        {
+            var wt = tape.Allocate(new Shape(inF, outF));
+            Csr.Transpose(weight.Span, outF, inF, wt.Span);
+            SpikeGemm.Multiply(AsWords(bits, rows, inF), rows, inF, wt.Span, outF, b, y.Span, tape.Threads);
+        }
         if (tape.ShouldRecord(x, weight, bias))
             tape.Record(new TapeEntry { Op = OpCode.Custom, Custom = TablesInstance, Output = y, A = x, B = weight, C = bias, Ints = bits, I0 = rows });
         return y;

@@ -89,14 +89,31 @@ public sealed class SpikingLinearTests
             var g = LayerTestKit.Random(rng, steps * batch * outF);
             layer.Path = SynapsePath.Dense;
             var dense = Run(layer, x, steps, g, 1);
-            layer.Path = SynapsePath.Tables;
-            var tables = Run(layer, x, steps, g, rng.Next(1, 3));
-            Assert.Equal(SynapsePath.Tables, layer.LastPath);
-            Assert.Equal(dense.Y, tables.Y);
-            LayerTestKit.AssertClose(dense.Dx, tables.Dx, 1e-4, "∂x");
-            LayerTestKit.AssertClose(dense.Dw, tables.Dw, 1e-4, "∂W");
-            LayerTestKit.AssertClose(dense.Db, tables.Db, 1e-4, "∂b");
+            foreach (var path in new[] { SynapsePath.Tables, SynapsePath.TableGradient })
+            {
+                layer.Path = path;
+                var tables = Run(layer, x, steps, g, rng.Next(1, 3));
+                Assert.Equal(path, layer.LastPath);
+                Assert.Equal(dense.Y, tables.Y);
+                LayerTestKit.AssertClose(dense.Dx, tables.Dx, 1e-4, $"∂x {path}");
+                LayerTestKit.AssertClose(dense.Dw, tables.Dw, 1e-4, $"∂W {path}");
+                LayerTestKit.AssertClose(dense.Db, tables.Db, 1e-4, $"∂b {path}");
+            }
         });
+
+    [Fact]
+    public void TableGradient_ForwardIsBitwiseTheDensePath()
+    {
+        var rng = new Random(9);
+        var layer = new SpikingLinear(new ParameterStore(), "fc", 130, 40, Lif, 2);
+        var x = LayerTestKit.Spikes(rng, 3 * 5 * 130, 0.5);
+        using var tape = new Tape(recording: false);
+        using var xt = Tensor.From(x, new Shape(15, 130));
+        layer.Path = SynapsePath.Dense;
+        var dense = layer.Forward(tape, xt, 3).ToArray();
+        layer.Path = SynapsePath.TableGradient;
+        Assert.Equal(dense, layer.Forward(tape, xt, 3).ToArray());
+    }
 
     [Fact]
     public void SpikeLinearTables_EqualsComposedLinear_AndGradientMatchesFiniteDifference()
@@ -121,29 +138,33 @@ public sealed class SpikingLinearTests
         var analogue = LayerTestKit.Random(rng, 2 * 100, 0, 0.01);
         using var tape = new Tape(recording: false);
         wide.Forward(tape, Tensor.From(dense, new Shape(2, 100)), 2);
-        Assert.Equal(SynapsePath.Tables, wide.LastPath);
+        Assert.Equal(SynapsePath.TableGradient, wide.LastPath);
         wide.Forward(tape, Tensor.From(sparse, new Shape(2, 100)), 2);
         Assert.Equal(SynapsePath.Events, wide.LastPath);
         wide.Forward(tape, Tensor.From(analogue, new Shape(2, 100)), 2);
         Assert.Equal(SynapsePath.Dense, wide.LastPath);
         narrow.Forward(tape, Tensor.From(dense, new Shape(2, 100)), 2);
         Assert.Equal(SynapsePath.Dense, narrow.LastPath);
-        wide.Path = SynapsePath.Tables;
-        var ex = Assert.Throws<ArgumentException>(() => wide.Forward(tape, Tensor.From(analogue, new Shape(2, 100)), 2));
-        Assert.Contains("'wide'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("table path needs a 0/1", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("SynapsePath.Dense", ex.Message, StringComparison.Ordinal);
+        foreach (var path in new[] { SynapsePath.Tables, SynapsePath.TableGradient })
+        {
+            wide.Path = path;
+            var ex = Assert.Throws<ArgumentException>(() => wide.Forward(tape, Tensor.From(analogue, new Shape(2, 100)), 2));
+            Assert.Contains("'wide'", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("table path needs a 0/1", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("SynapsePath.Dense", ex.Message, StringComparison.Ordinal);
+        }
         Assert.Throws<ArgumentException>(() => SpikeLinear.ForwardTables(tape, Tensor.From(analogue, new Shape(2, 100)), wide.Weight, wide.Bias));
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void TablePath_TrainingSteadyState_AllocatesNothing(int threads)
+    [InlineData(SynapsePath.Auto, 1)]
+    [InlineData(SynapsePath.Auto, 2)]
+    [InlineData(SynapsePath.Tables, 2)]
+    public void TablePaths_TrainingSteadyState_AllocatesNothing(SynapsePath path, int threads)
     {
         const int T = 4, B = 8, In = 100, Out = 64;
         var store = new ParameterStore();
-        var layer = new SpikingLinear(store, "fc", In, Out, Lif, 1) { Path = SynapsePath.Auto };
+        var layer = new SpikingLinear(store, "fc", In, Out, Lif, 1) { Path = path };
         using var x = Tensor.From(LayerTestKit.Spikes(new Random(5), T * B * In, 0.5), new Shape(T * B, In));
         using var tape = new Tape(threads: threads);
         void Step()
@@ -153,7 +174,7 @@ public sealed class SpikingLinearTests
             tape.Backward(Ops.Sum(tape, layer.Forward(tape, x, T)));
         }
         for (int i = 0; i < 5; i++) Step();
-        Assert.Equal(SynapsePath.Tables, layer.LastPath);
+        Assert.Equal(path == SynapsePath.Auto ? SynapsePath.TableGradient : path, layer.LastPath);
         long best = long.MaxValue;
         for (int round = 0; round < 3; round++)
         {
