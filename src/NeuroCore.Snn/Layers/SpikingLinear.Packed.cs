@@ -12,7 +12,8 @@ public sealed partial class SpikingLinear
     /// (<see cref="SpikeSynapse.Compact(ReadOnlySpan{ulong}, int, int, Span{int}, Span{int})"/>) and the Wᵀ rows of
     /// the events added (<see cref="SpikeSynapse.Forward(ReadOnlySpan{int}, ReadOnlySpan{int}, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int)"/>);
     /// <see cref="Path"/> chooses as in <see cref="Forward(Autodiff.Tape, Tensor, int, bool)"/> (Auto: events below
-    /// <see cref="SpikeSynapse.DensityThreshold"/>, else the input is unpacked for the dense product). The spikes equal
+    /// <see cref="SpikeSynapse.DensityThreshold"/>, else the input is unpacked for the dense product; the training-only
+    /// <see cref="SynapsePath.Tables"/> and <see cref="SynapsePath.TableGradient"/> choose as Auto here). The spikes equal
     /// those of the float <see cref="Step(ReadOnlySpan{float}, SpikingLinearState, Span{float})"/> up to the summation
     /// order of the current. The first packed call on a state allocates its scratch (Wᵀ and one step's events); later
     /// calls allocate nothing. Each call transposes W [out, in] (in·out copies): for a sequence use
