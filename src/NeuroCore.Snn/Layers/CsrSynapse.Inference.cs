@@ -12,7 +12,7 @@ public sealed partial class CsrSynapse
     /// <summary>
     /// The input density below which packed spikes take the event path in <see cref="SynapsePath.Auto"/> (the float
     /// <see cref="Step(ReadOnlySpan{float}, int, Span{float}, int)"/> and <see cref="Forward"/> use
-    /// <see cref="EventDensityThreshold"/>). The packed product (bit transpose, masked adds, output transpose) costs the
+    /// <see cref="EventDensityThreshold"/>). The packed product (bit transpose, group sums, output transpose) costs the
     /// same at any input density; the event walk grows with it. On 1024 → 1024 at 10 % with 128 rows (one thread, CPU
     /// time, load average 24-26 on 2 cores) the events took 0.17 / 0.27 / 0.37 / 0.51 ms at 1 / 2 / 3 / 4 % input
     /// density and the packed product 0.33 ms: they cross near 2.5 %, hence 0.025.
@@ -60,8 +60,9 @@ public sealed partial class CsrSynapse
     /// any value has changed since it was made (checked bitwise against a snapshot every call, so writes to
     /// <see cref="Values"/> by an optimizer or by hand are always seen); then Yᵀ is transposed into the current.</item>
     /// </list>
-    /// Bitwise equal to the float <see cref="Step(ReadOnlySpan{float}, int, Span{float}, int)"/> on the unpacked input
-    /// for finite weights (the same additions in the same order; the float product adds w·0 for silent inputs). Scratch
+    /// Equal to the float <see cref="Step(ReadOnlySpan{float}, int, Span{float}, int)"/> on the unpacked input within
+    /// rounding (the float product adds one connection at a time, the packed one a group of 4 at a time); the event path
+    /// is bitwise the float one. Bitwise equal for any thread count and ISA level. Scratch
     /// (bits, Yᵀ, the values copy and its snapshot: 2·nnz floats) is grown on the first call of a size, then 0 B per call.
     /// </summary>
     /// <param name="inputBits">Packed spikes [rows, ceil(in/64)].</param>
