@@ -109,8 +109,8 @@ public static unsafe partial class Csr
     /// only. The grouping is what makes it fast at 512 bits: the 16 subset sums of a group's 4 weights fill one vector,
     /// and per 16 samples one permute (vpermps) picks each lane's sum by a 4-bit index built from the 4 inputs' bits
     /// (pre-spread once per call into one 64-byte line per input and 128 samples, so one line per input yields the
-    /// indices of all 8 vectors with 3 bit-selects and 7 shifts): per group of 4 connections × 16 samples, about 2.5
-    /// vector operations instead of 12 for a test-and-masked-add per connection. Narrower widths add the selected
+    /// indices of all 8 vectors with 3 bit-selects and 7 shifts): per group of 4 connections × 16 samples, about 4
+    /// vector operations instead of 12 for a test (AND, compare) and a masked add per connection. Narrower widths add the selected
     /// weights in the same order. The bits are feature-major, [in, ceil(n/64)] (<see cref="TransposeBits"/> of the
     /// packed spikes): bit j % 64 of word i·⌈n/64⌉ + j/64 is sample j of input i; padding bits are ignored. Output rows
     /// are split into chunks claimed by <paramref name="threads"/>; bitwise equal to
