@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using NeuroCore.Kernels.Parallel;
 
 namespace NeuroCore.Kernels;
@@ -133,39 +132,14 @@ public static unsafe partial class Csr
 
     /// <summary><see cref="MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/> with an explicit parallel threshold (tests pass 0).</summary>
     internal static void MultiplyPackedInput(CsrPattern pattern, ReadOnlySpan<float> values, bool rowOrdered, ReadOnlySpan<ulong> inputBitsT, int n,
-        ReadOnlySpan<float> bias, Span<float> output, int threads, long parallelThreshold, bool subsetTables = true) =>
-        PackedProduct("Csr.MultiplyPackedInput", pattern, values, rowOrdered, inputBitsT, n, bias, output, threads, parallelThreshold, subsetTables, false);
+        ReadOnlySpan<float> bias, Span<float> output, int threads, long parallelThreshold) =>
+        MultiplyPackedInput(pattern, values, rowOrdered, inputBitsT, n, bias, output, threads, parallelThreshold, SubsetTables.IsSupported);
 
-    /// <summary>
-    /// <see cref="MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>
-    /// written sample-major: effectively <c>output[j·out + o]</c> = the same value as Yᵀ[o, j], i.e. Y = X·(W ⊙ M)ᵀ + b
-    /// [n, out], the row-major current a layer returns, bitwise the transpose of MultiplyPackedInput's output. Each thread
-    /// computes 16 output rows × 128 samples into a tile on its stack (8 KiB, in L1) and transposes the tile into the
-    /// output (AVX 8×8 register blocks), so no [out, n] intermediate is written and read back and the transpose is split
-    /// over the threads with the rows. No allocation in steady state.
-    /// </summary>
-    /// <param name="pattern">The connection pattern W [out, in].</param>
-    /// <param name="values">The weights [nnz], by slot or in CSR order (<paramref name="rowOrdered"/>).</param>
-    /// <param name="rowOrdered">True when <paramref name="values"/> is in CSR order (<see cref="GatherRowValues"/>).</param>
-    /// <param name="inputBitsT">Feature-major spike bits [in, ceil(n/64)].</param>
-    /// <param name="n">Samples (rows of the output), ≥ 0.</param>
-    /// <param name="bias">Bias [out], or empty.</param>
-    /// <param name="output">Destination Y [n, out], overwritten; must not overlap the inputs.</param>
-    /// <param name="threads">Threads, 1 to <see cref="FixedPartition.MaxThreads"/>.</param>
-    /// <exception cref="ArgumentException">A span is too short, n is negative, or the output overlaps an input.</exception>
-    public static void MultiplyPackedInputSampleMajor(CsrPattern pattern, ReadOnlySpan<float> values, bool rowOrdered, ReadOnlySpan<ulong> inputBitsT, int n,
-        ReadOnlySpan<float> bias, Span<float> output, int threads = 1) =>
-        MultiplyPackedInputSampleMajor(pattern, values, rowOrdered, inputBitsT, n, bias, output, threads, ParallelThreshold);
-
-    /// <summary><see cref="MultiplyPackedInputSampleMajor(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/> with an explicit parallel threshold and the 512-bit path on or off (tests).</summary>
-    internal static void MultiplyPackedInputSampleMajor(CsrPattern pattern, ReadOnlySpan<float> values, bool rowOrdered, ReadOnlySpan<ulong> inputBitsT, int n,
-        ReadOnlySpan<float> bias, Span<float> output, int threads, long parallelThreshold, bool subsetTables = true) =>
-        PackedProduct("Csr.MultiplyPackedInputSampleMajor", pattern, values, rowOrdered, inputBitsT, n, bias, output, threads, parallelThreshold, subsetTables, true);
-
-    /// <summary>Both products: Yᵀ [out, n] or, <paramref name="sampleMajor"/>, Y [n, out]; the 512-bit subset-sum path on or off.</summary>
-    static void PackedProduct(string Op, CsrPattern pattern, ReadOnlySpan<float> values, bool rowOrdered, ReadOnlySpan<ulong> inputBitsT, int n,
-        ReadOnlySpan<float> bias, Span<float> output, int threads, long parallelThreshold, bool subsetTables, bool sampleMajor)
+    /// <summary>The product with the 512-bit subset-sum path on or off (tests compare both against the twin).</summary>
+    internal static void MultiplyPackedInput(CsrPattern pattern, ReadOnlySpan<float> values, bool rowOrdered, ReadOnlySpan<ulong> inputBitsT, int n,
+        ReadOnlySpan<float> bias, Span<float> output, int threads, long parallelThreshold, bool subsetTables)
     {
+        const string Op = "Csr.MultiplyPackedInput";
         ArgumentNullException.ThrowIfNull(pattern);
         CheckThreads(Op, threads);
         CheckValues(Op, pattern, values);
@@ -174,9 +148,7 @@ public static unsafe partial class Csr
         if (inputBitsT.Length < (long)inF * words)
             Throw.Argument($"{Op}: inputBitsT holds {inputBitsT.Length} words, shorter than [in, ceil(n/64)] = [{inF}, {words}]; it must be feature-major bits (Csr.TransposeBits of the packed spikes [n, ceil(in/64)]).", nameof(inputBitsT));
         if (output.Length < (long)outF * n)
-            Throw.Argument(sampleMajor
-                ? $"{Op}: output holds {output.Length} values, shorter than [n, out] = [{n}, {outF}]."
-                : $"{Op}: output holds {output.Length} values, shorter than [out, n] = [{outF}, {n}].", nameof(output));
+            Throw.Argument($"{Op}: output holds {output.Length} values, shorter than [out, n] = [{outF}, {n}].", nameof(output));
         if (!bias.IsEmpty && bias.Length < outF)
             Throw.Argument($"{Op}: bias holds {bias.Length} values but W has {outF} rows; pass a bias [out] or an empty span.", nameof(bias));
         if (n == 0) return;
@@ -196,7 +168,6 @@ public static unsafe partial class Csr
             {
                 Start = st, Index = ix, Bits = (uint*)x, Bias = b, Output = y, N = n, Stride = words * 2, HasBias = !bias.IsEmpty,
                 Spread = spread, SpreadBlockStride = (nuint)inF * SubsetTables.LineUInts, TableBlocks = tableBlocks,
-                SampleMajorStride = sampleMajor ? outF : 0,
             };
             // With threads, more chunks than threads (about 32 rows each, at most 32 chunks), claimed as threads free
             // up, so a thread delayed by another process leaves its rows to the others. Each row is computed the same
@@ -248,12 +219,7 @@ public static unsafe partial class Csr
         public uint* Spread;
         public nuint SpreadBlockStride;
         public int TableBlocks;
-        // 0: Output is Yᵀ [out, n]; else Output is Y [n, out] with this row stride (out), written through a tile.
-        public int SampleMajorStride;
     }
-
-    /// <summary>Output rows per tile of the sample-major product (the tile is TileRows × PackedBlock floats, 8 KiB).</summary>
-    const int TileRows = 16;
 
     /// <summary>One MultiplyPackedInput call; <see cref="Invoke"/> computes whole output rows, sample block by sample block.</summary>
     struct PackedInputJob<TValues> : IWorkerRangeBody where TValues : struct, IRowValues
@@ -264,75 +230,42 @@ public static unsafe partial class Csr
         public readonly void Invoke(int worker, int startRow, int limitRow)
         {
             nuint n = (nuint)Bits.N;
-            int stride = Bits.SampleMajorStride;
-            float* tile = stackalloc float[stride != 0 ? TileRows * PackedBlock : 1];
             // Sample blocks outermost: one block of the bits ([in] × 16 bytes, or the spread [in] × 64 bytes) stays in
             // cache while every row uses it.
             for (nuint jb = 0; jb < n; jb += PackedBlock)
             {
                 nuint je = Math.Min(jb + PackedBlock, n);
-                if (stride == 0)
+                bool table = jb / PackedBlock < (nuint)Bits.TableBlocks;
+                for (int o = startRow; o < limitRow; o++)
                 {
-                    for (int o = startRow; o < limitRow; o++) Row(o, ref *(Bits.Output + (nint)o * Bits.N), jb, je);
-                    continue;
-                }
-                // Sample-major: TileRows rows into the tile (row r's sample j at tile[r·PackedBlock + j − jb]), then the
-                // tile transposed into Y[jb.., o0..].
-                for (int o0 = startRow; o0 < limitRow; o0 += TileRows)
-                {
-                    int rowsHere = Math.Min(TileRows, limitRow - o0);
-                    for (int r = 0; r < rowsHere; r++)
-                        Row(o0 + r, ref Unsafe.Subtract(ref *(tile + r * PackedBlock), jb), jb, je);
-                    TileToOutput(tile, rowsHere, (int)(je - jb), Bits.Output + (nint)jb * stride + o0, stride);
+                    int k0 = Bits.Start[o], k1 = Bits.Start[o + 1];
+                    float b0 = Bits.HasBias ? Bits.Bias[o] : 0f;
+                    ref float y = ref *(Bits.Output + (nint)o * Bits.N);
+                    nuint j = jb;
+                    if (table)
+                    {
+                        SubsetTables.Row(Values, Bits.Index, k0, k1, b0, Bits.Spread + jb / PackedBlock * Bits.SpreadBlockStride, ref Unsafe.Add(ref y, jb));
+                        continue;
+                    }
+                    if (Vector512.IsHardwareAccelerated) j = PackedColumns<Lanes512, Vector512<float>>(k0, k1, b0, ref y, j, je);
+                    if (Vector256.IsHardwareAccelerated) j = PackedColumns<Lanes256, Vector256<float>>(k0, k1, b0, ref y, j, je);
+                    if (Vector128.IsHardwareAccelerated) j = PackedColumns<Lanes128, Vector128<float>>(k0, k1, b0, ref y, j, je);
+                    nuint stride = (nuint)Bits.Stride;
+                    int* index = Bits.Index;
+                    for (; j < je; j++)
+                    {
+                        float lane = Lanes1.LaneBits((int)(j & 31));
+                        uint* b = Bits.Bits + (j >> 5);
+                        float acc = b0;
+                        for (int k = k0; k < k1; k += 4)
+                        {
+                            var g = Group<Lanes1, float>.Of(Values, index, k, k1, b, stride);
+                            acc += g.Sum(0, lane);
+                        }
+                        Unsafe.Add(ref y, j) = acc;
+                    }
                 }
             }
-        }
-
-        /// <summary>Output row o over samples [jb, je): y[j] for j in that range (y is row o's sample 0).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        readonly void Row(int o, ref float y, nuint jb, nuint je)
-        {
-            int k0 = Bits.Start[o], k1 = Bits.Start[o + 1];
-            float b0 = Bits.HasBias ? Bits.Bias[o] : 0f;
-            if (jb / PackedBlock < (nuint)Bits.TableBlocks)
-            {
-                SubsetTables.Row(Values, Bits.Index, k0, k1, b0, Bits.Spread + jb / PackedBlock * Bits.SpreadBlockStride, ref Unsafe.Add(ref y, jb));
-                return;
-            }
-            nuint j = jb;
-            if (Vector512.IsHardwareAccelerated) j = PackedColumns<Lanes512, Vector512<float>>(k0, k1, b0, ref y, j, je);
-            if (Vector256.IsHardwareAccelerated) j = PackedColumns<Lanes256, Vector256<float>>(k0, k1, b0, ref y, j, je);
-            if (Vector128.IsHardwareAccelerated) j = PackedColumns<Lanes128, Vector128<float>>(k0, k1, b0, ref y, j, je);
-            nuint stride = (nuint)Bits.Stride;
-            int* index = Bits.Index;
-            for (; j < je; j++)
-            {
-                float lane = Lanes1.LaneBits((int)(j & 31));
-                uint* b = Bits.Bits + (j >> 5);
-                float acc = b0;
-                for (int k = k0; k < k1; k += 4)
-                {
-                    var g = Group<Lanes1, float>.Of(Values, index, k, k1, b, stride);
-                    acc += g.Sum(0, lane);
-                }
-                Unsafe.Add(ref y, j) = acc;
-            }
-        }
-
-        /// <summary>Tile [rows, samples] (row stride PackedBlock) to destination[j·stride + r]: AVX 8×8 blocks, scalar edges.</summary>
-        static void TileToOutput(float* tile, int rows, int samples, float* destination, int stride)
-        {
-            int r = 0;
-            if (Avx.IsSupported)
-                for (; r + 8 <= rows; r += 8)
-                {
-                    int j = 0;
-                    for (; j + 8 <= samples; j += 8) Block8(tile + r * PackedBlock + j, PackedBlock, destination + (nint)j * stride + r, stride);
-                    for (; j < samples; j++)
-                        for (int q = r; q < r + 8; q++) destination[(nint)j * stride + q] = tile[q * PackedBlock + j];
-                }
-            for (; r < rows; r++)
-                for (int j = 0; j < samples; j++) destination[(nint)j * stride + r] = tile[r * PackedBlock + j];
         }
 
         /// <summary>
