@@ -55,7 +55,8 @@ public sealed partial class CsrSynapse
     /// <list type="bullet">
     /// <item>events: the set bits are walked directly (<see cref="Csr.ForwardEvents(CsrPattern, ReadOnlySpan{float}, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>);</item>
     /// <item>otherwise the bits are transposed to feature-major bits [in, ceil(rows/64)] (<see cref="Csr.TransposeBits"/>)
-    /// and multiplied with masked adds (<see cref="Csr.MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>),
+    /// and multiplied, a row's connections summed in groups of 4 (at 512 bits by subset-sum tables;
+    /// <see cref="Csr.MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>),
     /// reading a copy of the values in CSR order that the layer keeps; the copy is rebuilt when the pattern's version or
     /// any value has changed since it was made (checked bitwise against a snapshot every call, so writes to
     /// <see cref="Values"/> by an optimizer or by hand are always seen); then Yᵀ is transposed into the current.</item>
