@@ -13,11 +13,12 @@ public sealed partial class CsrSynapse
     /// The input density below which packed spikes take the event path in <see cref="SynapsePath.Auto"/> (the float
     /// <see cref="Step(ReadOnlySpan{float}, int, Span{float}, int)"/> and <see cref="Forward"/> use
     /// <see cref="EventDensityThreshold"/>). The packed product (bit transpose, group sums, output transpose) costs the
-    /// same at any input density; the event walk grows with it. On 1024 → 1024 at 10 % with 128 rows (one thread, CPU
-    /// time, load average 24-26 on 2 cores) the events took 0.17 / 0.27 / 0.37 / 0.51 ms at 1 / 2 / 3 / 4 % input
-    /// density and the packed product 0.33 ms: they cross near 2.5 %, hence 0.025.
+    /// same at any input density; the event walk grows with it. On 1024 → 1024 at 10 % with 128 rows (one thread, best
+    /// of 5 × 300 calls, load average 6-7 on 2 cores) the events took 86-92 / 137-144 / 173-186 / 207-221 µs at
+    /// 0.5 / 1 / 1.5 / 2 % input density and the packed product 157-174 µs: they cross near 1.3 %, hence 0.0125 (it was
+    /// 0.025 when the product added one masked connection at a time and took 0.33 ms).
     /// </summary>
-    public const float PackedEventDensityThreshold = 0.025f;
+    public const float PackedEventDensityThreshold = 0.0125f;
 
     /// <summary>
     /// The current without a tape: <c>current = input·(W ⊙ M)ᵀ + b</c> for input [rows, in], where rows is B for one

@@ -104,7 +104,7 @@ public sealed class CsrSynapseTests
         var cases = new[]
         {
             (LayerTestKit.Random(rng, rows * inF), SynapsePath.Auto, false),
-            (LayerTestKit.Spikes(rng, rows * inF, 0.01), SynapsePath.Auto, true),   // below EventDensityThreshold and PackedEventDensityThreshold: events
+            (LayerTestKit.Spikes(rng, rows * inF, 0.005), SynapsePath.Auto, true),  // below EventDensityThreshold and PackedEventDensityThreshold: events
             (LayerTestKit.Spikes(rng, rows * inF, 0.2), SynapsePath.Auto, false),   // above: the product
             (LayerTestKit.Spikes(rng, rows * inF, 0.2), SynapsePath.Events, true),
         };
