@@ -83,13 +83,14 @@ public static unsafe partial class Csr
             Vector512<float> a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv;
             for (int k = k0; k < k1; k += 4)
             {
-                float w0 = values[k], w1, w2, w3;
+                // The weights are broadcast straight from memory in each branch (vbroadcastss with a memory operand, no
+                // separate load and register broadcast).
+                Vector512<float> t;
                 uint* x0 = spread + (nuint)(uint)index[k] * LineUInts, x1, x2, x3;
                 if (k + 4 <= k1)
                 {
-                    w1 = values[k + 1];
-                    w2 = values[k + 2];
-                    w3 = values[k + 3];
+                    t = (((Vector512.Create(values[k]) & c0) + (Vector512.Create(values[k + 1]) & c1)) + (Vector512.Create(values[k + 2]) & c2))
+                        + (Vector512.Create(values[k + 3]) & c3);
                     x1 = spread + (nuint)(uint)index[k + 1] * LineUInts;
                     x2 = spread + (nuint)(uint)index[k + 2] * LineUInts;
                     x3 = spread + (nuint)(uint)index[k + 3] * LineUInts;
@@ -97,14 +98,12 @@ public static unsafe partial class Csr
                 else
                 {
                     // A short last group: the missing members weigh +0 and read the first member's line.
-                    w1 = k + 1 < k1 ? values[k + 1] : 0f;
-                    w2 = k + 2 < k1 ? values[k + 2] : 0f;
-                    w3 = 0f;
+                    float w1 = k + 1 < k1 ? values[k + 1] : 0f, w2 = k + 2 < k1 ? values[k + 2] : 0f;
+                    t = (((Vector512.Create(values[k]) & c0) + (Vector512.Create(w1) & c1)) + (Vector512.Create(w2) & c2)) + (Vector512<float>.Zero & c3);
                     x1 = k + 1 < k1 ? spread + (nuint)(uint)index[k + 1] * LineUInts : x0;
                     x2 = k + 2 < k1 ? spread + (nuint)(uint)index[k + 2] * LineUInts : x0;
                     x3 = x0;
                 }
-                Vector512<float> t = (((Vector512.Create(w0) & c0) + (Vector512.Create(w1) & c1)) + (Vector512.Create(w2) & c2)) + (Vector512.Create(w3) & c3);
                 Vector512<uint> x = Vector512.ConditionalSelect(m1, Vector512.Load(x0), Vector512.Load(x1));
                 x = Vector512.ConditionalSelect(m2, x, Vector512.Load(x2));
                 x = Vector512.ConditionalSelect(m3, x, Vector512.Load(x3));

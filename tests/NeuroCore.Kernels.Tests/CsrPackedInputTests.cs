@@ -111,6 +111,28 @@ public class CsrPackedInputTests
     }
 
     [Fact]
+    public void MultiplyPackedInput_ShortGroupOfNegativeZeros_AddsThePlusZeroOfTheMissingMember()
+    {
+        // One row of 3 connections, all −0, every input spiking, bias −0: the group sum is ((−0 + −0) + −0) + (+0) = +0
+        // and the output −0 + (+0) = +0. Dropping the missing member's +0 would leave −0.
+        var p = CsrPattern.FromCsr(1, 3, [0, 3], [0, 1, 2]);
+        float[] v = [-0f, -0f, -0f], b = [-0f];
+        const int n = 128;
+        var x = new float[n * 3];
+        Array.Fill(x, 1f);
+        var bitsT = BitsT(x, n, 3);
+        var yE = new float[n];
+        Reference.CsrMultiplyPackedInput(p, v, true, bitsT, n, b, yE);
+        Assert.Equal(0, BitConverter.SingleToInt32Bits(yE[0]));
+        foreach (bool tables in new[] { false, true })
+        {
+            var yA = new float[n];
+            Csr.MultiplyPackedInput(p, v, true, bitsT, n, b, yA, 1, 0, tables);
+            TestData.AssertBitwise(yE, yA, $"tables={tables}");
+        }
+    }
+
+    [Fact]
     public void TransposeBits_EveryShape_IsExact_PaddingIgnoredAndZeroed()
     {
         var rng = new Random(7);
