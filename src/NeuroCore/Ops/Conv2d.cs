@@ -75,7 +75,9 @@ public static partial class Ops
         bool needX = tape.NeedsGrad(x), needW = tape.NeedsGrad(w);
         bool needB = e.C is not null && tape.NeedsGrad(e.C);
         int groups = Math.Min(ConvGradGroups, g.Batch), workers = Math.Min(tape.Threads, groups);
-        var scratch = tape.Allocate(new Shape(workers, (needW ? g.ColumnSize : 0) + (needX ? g.ColumnSize : 0)));
+        // One column buffer per worker: a sample's columns, then (once the weight gradient has read them) its column
+        // gradient, so a worker's working set is one [Patch, Pixels] matrix, not two.
+        var scratch = tape.Allocate(new Shape(workers, needW || needX ? g.ColumnSize : 0));
         int partialSize = (needW ? g.Out * g.Patch : 0) + (needB ? g.Out : 0);
         var partials = tape.Allocate(new Shape(groups, partialSize));
         float betaX = 0f;
@@ -161,9 +163,9 @@ public static partial class Ops
         readonly void BackwardGroup(int t, int gi, int b0, int b1)
         {
             var g = Geometry;
-            int colsLength = NeedW ? g.ColumnSize : 0, slot = colsLength + (Dx is null ? 0 : g.ColumnSize);
-            var cols = Cols.AsSpan(ColsOffset + (t * slot), colsLength);
-            var dcols = Cols.AsSpan(ColsOffset + (t * slot) + colsLength, slot - colsLength);
+            // The columns and then the column gradient share the worker's slot (the weight gradient reads the columns first).
+            var cols = Cols.AsSpan(ColsOffset + (t * g.ColumnSize), g.ColumnSize);
+            var dcols = cols;
             int partialSize = (NeedW ? g.Out * g.Patch : 0) + (NeedB ? g.Out : 0);
             var partial = Partials.AsSpan(PartialsOffset + (gi * partialSize), partialSize);
             var dw = partial[..(NeedW ? g.Out * g.Patch : 0)];
