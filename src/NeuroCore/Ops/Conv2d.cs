@@ -196,7 +196,7 @@ public static partial class Ops
                     Gemm.Sgemm(true, false, g.Patch, g.Pixels, g.Out, 1f, wt, g.Patch, dy, g.Pixels, 0f, dcols, g.Pixels);
                     var dx = Dx.AsSpan(DxOffset + (b * g.ImageSize), g.ImageSize);
                     if (!AccumulateX) dx.Clear();
-                    Conv.Col2Im(dcols, g.Channels, g.Height, g.Width, g.KernelH, g.KernelW, Stride, Stride, Padding, Padding, dx);
+                    Conv.Col2ImDestructive(dcols, g.Channels, g.Height, g.Width, g.KernelH, g.KernelW, Stride, Stride, Padding, Padding, dx);
                 }
             }
         }
