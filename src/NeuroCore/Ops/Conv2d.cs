@@ -64,7 +64,8 @@ public static partial class Ops
     /// Conv2d backward, per sample on the workers that also split the forward: with <c>dY_b</c> the sample's
     /// [O, outH·outW] slice of the output gradient and <c>cols_b</c> its columns (unfolded again),
     /// <c>dW_g += dY_b · cols_bᵀ</c> and <c>db_g[o] += Σ dY_b[o, :]</c> into the partial of the sample's group g,
-    /// and <c>dx_b += col2im(Wᵀ · dY_b)</c>; then <c>dW = Σ_g dW_g</c> and <c>db = Σ_g db_g</c> in group order.
+    /// and <c>dx_b += col2im(Wᵀ · dY_b)</c>; then <c>dW = Σ_g dW_g</c> and <c>db = Σ_g db_g</c> in group order. A worker's
+    /// column buffer holds the sample's columns, then its column gradient, which col2im may overwrite as it folds it.
     /// </summary>
     internal static void Conv2dBackward(Tape tape, in TapeEntry e)
     {
