@@ -23,8 +23,8 @@ namespace NeuroCore.Bench.Peers;
 /// found by vector compares, no list written).</item>
 /// <item><c>CsrSynapse.Step packed</c> (spike input): the same on Xb already bit-packed [128, 16] ulong, the form the
 /// packed LIF scan emits; the packing is not timed (it is the previous layer's output). At this density the layer takes
-/// its packed product: the bits transposed to [1024 in, 2] words (16 KiB), masked adds of the CSR-ordered values
-/// (<see cref="Csr.MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>),
+/// its packed product: the bits transposed to [1024 in, 2] words (16 KiB), the CSR-ordered values summed in groups of 4
+/// connections (<see cref="Csr.MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>),
 /// Yᵀ transposed into the current; all of it timed, including the layer's per-call check that its values copy is
 /// current.</item>
 /// <item><c>Csr.Multiply</c>: the kernel the layer calls, on Xᵀ [1024, 128] as TorchSharp gets it, giving

@@ -223,6 +223,67 @@ public static class Conv
         }
     }
 
+    /// <summary>
+    /// <see cref="Col2Im"/> for a column matrix that nothing reads afterwards (a convolution's column gradient): the same
+    /// sums, bitwise, but <paramref name="columns"/> may be overwritten. For stride 1 with a "same" width (outW = W,
+    /// 2·pW = kW − 1), output (oy, ox) of kernel row (c, i, j) folds into image entry (oy − pH + i)·W + ox − pW + j, a
+    /// constant offset from oy·outW + ox, so the row's entries whose input column falls outside [0, W) are set to −0
+    /// (x + (−0) = x for every x, so they change nothing where they land) and the whole row is then ONE contiguous vector
+    /// add instead of one short add per output row. Every image entry still receives its terms in (c, i, j) order.
+    /// Other geometries fold as <see cref="Col2Im"/> does, leaving the columns unchanged.
+    /// </summary>
+    /// <param name="columns">The columns, [C·kH·kW, outH·outW]; overwritten with unspecified values.</param>
+    /// <param name="channels">C.</param>
+    /// <param name="height">H.</param>
+    /// <param name="width">W.</param>
+    /// <param name="kernelH">kH.</param>
+    /// <param name="kernelW">kW.</param>
+    /// <param name="strideH">sH.</param>
+    /// <param name="strideW">sW.</param>
+    /// <param name="padH">pH.</param>
+    /// <param name="padW">pW.</param>
+    /// <param name="image">The image, [C, H, W], added into (zero it first for a plain fold).</param>
+    /// <exception cref="ArgumentException">Invalid geometry or a span shorter than it requires.</exception>
+    public static void Col2ImDestructive(Span<float> columns, int channels, int height, int width, int kernelH, int kernelW,
+        int strideH, int strideW, int padH, int padW, Span<float> image)
+    {
+        var g = Geometry.Create("Conv.Col2ImDestructive", channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW,
+            image.Length, columns.Length);
+        if (strideH != 1 || strideW != 1 || g.OutW != width)
+        {
+            Col2Im(columns, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, image);
+            return;
+        }
+        int outH = g.OutH, outW = width, hw = height * width, rowLength = outH * outW;
+        for (int c = 0; c < channels; c++)
+        {
+            var plane = image.Slice(c * hw, hw);
+            for (int i = 0; i < kernelH; i++)
+            {
+                // Output rows oy whose input row iy = oy − pH + i lies inside [0, H).
+                int oyBegin = Math.Max(0, padH - i), oyEnd = Math.Min(outH, height + padH - i);
+                for (int j = 0; j < kernelW; j++)
+                {
+                    Geometry.ValidRange(j, 1, padW, width, outW, out int oxBegin, out int oxEnd);
+                    if (oyBegin >= oyEnd || oxBegin >= oxEnd) continue;
+                    var row = columns.Slice(((c * kernelH + i) * kernelW + j) * rowLength, rowLength);
+                    // Between the first and the last valid entry, the out-of-image columns of the valid rows would land on
+                    // the neighbouring image row: make them −0.
+                    if (oxBegin > 0 || oxEnd < outW)
+                        for (int oy = oyBegin; oy < oyEnd; oy++)
+                        {
+                            var dst = row.Slice(oy * outW, outW);
+                            dst[..oxBegin].Fill(-0f);
+                            dst[oxEnd..].Fill(-0f);
+                        }
+                    int first = oyBegin * outW + oxBegin, last = (oyEnd - 1) * outW + oxEnd;
+                    var target = plane.Slice(((oyBegin - padH + i) * width) + oxBegin - padW + j, last - first);
+                    System.Numerics.Tensors.TensorPrimitives.Add(target, row[first..last], target);
+                }
+            }
+        }
+    }
+
     /// <summary>dst[k] += src[k] for a short run: whole vectors, then a scalar tail (an overlapping vector would add twice).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void AddShort(ref float src, ref float dst, int length)

@@ -98,16 +98,24 @@ public static unsafe partial class Csr
 
     /// <summary>
     /// The sparse product on transposed bit-packed 0/1 input: effectively computes, for every output row o and sample
-    /// j &lt; n, <c>acc = bias.IsEmpty ? 0 : bias[o]; for k = RowStart[o]..RowStart[o+1]−1 (ascending input
-    /// i = RowColumns[k]): if bit j of input i is set, acc += w_k; output[o·n + j] = acc</c>, with w_k = values[RowSlots[k]]
-    /// (<paramref name="rowOrdered"/> false: values by slot) or w_k = values[k] (true: values in CSR order, as
-    /// <see cref="GatherRowValues"/> writes them; contiguous reads, the faster form). For a 0/1 input X [n, in] this is
-    /// Yᵀ = (W ⊙ M)·Xᵀ + b, the layout of <see cref="Multiply(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int)"/>,
-    /// with its additions in the same order (Multiply adds w·0 for the silent inputs, so the two agree bitwise for
-    /// finite weights unless a partial sum is −0). The bits are feature-major, [in, ceil(n/64)]
-    /// (<see cref="TransposeBits"/> of the packed spikes): bit j % 64 of word i·⌈n/64⌉ + j/64 is sample j of input i;
-    /// padding bits are ignored. Output rows are split into chunks claimed by <paramref name="threads"/>; bitwise equal to
-    /// <see cref="Reference.CsrMultiplyPackedInput"/> for any thread count and at every vector width. No allocation.
+    /// j &lt; n, <c>acc = bias.IsEmpty ? 0 : bias[o]; for each group of 4 connections k = RowStart[o] + 4g .. + 3 (CSR order,
+    /// ascending input i = RowColumns[k]; the last group of a row may be short): s = ((a₀ + a₁) + a₂) + a₃ with
+    /// a_q = w_k if bit j of input RowColumns[k] is set, else +0 (also +0 for the missing members of a short group);
+    /// acc += s; output[o·n + j] = acc</c>, with w_k = values[RowSlots[k]] (<paramref name="rowOrdered"/> false: values by
+    /// slot) or w_k = values[k] (true: values in CSR order, as <see cref="GatherRowValues"/> writes them; contiguous reads,
+    /// the faster form). For a 0/1 input X [n, in] this is Yᵀ = (W ⊙ M)·Xᵀ + b, the layout of
+    /// <see cref="Multiply(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int)"/>;
+    /// the grouping makes it differ from Multiply on the 0/1 floats (which adds one connection at a time) by rounding
+    /// only. The grouping is what makes it fast at 512 bits: the 16 subset sums of a group's 4 weights fill one vector,
+    /// and per 16 samples one permute (vpermps) picks each lane's sum by a 4-bit index built from the 4 inputs' bits
+    /// (pre-spread once per call into one 64-byte line per input and 128 samples, so one line per input yields the
+    /// indices of all 8 vectors with 3 bit-selects and 7 shifts): per group of 4 connections × 16 samples, about 4
+    /// vector operations instead of 12 for a test (AND, compare) and a masked add per connection. Narrower widths add the selected
+    /// weights in the same order. The bits are feature-major, [in, ceil(n/64)] (<see cref="TransposeBits"/> of the
+    /// packed spikes): bit j % 64 of word i·⌈n/64⌉ + j/64 is sample j of input i; padding bits are ignored. Output rows
+    /// are split into chunks claimed by <paramref name="threads"/>; bitwise equal to
+    /// <see cref="Reference.CsrMultiplyPackedInput"/> for any thread count and at every vector width. Steady state
+    /// allocates nothing (the calling thread keeps the spread bits, in × 64 bytes per 128 samples, grown on first use).
     /// </summary>
     /// <param name="pattern">The connection pattern W [out, in].</param>
     /// <param name="values">The weights [nnz], by slot or in CSR order (<paramref name="rowOrdered"/>).</param>
@@ -124,7 +132,12 @@ public static unsafe partial class Csr
 
     /// <summary><see cref="MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/> with an explicit parallel threshold (tests pass 0).</summary>
     internal static void MultiplyPackedInput(CsrPattern pattern, ReadOnlySpan<float> values, bool rowOrdered, ReadOnlySpan<ulong> inputBitsT, int n,
-        ReadOnlySpan<float> bias, Span<float> output, int threads, long parallelThreshold)
+        ReadOnlySpan<float> bias, Span<float> output, int threads, long parallelThreshold) =>
+        MultiplyPackedInput(pattern, values, rowOrdered, inputBitsT, n, bias, output, threads, parallelThreshold, SubsetTables.IsSupported);
+
+    /// <summary>The product with the 512-bit subset-sum path on or off (tests compare both against the twin).</summary>
+    internal static void MultiplyPackedInput(CsrPattern pattern, ReadOnlySpan<float> values, bool rowOrdered, ReadOnlySpan<ulong> inputBitsT, int n,
+        ReadOnlySpan<float> bias, Span<float> output, int threads, long parallelThreshold, bool subsetTables)
     {
         const string Op = "Csr.MultiplyPackedInput";
         ArgumentNullException.ThrowIfNull(pattern);
@@ -142,13 +155,20 @@ public static unsafe partial class Csr
         var o = output[..(outF * n)];
         if (o.Overlaps(values) || o.Overlaps(bias) || MemoryMarshal.AsBytes(o).Overlaps(MemoryMarshal.AsBytes(inputBitsT)))
             Throw.Argument($"{Op}: the output overlaps an input; pass a separate output buffer.", nameof(output));
+        // Whole 128-sample blocks take the subset-sum path (512 bits only); its spread bits are made here, once per call.
+        int tableBlocks = subsetTables && SubsetTables.IsSupported && outF > 0 ? n / PackedBlock : 0;
         fixed (int* st = pattern.RowStart, ix = pattern.RowColumns, sl = pattern.RowSlots)
         fixed (float* v = values, b = bias, y = output)
         fixed (ulong* x = inputBitsT)
         {
+            uint* spread = tableBlocks > 0 ? SubsetTables.Spread((uint*)x, inF, words * 2, tableBlocks) : null;
             long work = (long)pattern.Nnz * n;
             int t = work < parallelThreshold ? 1 : threads;
-            var bits = new PackedBits { Start = st, Index = ix, Bits = (uint*)x, Bias = b, Output = y, N = n, Stride = words * 2, HasBias = !bias.IsEmpty };
+            var bits = new PackedBits
+            {
+                Start = st, Index = ix, Bits = (uint*)x, Bias = b, Output = y, N = n, Stride = words * 2, HasBias = !bias.IsEmpty,
+                Spread = spread, SpreadBlockStride = (nuint)inF * SubsetTables.LineUInts, TableBlocks = tableBlocks,
+            };
             // With threads, more chunks than threads (about 32 rows each, at most 32 chunks), claimed as threads free
             // up, so a thread delayed by another process leaves its rows to the others. Each row is computed the same
             // way in any chunk, so the result does not depend on the chunks or the threads.
@@ -195,6 +215,10 @@ public static unsafe partial class Csr
         public uint* Bits;
         public int N, Stride;
         public bool HasBias;
+        // The spread bits of the first TableBlocks whole 128-sample blocks (SubsetTables.Spread), or null.
+        public uint* Spread;
+        public nuint SpreadBlockStride;
+        public int TableBlocks;
     }
 
     /// <summary>One MultiplyPackedInput call; <see cref="Invoke"/> computes whole output rows, sample block by sample block.</summary>
@@ -206,16 +230,23 @@ public static unsafe partial class Csr
         public readonly void Invoke(int worker, int startRow, int limitRow)
         {
             nuint n = (nuint)Bits.N;
-            // Sample blocks outermost: one block of the bits ([in] × 16 bytes) stays in L1 while every row uses it.
+            // Sample blocks outermost: one block of the bits ([in] × 16 bytes, or the spread [in] × 64 bytes) stays in
+            // cache while every row uses it.
             for (nuint jb = 0; jb < n; jb += PackedBlock)
             {
                 nuint je = Math.Min(jb + PackedBlock, n);
+                bool table = jb / PackedBlock < (nuint)Bits.TableBlocks;
                 for (int o = startRow; o < limitRow; o++)
                 {
                     int k0 = Bits.Start[o], k1 = Bits.Start[o + 1];
                     float b0 = Bits.HasBias ? Bits.Bias[o] : 0f;
                     ref float y = ref *(Bits.Output + (nint)o * Bits.N);
                     nuint j = jb;
+                    if (table)
+                    {
+                        SubsetTables.Row(Values, Bits.Index, k0, k1, b0, Bits.Spread + jb / PackedBlock * Bits.SpreadBlockStride, ref Unsafe.Add(ref y, jb));
+                        continue;
+                    }
                     if (Vector512.IsHardwareAccelerated) j = PackedColumns<Lanes512, Vector512<float>>(k0, k1, b0, ref y, j, je);
                     if (Vector256.IsHardwareAccelerated) j = PackedColumns<Lanes256, Vector256<float>>(k0, k1, b0, ref y, j, je);
                     if (Vector128.IsHardwareAccelerated) j = PackedColumns<Lanes128, Vector128<float>>(k0, k1, b0, ref y, j, je);
@@ -223,11 +254,14 @@ public static unsafe partial class Csr
                     int* index = Bits.Index;
                     for (; j < je; j++)
                     {
-                        uint bit = 1u << (int)(j & 31);
+                        float lane = Lanes1.LaneBits((int)(j & 31));
                         uint* b = Bits.Bits + (j >> 5);
                         float acc = b0;
-                        for (int k = k0; k < k1; k++)
-                            if ((b[(nuint)(uint)index[k] * stride] & bit) != 0) acc += Values[k];
+                        for (int k = k0; k < k1; k += 4)
+                        {
+                            var g = Group<Lanes1, float>.Of(Values, index, k, k1, b, stride);
+                            acc += g.Sum(0, lane);
+                        }
                         Unsafe.Add(ref y, j) = acc;
                     }
                 }
@@ -256,18 +290,17 @@ public static unsafe partial class Csr
                 {
                     uint* block = bits + (j >> 5);
                     TV a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv;
-                    for (int k = k0; k < k1; k++)
+                    for (int k = k0; k < k1; k += 4)
                     {
-                        TV w = TW.Splat(values[k]);
-                        uint* b = block + (nuint)(uint)index[k] * stride;
-                        a0 = TW.AddWhereSet(a0, w, TW.BroadcastBits(b[0]), l0);
-                        a1 = TW.AddWhereSet(a1, w, TW.BroadcastBits(b[c / 32]), l1);
-                        a2 = TW.AddWhereSet(a2, w, TW.BroadcastBits(b[2 * c / 32]), l2);
-                        a3 = TW.AddWhereSet(a3, w, TW.BroadcastBits(b[3 * c / 32]), l3);
-                        a4 = TW.AddWhereSet(a4, w, TW.BroadcastBits(b[4 * c / 32]), l4);
-                        a5 = TW.AddWhereSet(a5, w, TW.BroadcastBits(b[5 * c / 32]), l5);
-                        a6 = TW.AddWhereSet(a6, w, TW.BroadcastBits(b[6 * c / 32]), l6);
-                        a7 = TW.AddWhereSet(a7, w, TW.BroadcastBits(b[7 * c / 32]), l7);
+                        var g = Group<TW, TV>.Of(values, index, k, k1, block, stride);
+                        a0 = TW.Add(a0, g.Sum(0, l0));
+                        a1 = TW.Add(a1, g.Sum(c / 32, l1));
+                        a2 = TW.Add(a2, g.Sum(2 * c / 32, l2));
+                        a3 = TW.Add(a3, g.Sum(3 * c / 32, l3));
+                        a4 = TW.Add(a4, g.Sum(4 * c / 32, l4));
+                        a5 = TW.Add(a5, g.Sum(5 * c / 32, l5));
+                        a6 = TW.Add(a6, g.Sum(6 * c / 32, l6));
+                        a7 = TW.Add(a7, g.Sum(7 * c / 32, l7));
                     }
                     LaneBlocks.Store8<TW, TV>(a0, a1, a2, a3, a4, a5, a6, a7, ref y, j);
                 }
@@ -277,11 +310,50 @@ public static unsafe partial class Csr
                 TV lane = TW.LaneBits((int)(j & 31));
                 uint* block = bits + (j >> 5);
                 TV a = bv;
-                for (int k = k0; k < k1; k++)
-                    a = TW.AddWhereSet(a, TW.Splat(values[k]), TW.BroadcastBits(block[(nuint)(uint)index[k] * stride]), lane);
+                for (int k = k0; k < k1; k += 4)
+                {
+                    var g = Group<TW, TV>.Of(values, index, k, k1, block, stride);
+                    a = TW.Add(a, g.Sum(0, lane));
+                }
                 TW.Store(a, ref y, j);
             }
             return j;
         }
+    }
+
+    /// <summary>
+    /// One group of up to 4 connections k..k+3 of a row at one width: the weights broadcast (+0 for the missing members
+    /// of a short group) and the bit rows of their inputs (a missing member reads the first member's bits; its weight is
+    /// +0 either way).
+    /// </summary>
+    readonly struct Group<TW, TV> where TW : struct, ILanes<TV> where TV : struct
+    {
+        readonly TV _w0, _w1, _w2, _w3;
+        readonly uint* _b0, _b1, _b2, _b3;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        Group(TV w0, TV w1, TV w2, TV w3, uint* b0, uint* b1, uint* b2, uint* b3)
+        {
+            _w0 = w0; _w1 = w1; _w2 = w2; _w3 = w3;
+            _b0 = b0; _b1 = b1; _b2 = b2; _b3 = b3;
+        }
+
+        /// <summary>The group starting at connection k of a row ending before k1, reading the bit words at <paramref name="block"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Group<TW, TV> Of<TValues>(in TValues values, int* index, int k, int k1, uint* block, nuint stride) where TValues : struct, IRowValues
+        {
+            uint* b0 = block + (nuint)(uint)index[k] * stride;
+            if (k + 4 <= k1)
+                return new Group<TW, TV>(TW.Splat(values[k]), TW.Splat(values[k + 1]), TW.Splat(values[k + 2]), TW.Splat(values[k + 3]),
+                    b0, block + (nuint)(uint)index[k + 1] * stride, block + (nuint)(uint)index[k + 2] * stride, block + (nuint)(uint)index[k + 3] * stride);
+            return new Group<TW, TV>(TW.Splat(values[k]), k + 1 < k1 ? TW.Splat(values[k + 1]) : TW.Zero, k + 2 < k1 ? TW.Splat(values[k + 2]) : TW.Zero, TW.Zero,
+                b0, k + 1 < k1 ? block + (nuint)(uint)index[k + 1] * stride : b0, k + 2 < k1 ? block + (nuint)(uint)index[k + 2] * stride : b0, b0);
+        }
+
+        /// <summary>((a₀ + a₁) + a₂) + a₃ for the vector reading bit word <paramref name="word"/> at lane bits <paramref name="lane"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Sum(nuint word, TV lane) =>
+            TW.Add(TW.Add(TW.Add(TW.SelectWhereSet(_w0, TW.BroadcastBits(_b0[word]), lane), TW.SelectWhereSet(_w1, TW.BroadcastBits(_b1[word]), lane)),
+                TW.SelectWhereSet(_w2, TW.BroadcastBits(_b2[word]), lane)), TW.SelectWhereSet(_w3, TW.BroadcastBits(_b3[word]), lane));
     }
 }

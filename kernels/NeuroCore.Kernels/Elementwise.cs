@@ -10,7 +10,7 @@ namespace NeuroCore.Kernels;
 /// The operator is a generic struct argument, so each instantiation is specialised and fully inlined
 /// (the compile-time replacement for runtime code generation).
 /// </summary>
-public static class Elementwise
+public static partial class Elementwise
 {
     /// <summary>
     /// Applies a unary operator: effectively computes <c>y[i] = TOp.Invoke(x[i])</c> for i in [0, x.Length).

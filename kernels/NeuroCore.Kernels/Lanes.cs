@@ -10,7 +10,7 @@ namespace NeuroCore.Kernels;
 /// the same results; the only fused operation is <see cref="ILanes{TV}.FusedMultiplyAdd"/>, whose twin is
 /// <see cref="MathF.FusedMultiplyAdd"/>. Used by the LIF, ALIF and CE-LIF time loops, the SpikeSynapse row
 /// accumulations, the CSR kernels and the packed-input CSR product (<c>BroadcastBits</c>, <c>LaneBits</c>,
-/// <c>AddWhereSet</c>: a masked add selected by one sample bit per lane).
+/// <c>SelectWhereSet</c>: a weight or +0 selected by one sample bit per lane).
 /// </summary>
 internal interface ILanes<TV> where TV : struct
 {
@@ -56,14 +56,14 @@ internal interface ILanes<TV> where TV : struct
     /// <summary>The surrogate derivative at x.</summary>
     static abstract TV Grad<TSurrogate>(in TSurrogate sg, TV x) where TSurrogate : struct, ISurrogate;
 
-    /// <summary>The 32 bits of <paramref name="word"/> in every lane (as float bit patterns; only for <see cref="AddWhereSet"/>).</summary>
+    /// <summary>The 32 bits of <paramref name="word"/> in every lane (as float bit patterns; only for <see cref="SelectWhereSet"/>).</summary>
     static abstract TV BroadcastBits(uint word);
 
     /// <summary>Lane l holds the single bit <c>1 &lt;&lt; (l + shift)</c> (as a float bit pattern); shift + Count ≤ 32.</summary>
     static abstract TV LaneBits(int shift);
 
-    /// <summary>acc + w in the lanes where <c>bits &amp; laneBits</c> is non-zero, acc elsewhere (one bit per lane selects).</summary>
-    static abstract TV AddWhereSet(TV acc, TV w, TV bits, TV laneBits);
+    /// <summary>w in the lanes where <c>bits &amp; laneBits</c> is non-zero, +0 elsewhere (one bit per lane selects).</summary>
+    static abstract TV SelectWhereSet(TV w, TV bits, TV laneBits);
 }
 
 /// <summary>Helpers over any lane width.</summary>
@@ -107,8 +107,8 @@ internal readonly struct Lanes1 : ILanes<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float BroadcastBits(uint word) => BitConverter.UInt32BitsToSingle(word);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float LaneBits(int shift) => BitConverter.UInt32BitsToSingle(1u << shift);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float AddWhereSet(float acc, float w, float bits, float laneBits) =>
-        (BitConverter.SingleToUInt32Bits(bits) & BitConverter.SingleToUInt32Bits(laneBits)) != 0 ? acc + w : acc;
+    public static float SelectWhereSet(float w, float bits, float laneBits) =>
+        (BitConverter.SingleToUInt32Bits(bits) & BitConverter.SingleToUInt32Bits(laneBits)) != 0 ? w : 0f;
 }
 
 /// <summary>Vector128 of float.</summary>
@@ -136,10 +136,10 @@ internal readonly struct Lanes128 : ILanes<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LaneBits(int shift) => Vector128.ShiftLeft(Vector128.Create(1u, 2u, 4u, 8u), shift).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> AddWhereSet(Vector128<float> acc, Vector128<float> w, Vector128<float> bits, Vector128<float> laneBits)
+    public static Vector128<float> SelectWhereSet(Vector128<float> w, Vector128<float> bits, Vector128<float> laneBits)
     {
         var lane = laneBits.AsUInt32();
-        return Vector128.ConditionalSelect(Vector128.Equals(bits.AsUInt32() & lane, lane).AsSingle(), acc + w, acc);
+        return w & Vector128.Equals(bits.AsUInt32() & lane, lane).AsSingle();
     }
 }
 
@@ -168,10 +168,10 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LaneBits(int shift) => Vector256.ShiftLeft(Vector256.Create(1u, 2u, 4u, 8u, 16u, 32u, 64u, 128u), shift).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> AddWhereSet(Vector256<float> acc, Vector256<float> w, Vector256<float> bits, Vector256<float> laneBits)
+    public static Vector256<float> SelectWhereSet(Vector256<float> w, Vector256<float> bits, Vector256<float> laneBits)
     {
         var lane = laneBits.AsUInt32();
-        return Vector256.ConditionalSelect(Vector256.Equals(bits.AsUInt32() & lane, lane).AsSingle(), acc + w, acc);
+        return w & Vector256.Equals(bits.AsUInt32() & lane, lane).AsSingle();
     }
 }
 
@@ -200,9 +200,9 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LaneBits(int shift) => Vector512.ShiftLeft(Vector512.Create(1u, 2u, 4u, 8u, 16u, 32u, 64u, 128u, 256u, 512u, 1024u, 2048u, 4096u, 8192u, 16384u, 32768u), shift).AsSingle();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> AddWhereSet(Vector512<float> acc, Vector512<float> w, Vector512<float> bits, Vector512<float> laneBits)
+    public static Vector512<float> SelectWhereSet(Vector512<float> w, Vector512<float> bits, Vector512<float> laneBits)
     {
         var lane = laneBits.AsUInt32();
-        return Vector512.ConditionalSelect(Vector512.Equals(bits.AsUInt32() & lane, lane).AsSingle(), acc + w, acc);
+        return w & Vector512.Equals(bits.AsUInt32() & lane, lane).AsSingle();
     }
 }

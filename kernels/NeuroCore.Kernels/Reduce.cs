@@ -19,6 +19,61 @@ public static class Reduce
     public static float Sum(ReadOnlySpan<float> x) => TensorPrimitives.Sum(x);
 
     /// <summary>
+    /// <see cref="Sum(ReadOnlySpan{float})"/> on up to <paramref name="threads"/> threads: effectively computes
+    /// <c>Σ_i x[i]</c> as the sums of fixed consecutive blocks (each as <see cref="Sum(ReadOnlySpan{float})"/> computes
+    /// it) added in block order. The blocks depend on the length alone (65,536 elements, or more so that there are at
+    /// most 256), so the result is bitwise the same for any thread count; up to one block it is exactly
+    /// <see cref="Sum(ReadOnlySpan{float})"/>. A loss that sums a whole activation (a training step's y.sum()).
+    /// </summary>
+    /// <param name="x">The values.</param>
+    /// <param name="threads">Threads to use, 1 to <see cref="FixedPartition.MaxThreads"/>.</param>
+    /// <returns>The sum.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is out of range.</exception>
+    public static float Sum(ReadOnlySpan<float> x, int threads) => Sum(x, threads, SumBlock);
+
+    /// <summary>The threaded sum with an explicit smallest block (a multiple of 64); tests pass small blocks.</summary>
+    internal static unsafe float Sum(ReadOnlySpan<float> x, int threads, int minBlock)
+    {
+        if (threads < 1 || threads > FixedPartition.MaxThreads)
+            Throw.OutOfRange(nameof(threads), $"Reduce.Sum: threads must be between 1 and {FixedPartition.MaxThreads}, got {threads}.");
+        if (x.Length <= minBlock) return TensorPrimitives.Sum(x);
+        // At most MaxSumBlocks blocks, each a whole number of 64-element steps (every width's vectors fill it).
+        long block = Math.Max(minBlock, ((x.Length + (long)MaxSumBlocks - 1) / MaxSumBlocks + 63) & ~63L);
+        int blocks = (int)((x.Length + block - 1) / block);
+        float* partials = stackalloc float[blocks];
+        fixed (float* px = x)
+        {
+            var job = new SumJob { X = px, Partials = partials, Length = x.Length, Block = (int)block };
+            FixedPartition.RunChunks(blocks, blocks, threads, in job);
+        }
+        float s = partials[0];
+        for (int b = 1; b < blocks; b++) s += partials[b];
+        return s;
+    }
+
+    /// <summary>Smallest block of the threaded <see cref="Sum(ReadOnlySpan{float}, int)"/>.</summary>
+    const int SumBlock = 1 << 16;
+
+    /// <summary>Most blocks of the threaded <see cref="Sum(ReadOnlySpan{float}, int)"/> (their partials live on the stack).</summary>
+    const int MaxSumBlocks = 256;
+
+    /// <summary>Sums of blocks [start, limit) into their partials.</summary>
+    unsafe struct SumJob : IWorkerRangeBody
+    {
+        public float* X, Partials;
+        public int Length, Block;
+
+        public readonly void Invoke(int worker, int start, int limit)
+        {
+            for (int b = start; b < limit; b++)
+            {
+                long first = (long)b * Block, end = Math.Min(first + Block, Length);
+                Partials[b] = TensorPrimitives.Sum(new ReadOnlySpan<float>(X + first, (int)(end - first)));
+            }
+        }
+    }
+
+    /// <summary>
     /// Effectively computes <c>max_i x[i]</c> with <see cref="MathF.Max(float, float)"/> semantics (NaN propagates,
     /// +0 &gt; −0); −∞ for an empty span, the identity of max.
     /// </summary>

@@ -31,6 +31,7 @@ public class AllocationTests
             Softmax.LogBackward(y, z, 6, 50, m);
             Conv.Im2Col(x, 3, 10, 10, 3, 3, 1, 1, 1, 1, stackalloc float[2700]);
             Conv.Col2Im(stackalloc float[2700], 3, 10, 10, 3, 3, 1, 1, 1, 1, y);
+            Conv.Col2ImDestructive(stackalloc float[2700], 3, 10, 10, 3, 3, 1, 1, 1, 1, y);
             Pool.MaxForward(x, 3, 10, 10, 2, 2, 2, 2, 0, 0, m, ints);
             Pool.MaxBackward(m, ints, 3, 5, 5, 10, 10, y);
             Pool.AvgForward(x, 3, 10, 10, 3, 3, 1, 1, 1, 1, m);

@@ -41,6 +41,11 @@ public class ConvTests
             Reference.Col2Im(columns, c, h, w, kh, kw, sh, sw, ph, pw, expectedImage);
             Conv.Col2Im(columns, c, h, w, kh, kw, sh, sw, ph, pw, actualImage);
             TestData.AssertBitwise(expectedImage, actualImage, "Col2Im " + context);
+            actualImage = (float[])start.Clone();
+            var scratch = (float[])columns.Clone();
+            Conv.Col2ImDestructive(scratch, c, h, w, kh, kw, sh, sw, ph, pw, actualImage);
+            TestData.AssertBitwise(expectedImage, actualImage, "Col2ImDestructive " + context);
+            if (sh != 1 || sw != 1 || outW != w) TestData.AssertBitwise(columns, scratch, "Col2ImDestructive leaves other geometries' columns " + context);
 
             // Adjoint: <Im2Col(x), cols> = <x, Col2Im(cols)> (finite x only).
             float[] finite = TestData.Random(rng, image.Length, 1f);
@@ -78,6 +83,9 @@ public class ConvTests
             Reference.Col2Im(columns, c, h, w, kh, kw, 1, 1, ph, pw, expectedImage);
             Conv.Col2Im(columns, c, h, w, kh, kw, 1, 1, ph, pw, actualImage);
             TestData.AssertBitwise(expectedImage, actualImage, $"Col2Im same width C{c} {h}x{w} k{kh}x{kw} p{ph}x{pw} seed={seed}");
+            actualImage = (float[])start.Clone();
+            Conv.Col2ImDestructive((float[])columns.Clone(), c, h, w, kh, kw, 1, 1, ph, pw, actualImage);
+            TestData.AssertBitwise(expectedImage, actualImage, $"Col2ImDestructive same width C{c} {h}x{w} k{kh}x{kw} p{ph}x{pw} seed={seed}");
         }
     }
 
@@ -129,5 +137,7 @@ public class ConvTests
         var ex = Assert.Throws<ArgumentException>(() => Conv.Im2Col(new float[9], 1, 3, 3, 2, 2, 1, 1, 0, 0, new float[15]));
         Assert.Contains("Conv.Im2Col", ex.Message);
         Assert.Throws<ArgumentException>(() => Conv.Col2Im(new float[16], 1, 3, 3, 2, 2, 1, 1, 0, 0, new float[8]));
+        Assert.Throws<ArgumentException>(() => Conv.Col2ImDestructive(new float[16], 1, 3, 3, 2, 2, 1, 1, 0, 0, new float[8]));
+        Assert.Throws<ArgumentException>(() => Conv.Col2ImDestructive(new float[8], 1, 3, 3, 1, 1, 1, 1, 0, 0, new float[9]));
     }
 }

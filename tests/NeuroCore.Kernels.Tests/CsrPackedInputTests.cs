@@ -5,9 +5,11 @@ namespace NeuroCore.Kernels.Tests;
 
 /// <summary>
 /// The sparse product on transposed packed spikes (<see cref="Csr.MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>)
-/// against its scalar twin (bitwise), a dense masked product in float64, and <see cref="Csr.Multiply(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int)"/>
-/// on the same 0/1 input as floats (bitwise: same additions in the same order); and the bit transpose it reads.
-/// Each run exercises the widest width the process accelerates; CI reruns the suite with the ISA knobs off.
+/// against its scalar twin (bitwise; with and without the 512-bit subset-sum path), a dense masked product in float64,
+/// and <see cref="Csr.Multiply(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int)"/>
+/// on the same 0/1 input as floats (within rounding: the packed product sums connections in groups of 4); and the bit
+/// transpose it reads. Each run exercises the widest width the process accelerates; CI reruns the suite with the ISA
+/// knobs off.
 /// </summary>
 public class CsrPackedInputTests
 {
@@ -50,28 +52,83 @@ public class CsrPackedInputTests
             float[] yE = TestData.Random(rng, outF * n);
             Reference.CsrMultiplyPackedInput(p, v, false, bitsT, n, b, yE);
             foreach (bool rowOrdered in new[] { false, true })
-            {
-                float[] yR = TestData.Random(rng, outF * n), yA = TestData.Random(rng, outF * n);
-                Reference.CsrMultiplyPackedInput(p, rowOrdered ? rowV : v, rowOrdered, bitsT, n, b, yR);
-                Csr.MultiplyPackedInput(p, rowOrdered ? rowV : v, rowOrdered, bitsT, n, b, yA, rng.Next(1, 4), 0);
-                TestData.AssertBitwise(yE, yR, $"twin rowOrdered={rowOrdered} " + ctx);
-                TestData.AssertBitwise(yE, yA, $"kernel rowOrdered={rowOrdered} " + ctx);
-            }
-            // Multiply on the same input as floats adds w·0 for silent inputs: bitwise the same for finite weights and a
-            // bias without −0 (the weights here are finite; a partial sum of −0 cannot arise from +0 and finite adds).
+                foreach (bool tables in new[] { false, true })
+                {
+                    float[] yR = TestData.Random(rng, outF * n), yA = TestData.Random(rng, outF * n);
+                    Reference.CsrMultiplyPackedInput(p, rowOrdered ? rowV : v, rowOrdered, bitsT, n, b, yR);
+                    Csr.MultiplyPackedInput(p, rowOrdered ? rowV : v, rowOrdered, bitsT, n, b, yA, rng.Next(1, 4), 0, tables);
+                    TestData.AssertBitwise(yE, yR, $"twin rowOrdered={rowOrdered} " + ctx);
+                    TestData.AssertBitwise(yE, yA, $"kernel rowOrdered={rowOrdered} tables={tables} " + ctx);
+                }
+            // Multiply on the same input as floats adds one connection at a time: equal within rounding.
             var xT = new float[inF * n];
             Csr.Transpose(x, n, inF, xT);
             var yM = new float[outF * n];
             Csr.Multiply(p, v, false, xT, n, b, yM, 1, 0);
-            TestData.AssertBitwise(yM, yE, "Multiply on floats " + ctx);
             var w = CsrTests.Dense(p, v);
             for (int o = 0; o < outF; o++)
                 for (int j = 0; j < n; j++)
                 {
-                    double acc = b.Length > 0 ? b[o] : 0;
-                    for (int i = 0; i < inF; i++) acc += w[o * inF + i] * x[j * inF + i];
-                    Assert.True(Math.Abs(acc - yE[o * n + j]) <= 1e-5 * (1 + Math.Abs(acc)), $"dense masked [{o},{j}] {ctx}");
+                    double acc = b.Length > 0 ? b[o] : 0, scale = b.Length > 0 ? Math.Abs(b[o]) : 0;
+                    for (int i = 0; i < inF; i++)
+                    {
+                        acc += w[o * inF + i] * x[j * inF + i];
+                        scale += Math.Abs(w[o * inF + i] * x[j * inF + i]);
+                    }
+                    Assert.True(Math.Abs(acc - yE[o * n + j]) <= 1e-6 * (1 + scale), $"dense masked [{o},{j}] {ctx}");
+                    Assert.True(Math.Abs(yM[o * n + j] - yE[o * n + j]) <= 2e-6 * (1 + scale), $"Multiply on floats [{o},{j}] {ctx}");
                 }
+        }
+    }
+
+    [Fact]
+    public void MultiplyPackedInput_SignedZerosAndWideRanges_MatchTwinBitwise_WithAndWithoutTables()
+    {
+        // ±0 weights, silent rows and magnitudes 1e-30..1e30: where the grouping meets −0 and absorption, the kernel
+        // (every width, the 512-bit subset sums) must still follow the twin's additions exactly.
+        var rng = new Random(21);
+        float[] pool = [-0f, 0f, 1e30f, -1e30f, 1e-30f, -1e-30f, 3.5f, -2.25f, 1f, -1f];
+        foreach (int n in new[] { 128, 256 + 17 })
+        {
+            var p = CsrPattern.ErdosRenyi(37, 90, 0.15, 3);
+            var v = new float[p.Nnz];
+            for (int k = 0; k < v.Length; k++) v[k] = pool[rng.Next(pool.Length)];
+            float[] b = [.. Enumerable.Range(0, 37).Select(o => o % 3 == 0 ? -0f : pool[rng.Next(pool.Length)])];
+            float[] x = CsrTests.Spikes(rng, n * 90, 0.3);
+            for (int i = 0; i < x.Length; i++) x[i] = x[i] != 0 ? 1f : 0f;
+            for (int i = 0; i < 90; i += 7)
+                for (int r = 0; r < n; r++) x[r * 90 + i] = 0f;   // some inputs never spike
+            var bitsT = BitsT(x, n, 90);
+            var yE = new float[37 * n];
+            Reference.CsrMultiplyPackedInput(p, v, false, bitsT, n, b, yE);
+            foreach (bool tables in new[] { false, true })
+            {
+                var yA = new float[37 * n];
+                Csr.MultiplyPackedInput(p, v, false, bitsT, n, b, yA, 2, 0, tables);
+                TestData.AssertBitwise(yE, yA, $"n={n} tables={tables}");
+            }
+        }
+    }
+
+    [Fact]
+    public void MultiplyPackedInput_ShortGroupOfNegativeZeros_AddsThePlusZeroOfTheMissingMember()
+    {
+        // One row of 3 connections, all −0, every input spiking, bias −0: the group sum is ((−0 + −0) + −0) + (+0) = +0
+        // and the output −0 + (+0) = +0. Dropping the missing member's +0 would leave −0.
+        var p = CsrPattern.FromCsr(1, 3, [0, 3], [0, 1, 2]);
+        float[] v = [-0f, -0f, -0f], b = [-0f];
+        const int n = 128;
+        var x = new float[n * 3];
+        Array.Fill(x, 1f);
+        var bitsT = BitsT(x, n, 3);
+        var yE = new float[n];
+        Reference.CsrMultiplyPackedInput(p, v, true, bitsT, n, b, yE);
+        Assert.Equal(0, BitConverter.SingleToInt32Bits(yE[0]));
+        foreach (bool tables in new[] { false, true })
+        {
+            var yA = new float[n];
+            Csr.MultiplyPackedInput(p, v, true, bitsT, n, b, yA, 1, 0, tables);
+            TestData.AssertBitwise(yE, yA, $"tables={tables}");
         }
     }
 
@@ -109,6 +166,9 @@ public class CsrPackedInputTests
         var bitsT = BitsT(x, n, 500);
         var y1 = new float[300 * n];
         Csr.MultiplyPackedInput(p, v, false, bitsT, n, b, y1, 1);
+        var yR = new float[300 * n];
+        Reference.CsrMultiplyPackedInput(p, v, false, bitsT, n, b, yR);
+        TestData.AssertBitwise(yR, y1, "twin");
         for (int threads = 2; threads <= 4; threads++)
         {
             var yt = new float[300 * n];

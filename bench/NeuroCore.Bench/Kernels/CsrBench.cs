@@ -92,7 +92,7 @@ public class CsrBench
     [Benchmark, BenchmarkCategory("SpikeInput")]
     public void CsrMultiplySpikes() => Csr.Multiply(_pattern, _values, false, _sT, N, default, _y);
 
-    /// <summary>The packed-input product: the spikes' bits transposed to [in, ceil(n/64)], then masked adds of the CSR-ordered values.</summary>
+    /// <summary>The packed-input product: the spikes' bits transposed to [in, ceil(n/64)], then the CSR-ordered values summed in groups of 4 connections (subset-sum tables at 512 bits).</summary>
     [Benchmark, BenchmarkCategory("SpikeInput")]
     public void CsrPackedInput()
     {

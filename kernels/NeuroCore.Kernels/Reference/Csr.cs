@@ -124,9 +124,10 @@ public static partial class Reference
 
     /// <summary>
     /// Scalar twin of <see cref="Csr.MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>:
-    /// for each output row o and sample j &lt; n: <c>acc = bias.IsEmpty ? 0 : bias[o]; for k in RowStart[o]..RowStart[o+1]−1:
-    /// if bit j % 64 of inputBitsT[RowColumns[k]·⌈n/64⌉ + j/64] is set, acc += w_k; output[o·n + j] = acc</c>, with
-    /// w_k = values[k] when <paramref name="rowOrdered"/>, else values[RowSlots[k]].
+    /// for each output row o and sample j &lt; n: <c>acc = bias.IsEmpty ? 0 : bias[o]; for each group of 4 connections
+    /// k = RowStart[o] + 4g .. + 3 (the last may be short): s = ((a₀ + a₁) + a₂) + a₃ with a_q = w_k if bit j % 64 of
+    /// inputBitsT[RowColumns[k]·⌈n/64⌉ + j/64] is set, else +0 (+0 for a missing member); acc += s; output[o·n + j] = acc</c>,
+    /// with w_k = values[k] when <paramref name="rowOrdered"/>, else values[RowSlots[k]].
     /// </summary>
     /// <param name="pattern">The pattern.</param>
     /// <param name="values">Values by slot, or in CSR order.</param>
@@ -141,13 +142,25 @@ public static partial class Reference
         ArgumentNullException.ThrowIfNull(pattern);
         int words = (n + 63) / 64;
         for (int o = 0; o < pattern.Rows; o++)
+        {
+            int k1 = pattern.RowStart[o + 1];
             for (int j = 0; j < n; j++)
             {
                 float acc = bias.IsEmpty ? 0f : bias[o];
-                for (int k = pattern.RowStart[o]; k < pattern.RowStart[o + 1]; k++)
-                    if (((inputBitsT[pattern.RowColumns[k] * words + j / 64] >> (j % 64)) & 1) != 0)
-                        acc += rowOrdered ? values[k] : values[pattern.RowSlots[k]];
+                for (int k = pattern.RowStart[o]; k < k1; k += 4)
+                {
+                    float s = 0f;
+                    for (int q = 0; q < 4; q++)
+                    {
+                        float a = 0f;
+                        if (k + q < k1 && ((inputBitsT[pattern.RowColumns[k + q] * words + j / 64] >> (j % 64)) & 1) != 0)
+                            a = rowOrdered ? values[k + q] : values[pattern.RowSlots[k + q]];
+                        s = q == 0 ? a : s + a;
+                    }
+                    acc += s;
+                }
                 output[o * n + j] = acc;
             }
+        }
     }
 }

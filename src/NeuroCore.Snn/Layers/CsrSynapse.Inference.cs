@@ -12,12 +12,13 @@ public sealed partial class CsrSynapse
     /// <summary>
     /// The input density below which packed spikes take the event path in <see cref="SynapsePath.Auto"/> (the float
     /// <see cref="Step(ReadOnlySpan{float}, int, Span{float}, int)"/> and <see cref="Forward"/> use
-    /// <see cref="EventDensityThreshold"/>). The packed product (bit transpose, masked adds, output transpose) costs the
-    /// same at any input density; the event walk grows with it. On 1024 → 1024 at 10 % with 128 rows (one thread, CPU
-    /// time, load average 24-26 on 2 cores) the events took 0.17 / 0.27 / 0.37 / 0.51 ms at 1 / 2 / 3 / 4 % input
-    /// density and the packed product 0.33 ms: they cross near 2.5 %, hence 0.025.
+    /// <see cref="EventDensityThreshold"/>). The packed product (bit transpose, group sums, output transpose) costs the
+    /// same at any input density; the event walk grows with it. On 1024 → 1024 at 10 % with 128 rows (one thread, best
+    /// of 5 × 300 calls, load average 6-7 on 2 cores) the events took 86-92 / 137-144 / 173-186 / 207-221 µs at
+    /// 0.5 / 1 / 1.5 / 2 % input density and the packed product 157-174 µs: they cross near 1.3 %, hence 0.0125 (it was
+    /// 0.025 when the product added one masked connection at a time and took 0.33 ms).
     /// </summary>
-    public const float PackedEventDensityThreshold = 0.025f;
+    public const float PackedEventDensityThreshold = 0.0125f;
 
     /// <summary>
     /// The current without a tape: <c>current = input·(W ⊙ M)ᵀ + b</c> for input [rows, in], where rows is B for one
@@ -55,13 +56,15 @@ public sealed partial class CsrSynapse
     /// <list type="bullet">
     /// <item>events: the set bits are walked directly (<see cref="Csr.ForwardEvents(CsrPattern, ReadOnlySpan{float}, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>);</item>
     /// <item>otherwise the bits are transposed to feature-major bits [in, ceil(rows/64)] (<see cref="Csr.TransposeBits"/>)
-    /// and multiplied with masked adds (<see cref="Csr.MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>),
+    /// and multiplied, a row's connections summed in groups of 4 (at 512 bits by subset-sum tables;
+    /// <see cref="Csr.MultiplyPackedInput(CsrPattern, ReadOnlySpan{float}, bool, ReadOnlySpan{ulong}, int, ReadOnlySpan{float}, Span{float}, int)"/>),
     /// reading a copy of the values in CSR order that the layer keeps; the copy is rebuilt when the pattern's version or
     /// any value has changed since it was made (checked bitwise against a snapshot every call, so writes to
     /// <see cref="Values"/> by an optimizer or by hand are always seen); then Yᵀ is transposed into the current.</item>
     /// </list>
-    /// Bitwise equal to the float <see cref="Step(ReadOnlySpan{float}, int, Span{float}, int)"/> on the unpacked input
-    /// for finite weights (the same additions in the same order; the float product adds w·0 for silent inputs). Scratch
+    /// Equal to the float <see cref="Step(ReadOnlySpan{float}, int, Span{float}, int)"/> on the unpacked input within
+    /// rounding (the float product adds one connection at a time, the packed one a group of 4 at a time); the event path
+    /// is bitwise the float one. Bitwise equal for any thread count and ISA level. Scratch
     /// (bits, Yᵀ, the values copy and its snapshot: 2·nnz floats) is grown on the first call of a size, then 0 B per call.
     /// </summary>
     /// <param name="inputBits">Packed spikes [rows, ceil(in/64)].</param>

@@ -48,9 +48,10 @@ public static partial class Ops
     /// <summary>
     /// Most groups the batch is cut into for the weight and bias gradients. Each group sums its samples' contributions
     /// into its own partial and the partials are added in group order; the groups depend on the batch alone, never on
-    /// the thread count, so the gradients are bitwise identical for any number of threads.
+    /// the thread count, so the gradients are bitwise identical for any number of threads. 32 groups (4 samples each at
+    /// a batch of 128) keep the last group a worker claims short, so at 2 threads the other waits little for it.
     /// </summary>
-    internal const int ConvGradGroups = 16;
+    internal const int ConvGradGroups = 32;
 
     /// <summary>
     /// Up to this many taps per output channel (C·kH·kW) the weight gradient takes <see cref="Conv.RowDots"/>: the GEMM
@@ -63,7 +64,8 @@ public static partial class Ops
     /// Conv2d backward, per sample on the workers that also split the forward: with <c>dY_b</c> the sample's
     /// [O, outH·outW] slice of the output gradient and <c>cols_b</c> its columns (unfolded again),
     /// <c>dW_g += dY_b · cols_bᵀ</c> and <c>db_g[o] += Σ dY_b[o, :]</c> into the partial of the sample's group g,
-    /// and <c>dx_b += col2im(Wᵀ · dY_b)</c>; then <c>dW = Σ_g dW_g</c> and <c>db = Σ_g db_g</c> in group order.
+    /// and <c>dx_b += col2im(Wᵀ · dY_b)</c>; then <c>dW = Σ_g dW_g</c> and <c>db = Σ_g db_g</c> in group order. A worker's
+    /// column buffer holds the sample's columns, then its column gradient, which col2im may overwrite as it folds it.
     /// </summary>
     internal static void Conv2dBackward(Tape tape, in TapeEntry e)
     {
@@ -75,7 +77,9 @@ public static partial class Ops
         bool needX = tape.NeedsGrad(x), needW = tape.NeedsGrad(w);
         bool needB = e.C is not null && tape.NeedsGrad(e.C);
         int groups = Math.Min(ConvGradGroups, g.Batch), workers = Math.Min(tape.Threads, groups);
-        var scratch = tape.Allocate(new Shape(workers, (needW ? g.ColumnSize : 0) + (needX ? g.ColumnSize : 0)));
+        // One column buffer per worker: a sample's columns, then (once the weight gradient has read them) its column
+        // gradient, so a worker's working set is one [Patch, Pixels] matrix, not two.
+        var scratch = tape.Allocate(new Shape(workers, needW || needX ? g.ColumnSize : 0));
         int partialSize = (needW ? g.Out * g.Patch : 0) + (needB ? g.Out : 0);
         var partials = tape.Allocate(new Shape(groups, partialSize));
         float betaX = 0f;
@@ -95,26 +99,28 @@ public static partial class Ops
         };
         FixedPartition.RunChunks(groups, groups, workers, in job);
         if (!needW && !needB) return;
-        var ps = partials.Span;
+        // Σ_g partial_g for every element at once: column sums of [groups, partialSize], each column added in group order
+        // (bitwise for any thread count), on the tape's threads.
+        var sums = tape.Allocate(new Shape(partialSize));
+        Reduce.SumColumns(partials.Span, groups, partialSize, sums.Span, tape.Threads);
+        ReadOnlySpan<float> ss = sums.Span;
         if (needW)
         {
             var dw = tape.GradAccumulator(w, out float betaW);
-            AddPartials(ps, groups, partialSize, 0, betaW, dw[..(g.Out * g.Patch)]);
+            AddInto(dw[..(g.Out * g.Patch)], betaW, ss[..(g.Out * g.Patch)]);
         }
         if (needB)
         {
             var db = tape.GradAccumulator(e.C!, out float betaB);
-            AddPartials(ps, groups, partialSize, needW ? g.Out * g.Patch : 0, betaB, db[..g.Out]);
+            AddInto(db[..g.Out], betaB, ss.Slice(needW ? g.Out * g.Patch : 0, g.Out));
         }
     }
 
-    /// <summary>target = beta·target + Σ_g partials[g, offset..offset+len] in group order (beta 0: target is write-only).</summary>
-    static void AddPartials(ReadOnlySpan<float> partials, int groups, int stride, int offset, float beta, Span<float> target)
+    /// <summary>target = source (beta 0: target is write-only) or target + source (beta 1).</summary>
+    static void AddInto(Span<float> target, float beta, ReadOnlySpan<float> source)
     {
-        int len = target.Length;
-        if (beta == 0f) partials.Slice(offset, len).CopyTo(target);
-        else TensorPrimitives.Add(target, partials.Slice(offset, len), target);
-        for (int gi = 1; gi < groups; gi++) TensorPrimitives.Add(target, partials.Slice((gi * stride) + offset, len), target);
+        if (beta == 0f) source.CopyTo(target);
+        else TensorPrimitives.Add(target, source, target);
     }
 
     /// <summary>
@@ -161,9 +167,10 @@ public static partial class Ops
         readonly void BackwardGroup(int t, int gi, int b0, int b1)
         {
             var g = Geometry;
-            int colsLength = NeedW ? g.ColumnSize : 0, slot = colsLength + (Dx is null ? 0 : g.ColumnSize);
-            var cols = Cols.AsSpan(ColsOffset + (t * slot), colsLength);
-            var dcols = Cols.AsSpan(ColsOffset + (t * slot) + colsLength, slot - colsLength);
+            // The columns and then the column gradient share the worker's slot (the weight gradient reads the columns
+            // first), so a worker touches one [Patch, Pixels] matrix per sample, not two.
+            var cols = Cols.AsSpan(ColsOffset + (t * g.ColumnSize), g.ColumnSize);
+            var dcols = cols;
             int partialSize = (NeedW ? g.Out * g.Patch : 0) + (NeedB ? g.Out : 0);
             var partial = Partials.AsSpan(PartialsOffset + (gi * partialSize), partialSize);
             var dw = partial[..(NeedW ? g.Out * g.Patch : 0)];
@@ -190,7 +197,7 @@ public static partial class Ops
                     Gemm.Sgemm(true, false, g.Patch, g.Pixels, g.Out, 1f, wt, g.Patch, dy, g.Pixels, 0f, dcols, g.Pixels);
                     var dx = Dx.AsSpan(DxOffset + (b * g.ImageSize), g.ImageSize);
                     if (!AccumulateX) dx.Clear();
-                    Conv.Col2Im(dcols, g.Channels, g.Height, g.Width, g.KernelH, g.KernelW, Stride, Stride, Padding, Padding, dx);
+                    Conv.Col2ImDestructive(dcols, g.Channels, g.Height, g.Width, g.KernelH, g.KernelW, Stride, Stride, Padding, Padding, dx);
                 }
             }
         }

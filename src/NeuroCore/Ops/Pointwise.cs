@@ -6,6 +6,9 @@ namespace NeuroCore;
 
 public static partial class Ops
 {
+    // The pointwise functions and the backwards of relu, sigmoid and tanh run on the tape's threads for large tensors,
+    // bitwise as on one thread (Elementwise's threaded overloads compute every element as the single-threaded call).
+
     /// <summary><c>max(x, 0)</c> elementwise.</summary>
     public static Tensor Relu(Tape tape, Tensor x) => Pointwise(tape, OpCode.Relu, x);
 
@@ -28,13 +31,14 @@ public static partial class Ops
         var y = tape.Allocate(x.Shape);
         ReadOnlySpan<float> xs = x.Span;
         var ys = y.Span;
+        int threads = tape.Threads;
         switch (code)
         {
-            case OpCode.Relu: Elementwise.Map<ReluOp>(xs, ys); break;
-            case OpCode.Sigmoid: Elementwise.Map<SigmoidOp>(xs, ys); break;
-            case OpCode.Tanh: Elementwise.Map<TanhOp>(xs, ys); break;
-            case OpCode.Exp: Elementwise.Map<ExpOp>(xs, ys); break;
-            default: Elementwise.Map<LogOp>(xs, ys); break;
+            case OpCode.Relu: Elementwise.Map<ReluOp>(xs, ys, threads); break;
+            case OpCode.Sigmoid: Elementwise.Map<SigmoidOp>(xs, ys, threads); break;
+            case OpCode.Tanh: Elementwise.Map<TanhOp>(xs, ys, threads); break;
+            case OpCode.Exp: Elementwise.Map<ExpOp>(xs, ys, threads); break;
+            default: Elementwise.Map<LogOp>(xs, ys, threads); break;
         }
         if (tape.ShouldRecord(x)) tape.Record(new TapeEntry { Op = code, Output = y, A = x });
         return y;
@@ -55,9 +59,9 @@ public static partial class Ops
         var dx = w.Span;
         switch (e.Op)
         {
-            case OpCode.Relu: Elementwise.Zip<ReluBackwardOp>(xs, dy, dx); break;
-            case OpCode.Sigmoid: Elementwise.Zip<SigmoidBackwardOp>(ys, dy, dx); break;
-            case OpCode.Tanh: Elementwise.Zip<TanhBackwardOp>(ys, dy, dx); break;
+            case OpCode.Relu: Elementwise.Zip<ReluBackwardOp>(xs, dy, dx, tape.Threads); break;
+            case OpCode.Sigmoid: Elementwise.Zip<SigmoidBackwardOp>(ys, dy, dx, tape.Threads); break;
+            case OpCode.Tanh: Elementwise.Zip<TanhBackwardOp>(ys, dy, dx, tape.Threads); break;
             case OpCode.Exp:
                 TensorPrimitives.Multiply(dy, ys, dx);
                 break;

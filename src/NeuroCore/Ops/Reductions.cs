@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using NeuroCore.Autodiff;
+using NeuroCore.Kernels;
 
 namespace NeuroCore;
 
@@ -24,7 +25,7 @@ public static partial class Ops
         var ys = y.Span;
         if (axis is null)
         {
-            ys[0] = TensorPrimitives.Sum(xs);
+            ys[0] = Reduce.Sum(xs, tape.Threads); // fixed blocks: the same bits for any thread count
         }
         else if (inner == 1)
         {
@@ -56,7 +57,8 @@ public static partial class Ops
         var w = tape.BeginGrad(x);
         if (inner == 1)
         {
-            for (int o = 0; o < outer; o++) w.Span.Slice(o * dim, dim).Fill(dy[o] * scale);
+            if (outer == 1) Elementwise.Fill(w.Span[..dim], dy[0] * scale, tape.Threads);
+            else for (int o = 0; o < outer; o++) w.Span.Slice(o * dim, dim).Fill(dy[o] * scale);
             w.Commit();
             return;
         }

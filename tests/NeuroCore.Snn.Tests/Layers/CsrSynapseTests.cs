@@ -104,7 +104,7 @@ public sealed class CsrSynapseTests
         var cases = new[]
         {
             (LayerTestKit.Random(rng, rows * inF), SynapsePath.Auto, false),
-            (LayerTestKit.Spikes(rng, rows * inF, 0.01), SynapsePath.Auto, true),   // below EventDensityThreshold and PackedEventDensityThreshold: events
+            (LayerTestKit.Spikes(rng, rows * inF, 0.005), SynapsePath.Auto, true),  // below EventDensityThreshold and PackedEventDensityThreshold: events
             (LayerTestKit.Spikes(rng, rows * inF, 0.2), SynapsePath.Auto, false),   // above: the product
             (LayerTestKit.Spikes(rng, rows * inF, 0.2), SynapsePath.Events, true),
         };
@@ -126,7 +126,14 @@ public sealed class CsrSynapseTests
             var packed = new float[rows * outF];
             layer.Step(bits, rows, packed);
             Assert.Equal(expectEvents, layer.LastUsedEvents);
-            Assert.Equal(expected, packed);
+            if (expectEvents)
+            {
+                Assert.Equal(expected, packed);
+                continue;
+            }
+            // The packed product sums connections in groups of 4: equal within rounding.
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(expected[i] - packed[i]) <= 1e-5f * (1 + Math.Abs(expected[i])), $"packed [{i}] = {packed[i]:R}, expected {expected[i]:R}");
         }
     }
 

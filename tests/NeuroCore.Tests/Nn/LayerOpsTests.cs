@@ -89,7 +89,7 @@ public class LayerOpsTests
         });
 
     /// <summary>
-    /// 19 samples: more than the 16 weight-gradient groups, so groups hold one or two samples and workers get uneven
+    /// 43 samples: more than the 32 weight-gradient groups, so groups hold one or two samples and workers get uneven
     /// shares. Forward against direct loops, gradients against the sum of single-sample convolutions, and outputs and
     /// all gradients bitwise identical for 1, 2 and 3 threads. C = 1 takes the row-dot weight gradient; stride 1 with
     /// padding 1 the one-run im2col/col2im.
@@ -100,7 +100,7 @@ public class LayerOpsTests
     [InlineData(3, 2, 0)]
     public void Conv2d_BatchInGroups_MatchesSingleSamples_BitwiseAcrossThreads(int channels, int stride, int pad)
     {
-        var c = new LayerCase(19, channels, 9, 8, 5, 3, stride, pad, true, 17);
+        var c = new LayerCase(43, channels, 9, 8, 5, 3, stride, pad, true, 17);
         var rng = new Random(c.Seed);
         var x0 = GradCheck.Random(rng, new Shape(c.B, c.C, c.H, c.W));
         var w0 = GradCheck.Random(rng, new Shape(c.O, c.C, c.K, c.K), -0.3f, 0.3f);
@@ -148,6 +148,67 @@ public class LayerOpsTests
         }
         AssertClose(dw, one.Dw, 1e-4f);
         AssertClose(db, one.Db, 1e-4f);
+    }
+
+    /// <summary>
+    /// 20 channels of 28×28 with a 3×3 kernel (the GEMM weight gradient and the one-run im2col/col2im), and 5 channels
+    /// with stride 2: input, weight and bias gradients against direct loops, and bitwise identical for 1, 2 and 3 threads.
+    /// </summary>
+    [Theory]
+    [InlineData(20, 1, 1)]
+    [InlineData(5, 2, 0)]
+    public void Conv2d_ManyChannels_Backward_MatchesDirectLoops_BitwiseAcrossThreads(int channels, int stride, int pad)
+    {
+        const int B = 3, O = 4, K = 3, H = 28, W = 28;
+        int oh = Out(H, K, stride, pad), ow = Out(W, K, stride, pad);
+        var rng = new Random(5);
+        var x0 = GradCheck.Random(rng, new Shape(B, channels, H, W)).ToArray();
+        var w0 = GradCheck.Random(rng, new Shape(O, channels, K, K), -0.3f, 0.3f).ToArray();
+        var dy = new float[B * O * oh * ow];
+        for (int i = 0; i < dy.Length; i++) dy[i] = MathF.Cos(i * 0.37f);
+
+        (float[] Dx, float[] Dw, float[] Db) Run(int threads)
+        {
+            var x = Tensor.From(x0, new Shape(B, channels, H, W)).RequireGrad();
+            var w = Tensor.From(w0, new Shape(O, channels, K, K)).RequireGrad();
+            var b = Tensor.Zeros(new Shape(O)).RequireGrad();
+            using var tape = new Tape(threads: threads);
+            tape.Backward(NeuroCore.Ops.Conv2d(tape, x, w, b, stride, pad), dy);
+            return (x.Grad!.ToArray(), w.Grad!.ToArray(), b.Grad!.ToArray());
+        }
+
+        var one = Run(1);
+        var dx = new double[x0.Length];
+        var dw = new double[w0.Length];
+        var db = new double[O];
+        for (int n = 0; n < B; n++)
+            for (int o = 0; o < O; o++)
+                for (int i = 0; i < oh; i++)
+                    for (int j = 0; j < ow; j++)
+                    {
+                        double g = dy[(((n * O) + o) * oh + i) * ow + j];
+                        db[o] += g;
+                        for (int c = 0; c < channels; c++)
+                            for (int u = 0; u < K; u++)
+                                for (int v = 0; v < K; v++)
+                                {
+                                    int iy = (i * stride) - pad + u, ix = (j * stride) - pad + v;
+                                    if ((uint)iy >= H || (uint)ix >= W) continue;
+                                    int xi = (((n * channels) + c) * H + iy) * W + ix, wi = (((o * channels) + c) * K + u) * K + v;
+                                    dx[xi] += g * w0[wi];
+                                    dw[wi] += g * x0[xi];
+                                }
+                    }
+        AssertClose(dx.Select(v => (float)v).ToArray(), one.Dx, 1e-4f);
+        AssertClose(dw.Select(v => (float)v).ToArray(), one.Dw, 1e-4f);
+        AssertClose(db.Select(v => (float)v).ToArray(), one.Db, 1e-4f);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            var other = Run(threads);
+            Assert.Equal(one.Dx, other.Dx);
+            Assert.Equal(one.Dw, other.Dw);
+            Assert.Equal(one.Db, other.Db);
+        }
     }
 
     [Fact]
