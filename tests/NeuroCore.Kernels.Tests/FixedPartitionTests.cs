@@ -222,6 +222,33 @@ public class FixedPartitionTests
     }
 
     [Fact]
+    public void Run_ShortCallsBetweenIdleGaps_CorrectAllocationFreeAndThePoolParks()
+    {
+        // Gaps shorter and longer than the spin bound: the workers are caught spinning, parking and parked.
+        long bound = FixedPartition.SpinTicks;
+        long[] gaps = [0, bound / 4, bound * 2, bound * 20];
+        int[] owner = new int[64], visits = new int[64];
+        var body = new RecordBody { Owner = owner, Visits = visits };
+        for (int call = 0; call < 400; call++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            while (System.Diagnostics.Stopwatch.GetTimestamp() - start < gaps[call % gaps.Length]) Thread.SpinWait(10);
+            int count = 1 + call % 64;
+            Array.Clear(visits);
+            FixedPartition.Run(count, 2, body);
+            for (int i = 0; i < visits.Length; i++) Assert.Equal(i < count ? 1 : 0, visits[i]);
+        }
+        LifTests.AssertSteadyStateAllocatesNothing(() =>
+        {
+            for (int call = 0; call < 50; call++) FixedPartition.Run(64, 2, body);
+        }, "short FixedPartition.Run calls at 2 threads");
+        // Once idle for longer than the bound, every worker parks with no stale wake-up pending.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!FixedPartition.AllWorkersParked() && DateTime.UtcNow < deadline) Thread.Sleep(1);
+        Assert.True(FixedPartition.AllWorkersParked(), "a worker is still awake (or has a pending release) 20 s after the last call");
+    }
+
+    [Fact]
     public void RunChunks_BadArguments_Throw()
     {
         var body = new WorkerRecordBody();
