@@ -21,12 +21,6 @@ namespace NeuroCore.Kernels.Parallel;
 /// created lazily, once, the first time a thread count needs them. When the pool is already busy (a concurrent or
 /// nested call) the call runs all its chunks on the calling thread, in order, which yields the same results.
 /// </para>
-/// <para>
-/// Waking a parked thread is a futex syscall and a scheduler wake-up, slow on some virtual machines. So a worker that
-/// leaves a job polls for the next one for at most 50 µs before it parks (a call started meanwhile costs no wake-up),
-/// and the caller polls for at most 50 µs for the workers to finish before it blocks. Both bounds are per wait: an idle
-/// process burns no CPU beyond 50 µs per worker after its last call.
-/// </para>
 /// </summary>
 public static unsafe class FixedPartition
 {
@@ -54,16 +48,6 @@ public static unsafe class FixedPartition
     // Released once per job by the last worker to leave a closed job. A SemaphoreSlim creates its lock object up front,
     // whereas a ManualResetEventSlim allocates one the first time a wait blocks, which would break "no allocation per call".
     static readonly SemaphoreSlim s_done = new(0);
-
-    /// <summary>Default of <see cref="SpinTicks"/>: 50 µs.</summary>
-    internal static readonly long DefaultSpinTicks = System.Diagnostics.Stopwatch.Frequency / 20_000;
-
-    /// <summary>
-    /// How long (Stopwatch ticks) a worker that has left a job keeps polling for the next one before it parks on its
-    /// semaphore, and how long the caller polls for the workers to leave before it blocks on <see cref="s_done"/>; 0 parks
-    /// and blocks at once. Bounded so an idle process burns no CPU after the bound; internal so benchmarks can compare.
-    /// </summary>
-    internal static long SpinTicks = DefaultSpinTicks;
 
     /// <summary>
     /// Runs <paramref name="body"/> over [0, <paramref name="count"/>) split into <paramref name="threads"/> fixed
@@ -155,13 +139,7 @@ public static unsafe class FixedPartition
             for (int w = 0; w < threads - 1; w++) workers[w].Start();
             ClaimChunks(0);
             // No worker may join from now on; wait only for those inside the job (they may be running a chunk).
-            // Polling first (bounded) spares a futex sleep and wake-up when the workers finish within the bound; the
-            // last worker to leave still releases s_done exactly once, so the Wait below consumes that release.
-            if ((Interlocked.Or(ref s_state, Closed) & ~Closed) != 0)
-            {
-                SpinUntilEquals(ref s_state, Closed);
-                s_done.Wait();
-            }
+            if ((Interlocked.Or(ref s_state, Closed) & ~Closed) != 0) s_done.Wait();
             s_body = null;
             ExceptionDispatchInfo? error = s_error;
             s_error = null;
@@ -231,43 +209,13 @@ public static unsafe class FixedPartition
         }
     }
 
-    /// <summary>True when every worker created so far is parked with no pending release (tests: an idle pool burns no CPU).</summary>
-    internal static bool AllWorkersParked()
-    {
-        foreach (var worker in s_workers)
-            if (!worker.IsParked) return false;
-        return true;
-    }
-
-    /// <summary>Polls <paramref name="location"/> for at most <see cref="SpinTicks"/>; true once it equals <paramref name="value"/>.</summary>
-    static bool SpinUntilEquals(ref int location, int value)
-    {
-        long bound = SpinTicks;
-        if (bound <= 0) return false;
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        while (Volatile.Read(ref location) != value)
-        {
-            if (System.Diagnostics.Stopwatch.GetTimestamp() - start > bound) return false;
-            Thread.SpinWait(20);
-        }
-        return true;
-    }
-
-    /// <summary>
-    /// One persistent background thread, worker index <c>Index</c>, that joins each job it is started for. Its mode is
-    /// Awake while it runs <see cref="Join"/>, then Spinning while it polls for a new job for at most
-    /// <see cref="SpinTicks"/>, then Parked on its semaphore. A caller starting it sets the mode to Signalled and releases
-    /// the semaphore only when the mode was Parked, so back-to-back jobs cost no futex wake-up, and the semaphore never
-    /// holds more than the one release the parked worker consumes.
-    /// </summary>
+    /// <summary>One persistent background thread, worker index <c>Index</c>, that joins each job it is started for.</summary>
     // The workers and their semaphores live as long as the process, so there is nothing to dispose.
 #pragma warning disable CA1001
     sealed class Worker
     {
-        const int Parked = 0, Awake = 1, Spinning = 2, Signalled = 3;
         readonly int _index;
         readonly SemaphoreSlim _go = new(0);
-        int _mode = Parked;
 
         public Worker(int index)
         {
@@ -276,34 +224,14 @@ public static unsafe class FixedPartition
             thread.Start();
         }
 
-        public bool IsParked => Volatile.Read(ref _mode) == Parked && _go.CurrentCount == 0;
-
-        public void Start()
-        {
-            while (true)
-            {
-                int mode = Volatile.Read(ref _mode);
-                if (mode == Signalled) return;
-                if (Interlocked.CompareExchange(ref _mode, Signalled, mode) == mode)
-                {
-                    if (mode == Parked) _go.Release();
-                    return;
-                }
-            }
-        }
+        public void Start() => _go.Release();
 
         void Loop()
         {
-            _go.Wait();
             while (true)
             {
-                // Consumes the signal; a job started from here on is joined below or signals again.
-                Volatile.Write(ref _mode, Awake);
-                Join(_index);
-                if (Interlocked.CompareExchange(ref _mode, Spinning, Awake) != Awake) continue;
-                if (SpinUntilEquals(ref _mode, Signalled)) continue;
-                if (Interlocked.CompareExchange(ref _mode, Parked, Spinning) != Spinning) continue;
                 _go.Wait();
+                Join(_index);
             }
         }
     }
