@@ -222,6 +222,29 @@ public class FixedPartitionTests
     }
 
     [Fact]
+    public void Run_ShortCallsBetweenIdleGaps_CorrectAndAllocationFree()
+    {
+        // Gaps from none to 1 ms: workers caught busy, about to park and parked.
+        long step = System.Diagnostics.Stopwatch.Frequency / 20_000; // 50 µs
+        long[] gaps = [0, step / 4, step * 2, step * 20];
+        int[] owner = new int[64], visits = new int[64];
+        var body = new RecordBody { Owner = owner, Visits = visits };
+        for (int call = 0; call < 400; call++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            while (System.Diagnostics.Stopwatch.GetTimestamp() - start < gaps[call % gaps.Length]) Thread.SpinWait(10);
+            int count = 1 + call % 64;
+            Array.Clear(visits);
+            FixedPartition.Run(count, 2, body);
+            for (int i = 0; i < visits.Length; i++) Assert.Equal(i < count ? 1 : 0, visits[i]);
+        }
+        LifTests.AssertSteadyStateAllocatesNothing(() =>
+        {
+            for (int call = 0; call < 50; call++) FixedPartition.Run(64, 2, body);
+        }, "short FixedPartition.Run calls at 2 threads");
+    }
+
+    [Fact]
     public void RunChunks_BadArguments_Throw()
     {
         var body = new WorkerRecordBody();
