@@ -285,6 +285,51 @@ public class GemmTests(ITestOutputHelper output)
             }
     }
 
+    /// <summary>The row-bias overload's oracle: each row i of C becomes beta·C + bias[i] (just bias[i] when beta is 0).</summary>
+    static float[] PrefilledWithRowBias(Problem p, float[] bias)
+    {
+        float[] c = (float[])p.C.Clone();
+        for (int i = 0; i < p.M; i++)
+            for (int j = 0; j < p.N; j++)
+            {
+                ref float cij = ref c[i * p.Ldc + j];
+                cij = p.Beta == 0f ? bias[i] : (p.Beta * cij) + bias[i];
+            }
+        return c;
+    }
+
+    [Property(MaxTest = 200)]
+    public void SgemmRowBias_BitwiseEqualToPrefilledCAndThreadInvariant(byte m, ushort n, ushort k, bool transA, bool transB, int seed)
+    {
+        // Sizes 0..257 cover the direct, narrow, skinny and packed paths, edge tiles and several K blocks.
+        var p = Problem.Create(m % 258, n % 258, k % 300, transA, transB, seed);
+        float[] bias = RandomBias(p.M, seed);
+        float[] expected = PrefilledWithRowBias(p, bias);
+        Gemm.Sgemm(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, 1f, expected, p.Ldc, 1, 0);
+        for (int threads = 1; threads <= 3; threads++)
+        {
+            float[] c = (float[])p.C.Clone();
+            Gemm.SgemmRowBias(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, c, p.Ldc, bias, threads, 0);
+            Assert.Equal(expected, c);
+        }
+    }
+
+    [Fact]
+    public void SgemmRowBias_NaNInCIgnoredAtBetaZeroAndKZeroGivesBias_ShortBiasThrows()
+    {
+        var p = Problem.Create(37, 70, 300, false, false, seed: 6, nanInC: true);
+        float[] bias = RandomBias(p.M, 6);
+        float[] c = (float[])p.C.Clone();
+        Gemm.SgemmRowBias(false, false, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, bias, threads: 2);
+        Assert.DoesNotContain(c, float.IsNaN);
+        c = (float[])p.C.Clone();
+        Gemm.SgemmRowBias(false, false, p.M, p.N, 0, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, bias);
+        for (int i = 0; i < p.M; i++) Assert.All(c.AsSpan(i * p.Ldc, p.N).ToArray(), v => Assert.Equal(bias[i], v));
+        var e = Assert.Throws<ArgumentException>(() => Gemm.SgemmRowBias(false, false, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, bias.AsSpan(0, p.M - 1)));
+        Assert.Equal("rowBias", e.ParamName);
+        Assert.Contains("m=37", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Sgemm_WithBias_NaNInCIgnoredAtBetaZeroAndKZeroGivesBias()
     {
