@@ -291,7 +291,8 @@ public static unsafe partial class Gemm
         PackBuffers buffers = PackBuffers.ForCurrentThread();
         float* packA = buffers.A, packB = buffers.B;
         float* edge = stackalloc float[MaxTile];
-        float* rowBiasTile = stackalloc float[MaxTile];
+        // Row-bias block: MC rows, each its bias value repeated across NR columns (the first K block's "old C").
+        float* rowBiasPanel = stackalloc float[job.RowBias ? McTarget * 32 : 0];
         int k = job.K;
         int kBlocks = (k + KcMax - 1) / KcMax;
         nint ldc = job.Ldc;
@@ -310,6 +311,8 @@ public static unsafe partial class Gemm
                 {
                     int mc = Math.Min(mcMax, m1 - ic);
                     PackA(job.TransA, job.A, job.Lda, ic, mc, p0, kc, packA);
+                    if (biasBlock && job.RowBias)
+                        for (int i = 0; i < mc; i++) new Span<float>(rowBiasPanel + (nint)i * nr, nr).Fill(job.Bias[ic + i]);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nrValid = Math.Min(nr, nc - jr);
@@ -324,8 +327,7 @@ public static unsafe partial class Gemm
                             if (biasBlock && job.RowBias)
                             {
                                 // The tile's "old C" is its rows' bias values, each repeated across the NR columns.
-                                for (int i = 0; i < mrValid; i++) new Span<float>(rowBiasTile + i * nr, nr).Fill(job.Bias[ic + ir + i]);
-                                cIn = rowBiasTile;
+                                cIn = rowBiasPanel + (nint)ir * nr;
                                 ldcIn = nr;
                             }
                             else if (biasBlock)

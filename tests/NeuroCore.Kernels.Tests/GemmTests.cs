@@ -315,6 +315,21 @@ public class GemmTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SgemmRowBias_SeveralRowAndColumnBlocks_BitwiseEqualToPrefilledC()
+    {
+        // m past one MC block and n past one NC block (1024), so the bias panel is refilled for every block pair.
+        var p = Problem.Create(200, 1100, 20, false, false, seed: 9);
+        float[] bias = RandomBias(p.M, 9);
+        float[] expected = (float[])p.C.Clone();
+        for (int i = 0; i < p.M; i++) expected.AsSpan(i * p.Ldc, p.N).Fill(bias[i]);
+        Gemm.Sgemm(false, false, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, 1f, expected, p.Ldc, 1, 0);
+        float[] c = (float[])p.C.Clone();
+        // Beta 0: the bias enters the packed path's epilogue.
+        Gemm.SgemmRowBias(false, false, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, bias, 2, 0);
+        Assert.Equal(expected, c);
+    }
+
+    [Fact]
     public void SgemmRowBias_NaNInCIgnoredAtBetaZeroAndKZeroGivesBias_ShortBiasThrows()
     {
         var p = Problem.Create(37, 70, 300, false, false, seed: 6, nanInC: true);
