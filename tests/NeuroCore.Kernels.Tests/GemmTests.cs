@@ -238,15 +238,17 @@ public class GemmTests(ITestOutputHelper output)
         Assert.Equal(one, two);
     }
 
-    /// <summary>The bias overload's oracle: each row of C becomes beta·C + bias (just bias when beta is 0), then beta 1.</summary>
-    static float[] PrefilledWithBias(Problem p, float[] bias)
+    /// <summary>The bias overloads' oracle: each element of C becomes beta·C + bias[j] (bias[i] when <paramref name="rows"/>;
+    /// just the bias when beta is 0), then beta 1.</summary>
+    static float[] PrefilledWithBias(Problem p, float[] bias, bool rows = false)
     {
         float[] c = (float[])p.C.Clone();
         for (int i = 0; i < p.M; i++)
             for (int j = 0; j < p.N; j++)
             {
                 ref float cij = ref c[i * p.Ldc + j];
-                cij = p.Beta == 0f ? bias[j] : (p.Beta * cij) + bias[j];
+                float bij = rows ? bias[i] : bias[j];
+                cij = p.Beta == 0f ? bij : (p.Beta * cij) + bij;
             }
         return c;
     }
@@ -285,26 +287,13 @@ public class GemmTests(ITestOutputHelper output)
             }
     }
 
-    /// <summary>The row-bias overload's oracle: each row i of C becomes beta·C + bias[i] (just bias[i] when beta is 0).</summary>
-    static float[] PrefilledWithRowBias(Problem p, float[] bias)
-    {
-        float[] c = (float[])p.C.Clone();
-        for (int i = 0; i < p.M; i++)
-            for (int j = 0; j < p.N; j++)
-            {
-                ref float cij = ref c[i * p.Ldc + j];
-                cij = p.Beta == 0f ? bias[i] : (p.Beta * cij) + bias[i];
-            }
-        return c;
-    }
-
     [Property(MaxTest = 200)]
     public void SgemmRowBias_BitwiseEqualToPrefilledCAndThreadInvariant(byte m, ushort n, ushort k, bool transA, bool transB, int seed)
     {
         // Sizes 0..257 cover the direct, narrow, skinny and packed paths, edge tiles and several K blocks.
         var p = Problem.Create(m % 258, n % 258, k % 300, transA, transB, seed);
         float[] bias = RandomBias(p.M, seed);
-        float[] expected = PrefilledWithRowBias(p, bias);
+        float[] expected = PrefilledWithBias(p, bias, rows: true);
         Gemm.Sgemm(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, 1f, expected, p.Ldc, 1, 0);
         for (int threads = 1; threads <= 3; threads++)
         {
