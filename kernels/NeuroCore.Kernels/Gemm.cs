@@ -81,6 +81,47 @@ public static unsafe partial class Gemm
         ReadOnlySpan<float> bias, int threads = 1) =>
         Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, bias, threads, ParallelThreshold);
 
+    /// <summary>
+    /// Row-major C[m×n] = alpha·op(A)·op(B) + beta·C + rowBias, with <paramref name="rowBias"/>[i] added to every element
+    /// of row i (a convolution's per-channel bias when C is [channels, pixels]). Effectively computes
+    /// <c>c[i·ldc + j] = alpha·Σ_p opA(i,p)·opB(p,j) + (beta·c[i·ldc + j] + rowBias[i])</c>, the bracket being just
+    /// <c>rowBias[i]</c> when beta is 0 (C is then write-only). Like the column-bias overload, the packed path adds the
+    /// bias in the epilogue of the first K block, so C is written once and not read back for it; the result is bitwise
+    /// what filling each row i of C with rowBias[i] and calling the overload without a bias with beta 1 gives, and
+    /// bitwise identical for every <paramref name="threads"/> value.
+    /// </summary>
+    /// <param name="transA">Whether A is stored as k×m (its transpose is used).</param>
+    /// <param name="transB">Whether B is stored as n×k (its transpose is used).</param>
+    /// <param name="m">Rows of op(A) and C.</param>
+    /// <param name="n">Columns of op(B) and C.</param>
+    /// <param name="k">Columns of op(A), rows of op(B).</param>
+    /// <param name="alpha">Scale of the product.</param>
+    /// <param name="a">A, row-major with row stride <paramref name="lda"/> (m×k, or k×m when transposed).</param>
+    /// <param name="lda">Row stride of A as stored, at least its stored column count.</param>
+    /// <param name="b">B, row-major with row stride <paramref name="ldb"/> (k×n, or n×k when transposed).</param>
+    /// <param name="ldb">Row stride of B as stored, at least its stored column count.</param>
+    /// <param name="beta">Scale of the old C; 0 means C is write-only.</param>
+    /// <param name="c">C, m×n row-major with row stride <paramref name="ldc"/>; must not overlap A, B or the bias.</param>
+    /// <param name="ldc">Row stride of C, at least n.</param>
+    /// <param name="rowBias">The row bias, at least m values (rowBias[i] for row i).</param>
+    /// <param name="threads">Threads to use, 1 to <see cref="FixedPartition.MaxThreads"/> (1 = the calling thread only).</param>
+    public static void SgemmRowBias(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
+        ReadOnlySpan<float> rowBias, int threads = 1) =>
+        SgemmRowBias(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, rowBias, threads, ParallelThreshold);
+
+    /// <summary>The row-bias overload with an explicit parallel threshold (tests pass 0 to force the split).</summary>
+    internal static void SgemmRowBias(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
+        ReadOnlySpan<float> rowBias, int threads, long parallelThreshold)
+    {
+        if (rowBias.Length < m)
+            Throw.Argument($"Gemm.SgemmRowBias: the bias must hold one value per row of C (m={m}), but the span has {rowBias.Length}. " +
+                "Pass a bias of length m, or call Sgemm without a bias.", nameof(rowBias));
+        fixed (float* pbias = rowBias)
+            SgemmCore(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, parallelThreshold, m == 0 ? null : pbias, rowBias: true);
+    }
+
     /// <summary>The bias overload with an explicit parallel threshold (tests pass 0 to force the split).</summary>
     internal static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
@@ -100,10 +141,11 @@ public static unsafe partial class Gemm
         int threads, long parallelThreshold) =>
         SgemmCore(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, parallelThreshold, null);
 
-    /// <summary>Every SGEMM overload ends here; <paramref name="bias"/> is the column bias or null.</summary>
+    /// <summary>Every SGEMM overload ends here; <paramref name="bias"/> is the column bias (the row bias when
+    /// <paramref name="rowBias"/>) or null.</summary>
     static void SgemmCore(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
-        int threads, long parallelThreshold, float* bias)
+        int threads, long parallelThreshold, float* bias, bool rowBias = false)
     {
         Validate(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (threads < 1 || threads > FixedPartition.MaxThreads)
@@ -113,7 +155,7 @@ public static unsafe partial class Gemm
         {
             if (k == 0 || alpha == 0f)
             {
-                ScaleC(m, n, pc, ldc, beta, bias);
+                ScaleC(m, n, pc, ldc, beta, bias, rowBias);
                 return;
             }
             var job = new GemmJob
@@ -126,10 +168,14 @@ public static unsafe partial class Gemm
                 // The packed path adds a bias in its first K block's epilogue when C is write-only; otherwise (old C
                 // kept, or the direct and narrow paths, whose C is small) C becomes beta·C + bias first, then beta = 1.
                 bool packed = !(m <= DirectMaxRows && !transA) && !IsNarrow(transA, transB, n, k) && !IsSkinny(transA, transB, m, k);
-                if (packed && beta == 0f) job.Bias = bias;
+                if (packed && beta == 0f)
+                {
+                    job.Bias = bias;
+                    job.RowBias = rowBias;
+                }
                 else
                 {
-                    ScaleC(m, n, pc, ldc, beta, bias);
+                    ScaleC(m, n, pc, ldc, beta, bias, rowBias);
                     job.Beta = 1f;
                 }
             }
@@ -196,20 +242,23 @@ public static unsafe partial class Gemm
     /// The C = beta·C (+ bias) update for k = 0 or alpha = 0 (BLAS semantics: A and B are not read), and the bias
     /// fill before the paths that do not add it in their epilogue.
     /// </summary>
-    static void ScaleC(int m, int n, float* c, int ldc, float beta, float* bias = null)
+    static void ScaleC(int m, int n, float* c, int ldc, float beta, float* bias = null, bool rowBias = false)
     {
-        var biasRow = bias == null ? default : new ReadOnlySpan<float>(bias, n);
+        var biasRow = bias == null || rowBias ? default : new ReadOnlySpan<float>(bias, n);
         for (int i = 0; i < m; i++)
         {
             var row = new Span<float>(c + (nint)i * ldc, n);
             if (beta == 0f)
             {
                 if (bias == null) row.Clear();
+                else if (rowBias) row.Fill(bias[i]);
                 else biasRow.CopyTo(row);
                 continue;
             }
             if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
-            if (bias != null) System.Numerics.Tensors.TensorPrimitives.Add(row, biasRow, row);
+            if (bias == null) continue;
+            if (rowBias) System.Numerics.Tensors.TensorPrimitives.Add(row, bias[i], row);
+            else System.Numerics.Tensors.TensorPrimitives.Add(row, biasRow, row);
         }
     }
 
@@ -218,8 +267,9 @@ public static unsafe partial class Gemm
     {
         public float* A, B, C;
 
-        /// <summary>Column bias added in the first K block's epilogue (packed path, beta 0), or null.</summary>
+        /// <summary>Column bias (row bias when <see cref="RowBias"/>) added in the first K block's epilogue (packed path, beta 0), or null.</summary>
         public float* Bias;
+        public bool RowBias;
         public int Lda, Ldb, Ldc, M, N, K;
         public bool TransA, TransB, SplitM, Direct, Narrow, Skinny;
         public float Alpha, Beta;
@@ -241,6 +291,8 @@ public static unsafe partial class Gemm
         PackBuffers buffers = PackBuffers.ForCurrentThread();
         float* packA = buffers.A, packB = buffers.B;
         float* edge = stackalloc float[MaxTile];
+        // Row-bias block: MC rows, each its bias value repeated across NR columns (the first K block's "old C").
+        float* rowBiasPanel = stackalloc float[job.RowBias ? McTarget * 32 : 0];
         int k = job.K;
         int kBlocks = (k + KcMax - 1) / KcMax;
         nint ldc = job.Ldc;
@@ -259,6 +311,8 @@ public static unsafe partial class Gemm
                 {
                     int mc = Math.Min(mcMax, m1 - ic);
                     PackA(job.TransA, job.A, job.Lda, ic, mc, p0, kc, packA);
+                    if (biasBlock && job.RowBias)
+                        for (int i = 0; i < mc; i++) new Span<float>(rowBiasPanel + (nint)i * nr, nr).Fill(job.Bias[ic + i]);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nrValid = Math.Min(nr, nc - jr);
@@ -268,8 +322,19 @@ public static unsafe partial class Gemm
                             int mrValid = Math.Min(mr, mc - ir);
                             float* aPanel = packA + (nint)ir * kc;
                             float* cTile = job.C + (ic + ir) * ldc + jc + jr;
-                            float* cIn = biasBlock ? job.Bias + jc + jr : cTile;
-                            nint ldcIn = biasBlock ? 0 : ldc;
+                            float* cIn = cTile;
+                            nint ldcIn = ldc;
+                            if (biasBlock && job.RowBias)
+                            {
+                                // The tile's "old C" is its rows' bias values, each repeated across the NR columns.
+                                cIn = rowBiasPanel + (nint)ir * nr;
+                                ldcIn = nr;
+                            }
+                            else if (biasBlock)
+                            {
+                                cIn = job.Bias + jc + jr;
+                                ldcIn = 0;
+                            }
                             if (mrValid == mr && nrValid == nr) Kernel(kc, aPanel, bPanel, cTile, ldc, cIn, ldcIn, job.Alpha, beta);
                             else EdgeTile(kc, aPanel, bPanel, cTile, ldc, cIn, ldcIn, job.Alpha, beta, mrValid, nrValid, edge);
                         }

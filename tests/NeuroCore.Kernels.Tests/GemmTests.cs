@@ -238,15 +238,17 @@ public class GemmTests(ITestOutputHelper output)
         Assert.Equal(one, two);
     }
 
-    /// <summary>The bias overload's oracle: each row of C becomes beta·C + bias (just bias when beta is 0), then beta 1.</summary>
-    static float[] PrefilledWithBias(Problem p, float[] bias)
+    /// <summary>The bias overloads' oracle: each element of C becomes beta·C + bias[j] (bias[i] when <paramref name="rows"/>;
+    /// just the bias when beta is 0), then beta 1.</summary>
+    static float[] PrefilledWithBias(Problem p, float[] bias, bool rows = false)
     {
         float[] c = (float[])p.C.Clone();
         for (int i = 0; i < p.M; i++)
             for (int j = 0; j < p.N; j++)
             {
                 ref float cij = ref c[i * p.Ldc + j];
-                cij = p.Beta == 0f ? bias[j] : (p.Beta * cij) + bias[j];
+                float bij = rows ? bias[i] : bias[j];
+                cij = p.Beta == 0f ? bij : (p.Beta * cij) + bij;
             }
         return c;
     }
@@ -283,6 +285,53 @@ public class GemmTests(ITestOutputHelper output)
                 Assert.True(Math.Abs((double)expected[i * p.Ldc + j] - reference[i * p.Ldc + j]) <= ((p.K + 2) * Math.Pow(2, -20) * (magnitude + p.K)) + 1e-30,
                     $"{p.Describe()}: C[{i},{j}] = {expected[i * p.Ldc + j]}, reference {reference[i * p.Ldc + j]}");
             }
+    }
+
+    [Property(MaxTest = 200)]
+    public void SgemmRowBias_BitwiseEqualToPrefilledCAndThreadInvariant(byte m, ushort n, ushort k, bool transA, bool transB, int seed)
+    {
+        // Sizes 0..257 cover the direct, narrow, skinny and packed paths, edge tiles and several K blocks.
+        var p = Problem.Create(m % 258, n % 258, k % 300, transA, transB, seed);
+        float[] bias = RandomBias(p.M, seed);
+        float[] expected = PrefilledWithBias(p, bias, rows: true);
+        Gemm.Sgemm(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, 1f, expected, p.Ldc, 1, 0);
+        for (int threads = 1; threads <= 3; threads++)
+        {
+            float[] c = (float[])p.C.Clone();
+            Gemm.SgemmRowBias(p.TransA, p.TransB, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, c, p.Ldc, bias, threads, 0);
+            Assert.Equal(expected, c);
+        }
+    }
+
+    [Fact]
+    public void SgemmRowBias_SeveralRowAndColumnBlocks_BitwiseEqualToPrefilledC()
+    {
+        // m past one MC block and n past one NC block (1024), so the bias panel is refilled for every block pair.
+        var p = Problem.Create(200, 1100, 20, false, false, seed: 9);
+        float[] bias = RandomBias(p.M, 9);
+        float[] expected = (float[])p.C.Clone();
+        for (int i = 0; i < p.M; i++) expected.AsSpan(i * p.Ldc, p.N).Fill(bias[i]);
+        Gemm.Sgemm(false, false, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, 1f, expected, p.Ldc, 1, 0);
+        float[] c = (float[])p.C.Clone();
+        // Beta 0: the bias enters the packed path's epilogue.
+        Gemm.SgemmRowBias(false, false, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, bias, 2, 0);
+        Assert.Equal(expected, c);
+    }
+
+    [Fact]
+    public void SgemmRowBias_NaNInCIgnoredAtBetaZeroAndKZeroGivesBias_ShortBiasThrows()
+    {
+        var p = Problem.Create(37, 70, 300, false, false, seed: 6, nanInC: true);
+        float[] bias = RandomBias(p.M, 6);
+        float[] c = (float[])p.C.Clone();
+        Gemm.SgemmRowBias(false, false, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, bias, threads: 2);
+        Assert.DoesNotContain(c, float.IsNaN);
+        c = (float[])p.C.Clone();
+        Gemm.SgemmRowBias(false, false, p.M, p.N, 0, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, bias);
+        for (int i = 0; i < p.M; i++) Assert.All(c.AsSpan(i * p.Ldc, p.N).ToArray(), v => Assert.Equal(bias[i], v));
+        var e = Assert.Throws<ArgumentException>(() => Gemm.SgemmRowBias(false, false, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0f, c, p.Ldc, bias.AsSpan(0, p.M - 1)));
+        Assert.Equal("rowBias", e.ParamName);
+        Assert.Contains("m=37", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

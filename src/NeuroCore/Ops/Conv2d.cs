@@ -16,8 +16,8 @@ public static partial class Ops
     /// <remarks>
     /// Lowered per sample: each worker unfolds one sample at a time into its own [C·kH·kW, outH·outW] column buffer
     /// (about 0.9 MB for 32 channels of 28×28 with a 3×3 kernel, so it stays in L2) and multiplies <c>W · cols</c>
-    /// straight into that sample's [O, outH·outW] slice of the output, which is already the NCHW layout, then adds the
-    /// bias. The samples are claimed one at a time by up to <see cref="Tape.Threads"/> workers (so a worker delayed by
+    /// straight into that sample's [O, outH·outW] slice of the output, which is already the NCHW layout, with the bias
+    /// added in the GEMM's epilogue. The samples are claimed one at a time by up to <see cref="Tape.Threads"/> workers (so a worker delayed by
     /// another process leaves its share to the others); every sample is computed the same way on whichever worker, so
     /// the output is bitwise identical for any thread count. Nothing is saved for backward beyond
     /// the input and weight: the backward unfolds each sample again, which is cheaper than keeping every sample's
@@ -154,14 +154,10 @@ public static partial class Ops
             var cols = Cols.AsSpan(ColsOffset + (t * g.ColumnSize), g.ColumnSize);
             var y = Y.AsSpan(YOffset + (b * g.Out * g.Pixels), g.Out * g.Pixels);
             Unfold(b, cols);
-            Gemm.Sgemm(false, false, g.Out, g.Pixels, g.Patch, 1f, W.AsSpan(WOffset, g.Out * g.Patch), g.Patch, cols, g.Pixels, 0f, y, g.Pixels);
-            if (Bias is null) return;
-            var bs = Bias.AsSpan(BiasOffset, g.Out);
-            for (int o = 0; o < g.Out; o++)
-            {
-                var row = y.Slice(o * g.Pixels, g.Pixels);
-                TensorPrimitives.Add(row, bs[o], row);
-            }
+            var w = W.AsSpan(WOffset, g.Out * g.Patch);
+            // The bias enters the GEMM's first K-block epilogue, so the output is written once and not read back for it.
+            if (Bias is null) Gemm.Sgemm(false, false, g.Out, g.Pixels, g.Patch, 1f, w, g.Patch, cols, g.Pixels, 0f, y, g.Pixels);
+            else Gemm.SgemmRowBias(false, false, g.Out, g.Pixels, g.Patch, 1f, w, g.Patch, cols, g.Pixels, 0f, y, g.Pixels, Bias.AsSpan(BiasOffset, g.Out));
         }
 
         readonly void BackwardGroup(int t, int gi, int b0, int b1)
