@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using NeuroCore.Autodiff;
 using NeuroCore.Kernels;
@@ -62,7 +61,7 @@ public sealed class SpikeLinear : ICustomBackward
         var rowStart = ints.AsSpan(0, rows + 1);
         var indices = ints.AsSpan(rows + 1, nnz);
         var wt = tape.Allocate(new Shape(inF, outF));
-        Transpose(weight.Span, outF, inF, wt.Span);
+        Csr.Transpose(weight.Span, outF, inF, wt.Span);
         var y = tape.Allocate(x.Shape.With(-1, outF));
         SpikeSynapse.Forward(rowStart, indices, rows, wt.Span, outF, bias is null ? default : bias.Span, y.Span, tape.Threads);
         if (tape.ShouldRecord(x, weight, bias))
@@ -183,7 +182,7 @@ public sealed class SpikeLinear : ICustomBackward
             var gwt = tape.AllocateZeros(new Shape(inF, outF));
             SpikeSynapse.WeightGrad(rowStart, indices, rows, dy, outF, gwt.Span, tape.Threads);
             var writer = tape.BeginGrad(w);
-            Transpose(gwt.Span, inF, outF, writer.Span);
+            Csr.Transpose(gwt.Span, inF, outF, writer.Span);
             writer.Commit();
         }
         if (entry.C is { } bias && tape.NeedsGrad(bias))
@@ -191,25 +190,6 @@ public sealed class SpikeLinear : ICustomBackward
             var db = tape.BeginGrad(bias);
             Reduce.SumColumns(dy, rows, outF, db.Span);
             db.Commit();
-        }
-    }
-
-    /// <summary>dst[c, r] = src[r, c] for src [rows, cols], in 32×32 blocks.</summary>
-    internal static void Transpose(ReadOnlySpan<float> src, int rows, int cols, Span<float> dst)
-    {
-        if (src.Length < rows * cols || dst.Length < rows * cols)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"SpikeLinear.Transpose: {rows}×{cols} does not fit."), nameof(src));
-        const int Block = 32;
-        for (int r0 = 0; r0 < rows; r0 += Block)
-        {
-            int r1 = Math.Min(rows, r0 + Block);
-            for (int c0 = 0; c0 < cols; c0 += Block)
-            {
-                int c1 = Math.Min(cols, c0 + Block);
-                for (int r = r0; r < r1; r++)
-                    for (int c = c0; c < c1; c++)
-                        dst[(c * rows) + r] = src[(r * cols) + c];
-            }
         }
     }
 }

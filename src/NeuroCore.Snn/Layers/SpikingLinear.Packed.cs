@@ -82,7 +82,7 @@ public sealed partial class SpikingLinear
         {
             if (!transposed)
             {
-                SpikeLinear.Transpose(Weight.Span, OutFeatures, InFeatures, scratch.WeightT);
+                Csr.Transpose(Weight.Span, OutFeatures, InFeatures, scratch.WeightT);
                 transposed = true;
             }
             SpikeSynapse.Compact(bits, batch, InFeatures, scratch.RowStart, scratch.Indices);
